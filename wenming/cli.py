@@ -1,0 +1,66 @@
+"""The `wenming` command: serve, migrate, demo, createadmin, audit verify, and any Django command."""
+
+import argparse
+import os
+import shutil
+import sys
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
+    import django
+
+    django.setup()
+
+
+def print_demo_logins(stream=sys.stdout) -> None:
+    from django.conf import settings
+
+    from wenming.org.demo import DEMO_USERS
+    from wenming.org.models import Person
+
+    if not settings.DEMO_MODE:
+        return
+    present = set(Person.objects.filter(is_demo=True).values_list("username", flat=True))
+    users = [u for u in DEMO_USERS if u["username"] in present]
+    if not users:
+        return
+    stream.write(f"Demo logins (password: {settings.WENMING_DEMO_PASSWORD}):\n")
+    for user in users:
+        stream.write(f"  {user['username']:<12} {user['role_label']}\n")
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="wenming serve", description="Serve Wenming over HTTP.")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    parser.add_argument("--prod", action="store_true", help="run gunicorn instead of the dev server")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WENMING_WORKERS", "2")))
+    args = parser.parse_args(argv)
+    _setup_django()
+    print_demo_logins()
+    print(f"Wenming is serving on http://{args.host}:{args.port}/", flush=True)
+    if args.prod:
+        gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        command = [gunicorn, "wenming.wsgi:application", "--bind", f"{args.host}:{args.port}",
+                   "--workers", str(args.workers), "--access-logfile", "-", "--no-control-socket"]
+        os.execv(command[0], command)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["wenming", "runserver", f"{args.host}:{args.port}", "--noreload"])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "serve":
+        return serve(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["wenming", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""The JSON API at /api/v1/: one NinjaAPI, bearer-token auth, errors always as JSON."""
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from .audit import client_ip
+from .errors import DomainError
+from .services import login_failure_record, token_authenticate, token_create
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        person = token_authenticate(token)
+        if person is not None:
+            request.user = person
+        return person
+
+
+api = NinjaAPI(
+    title="Wenming API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request, status: int, code: str, message, **extra):
+    body = {"error": code, "message": str(message)}
+    body.update(extra)
+    return api.create_response(request, body, status=status)
+
+
+def _summarise_validation(errors: list[dict]) -> str:
+    parts = []
+    for err in errors[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload"))
+        parts.append(f"{loc}: {err.get('msg', '')}" if loc else str(err.get("msg", "")))
+    return "; ".join(parts) or _("The request is not valid.")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return error_response(request, 400, "invalid", _summarise_validation(exc.errors),
+                          details=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error_response(request, 401, "unauthorized",
+                          _("A valid API token is required (header Authorization: Bearer <token>)."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    codes = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 429: "throttled"}
+    message = str(exc)
+    if exc.status_code == 400 and "parse" in message.lower():
+        message = _("The request body is not valid JSON.")
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    extra = {"details": exc.details} if exc.details else {}
+    return error_response(request, exc.status, exc.code, exc.message, **extra)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error_response(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return error_response(request, 400, "too_large", _("The request body is too large."))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("unexpected API error")
+    return error_response(request, 500, "internal", _("An internal error occurred; it has been logged."))
+
+
+core_router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    region: str | None
+    unit: str | None
+
+
+@core_router.post("/auth/token", auth=None, response=TokenOut, summary="Exchange a password for a token")
+def issue_token(request, payload: TokenIn):
+    person = authenticate(request, username=payload.username[:150], password=payload.password)
+    if person is None or not getattr(person, "role", ""):
+        locked = getattr(request, "axes_locked_out", False)
+        if not locked:
+            # axes records the failure itself; the audit log records it for us.
+            login_failure_record(username=payload.username, ip=client_ip(request))
+        message = (_("Too many failed attempts; this account is locked for a while.") if locked
+                   else _("Wrong username or password."))
+        raise HttpError(401, message)
+    _token, raw = token_create(person=person, name=payload.name or "API", ip=client_ip(request))
+    return {"token": raw}
+
+
+@core_router.get("/me", response=MeOut, summary="Who the token belongs to")
+def me(request):
+    person = request.auth
+    return {
+        "username": person.get_username(),
+        "display_name": person.display_name,
+        "role": person.role,
+        "region": person.region.code if person.region_id else None,
+        "unit": person.unit.code if person.unit_id else None,
+    }
+
+
+api.add_router("/", core_router)
+api.add_router("/", "wenming.org.api.router")
+api.add_router("/", "wenming.standards.api.router")
+api.add_router("/", "wenming.points.api.router")
+api.add_router("/", "wenming.problems.api.router")

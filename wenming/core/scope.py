@@ -1,0 +1,75 @@
+"""Data scope in one place: every selector, export and API narrows its queryset here.
+
+A model declares who may read its rows with a `SCOPE = ScopeRule(...)` class attribute:
+
+- office admins and leaders read everything;
+- a region officer reads rows whose region lies in their region's subtree;
+- a unit officer reads rows their unit owns (any of the `units` lookups);
+- inspectors and evaluators read rows assigned to them (`assignee` lookup);
+- `reference_for` lists roles that read the whole table (e.g. the units list is reference
+  data for everyone who works in the system).
+
+Anyone else — anonymous, no role, an inactive account — reads nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from wenming.org.roles import Role
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    region: str | None = None  # lookup to a Region FK; "" when the model is Region itself
+    units: tuple[str, ...] = ()  # lookups to owning Unit FKs (or M2M)
+    assignee: str | None = None  # lookup to the Person a row is assigned to
+    reference_for: frozenset = field(default_factory=frozenset)
+    distinct: bool = False  # set when a lookup crosses a many-to-many relation
+
+
+SEE_ALL = frozenset({Role.OFFICE_ADMIN, Role.LEADER})
+
+
+def _rule_for(queryset: QuerySet) -> ScopeRule:
+    rule = getattr(queryset.model, "SCOPE", None)
+    if rule is None:
+        raise TypeError(f"{queryset.model.__name__} declares no SCOPE rule")
+    return rule
+
+
+def scope_queryset(queryset: QuerySet, actor) -> QuerySet:
+    """Narrow `queryset` to the rows `actor` may see (the only data-scope filter in Wenming)."""
+    rule = _rule_for(queryset)
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return queryset.none()
+    role = getattr(actor, "role", "")
+    if role in SEE_ALL:
+        return queryset
+    if role in rule.reference_for:
+        return queryset
+    condition = _condition(rule, actor, role)
+    if condition is None:
+        return queryset.none()
+    scoped = queryset.filter(condition)
+    return scoped.distinct() if rule.distinct else scoped
+
+
+def _condition(rule: ScopeRule, actor, role: str) -> Q | None:
+    if role == Role.REGION_OFFICER and rule.region is not None and actor.region_id:
+        ids = actor.region.subtree_ids()
+        lookup = "pk__in" if rule.region == "" else f"{rule.region}__in"
+        return Q(**{lookup: ids})
+    if role == Role.UNIT_OFFICER and rule.units and actor.unit_id:
+        condition = Q()
+        for lookup in rule.units:
+            condition |= Q(**{lookup: actor.unit_id})
+        return condition
+    if role in (Role.INSPECTOR, Role.EVALUATOR) and rule.assignee:
+        return Q(**{rule.assignee: actor.pk})
+    return None
+
+
+def can_see(actor, obj) -> bool:
+    """True when `obj` lies inside `actor`'s scope (one query on the primary key)."""
+    return scope_queryset(type(obj)._default_manager.filter(pk=obj.pk), actor).exists()

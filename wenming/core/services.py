@@ -1,0 +1,78 @@
+"""Writes owned by the shared kernel: API tokens and the audit of sign-ins."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .errors import InvalidInput, NotFound
+from .models import ApiToken
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def token_create(*, person, name: str, ip: str = "") -> tuple[ApiToken, str]:
+    """Issue a personal API token; returns the row and the secret, which is never stored."""
+    name = (name or "").strip()[:100] or _("API token")
+    raw = settings.WENMING_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(person=person, name=name, key_prefix=raw[:10],
+                                        key_hash=token_hash(raw))
+        audit_record(action="token.create", actor=person, target=token, data={"name": name}, ip=ip)
+    return token, raw
+
+
+def token_revoke(*, person, token_id: int, ip: str = "") -> ApiToken:
+    """Revoke one of the person's own tokens; a revoked token answers 401 from then on."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, person=person).first()
+        if token is None:
+            raise NotFound(_("No such token."))
+        if token.revoked_at is not None:
+            raise InvalidInput(_("This token is already revoked."))
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="token.revoke", actor=person, target=token, ip=ip)
+    return token
+
+
+def token_authenticate(raw: str):
+    """The active person behind a bearer token, or None (and records when it was used)."""
+    if not raw or not raw.startswith(settings.WENMING_API_TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (ApiToken.objects.select_related("person", "person__region", "person__unit")
+             .filter(key_hash=token_hash(raw), revoked_at__isnull=True).first())
+    if token is None or not token.person.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a busy client must not turn every read into a write.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.person
+
+
+def login_record(*, person, ip: str) -> None:
+    """Audit a successful sign-in."""
+    audit_record(action="auth.login", actor=person, target=person, ip=ip)
+
+
+def login_failure_record(*, username: str, ip: str, locked: bool = False) -> None:
+    """Audit a failed sign-in; the username is kept as typed, whether it exists or not."""
+    audit_record(action="auth.lockout" if locked else "auth.login_failed",
+                 actor_name=(username or "")[:150], data={"username": (username or "")[:150]}, ip=ip)
+
+
+def logout_record(*, person, ip: str) -> None:
+    """Audit a sign-out."""
+    audit_record(action="auth.logout", actor=person, target=person, ip=ip)
+
+
+def password_change_record(*, person, ip: str) -> None:
+    """Audit a password change (the password itself is never logged)."""
+    audit_record(action="auth.password_change", actor=person, target=person, ip=ip)

@@ -1,0 +1,42 @@
+"""Every read of the organisation tables that a user sees; always scoped."""
+
+from django.db.models import QuerySet
+
+from wenming.core.errors import NotFound
+from wenming.core.scope import scope_queryset
+
+from .models import Person, Region, Unit
+
+
+def regions_visible(*, actor, level: str | None = None, parent_code: str | None = None) -> QuerySet:
+    qs = scope_queryset(Region.objects.select_related("parent"), actor)
+    if level:
+        qs = qs.filter(level=level)
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    return qs.order_by("path")
+
+
+def region_get(*, actor, code: str) -> Region:
+    region = regions_visible(actor=actor).filter(code=code).first()
+    if region is None:
+        raise NotFound(code="region_not_found")
+    return region
+
+
+def units_visible(*, actor, active_only: bool = False) -> QuerySet:
+    qs = scope_queryset(Unit.objects.all(), actor)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("code")
+
+
+def unit_get(*, actor, code: str) -> Unit:
+    unit = units_visible(actor=actor).filter(code=code).first()
+    if unit is None:
+        raise NotFound(code="unit_not_found")
+    return unit
+
+
+def people_visible(*, actor) -> QuerySet:
+    return scope_queryset(Person.objects.select_related("region", "unit"), actor).order_by("username")

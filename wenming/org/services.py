@@ -1,0 +1,68 @@
+"""Every write to the organisation tables."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wenming.core.audit import audit_record
+from wenming.core.errors import InvalidInput
+
+from .models import LEVEL_OF_KIND, PARENT_LEVEL, Person, Region, Unit
+from .roles import Role
+
+
+def region_path(*, code: str, parent: Region | None) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def region_create(*, code: str, name: str, kind: str, parent: Region | None = None,
+                  name_en: str = "", is_demo: bool = False, actor=None, audit: bool = True) -> Region:
+    """Create a region under `parent`, checking the level and the code's inheritance."""
+    level = LEVEL_OF_KIND[kind]
+    expected_parent_level = PARENT_LEVEL[level]
+    if (parent.level if parent else None) != expected_parent_level:
+        raise InvalidInput(_("A %(level)s must sit under a %(parent)s.") % {
+            "level": level.label, "parent": expected_parent_level.label if expected_parent_level else "-"})
+    # Grid coding: a street's 9 digits extend its district's 6; a community's 12 its street's 9.
+    if level in ("street", "community") and not code.startswith(parent.code):
+        raise InvalidInput(_("Code %(code)s must start with its parent's code %(parent)s.") % {
+            "code": code, "parent": parent.code})
+    with transaction.atomic():
+        region = Region.objects.create(
+            code=code, name=name, name_en=name_en, kind=kind, level=level, parent=parent,
+            path=region_path(code=code, parent=parent), is_demo=is_demo,
+        )
+        if audit:
+            audit_record(action="region.create", actor=actor, target=region, data={"code": code})
+    return region
+
+
+def unit_create(*, code: str, name: str, kind: str = "government", name_en: str = "",
+                short_name: str = "", is_demo: bool = False, actor=None) -> Unit:
+    """Register a member unit of the Civilization Commission."""
+    with transaction.atomic():
+        unit = Unit.objects.create(code=code, name=name, name_en=name_en, kind=kind,
+                                   short_name=short_name, is_demo=is_demo)
+        audit_record(action="unit.create", actor=actor, target=unit, data={"code": code})
+    return unit
+
+
+def person_create(*, username: str, password: str | None, role: str, display_name: str = "",
+                  region: Region | None = None, unit: Unit | None = None, is_demo: bool = False,
+                  is_superuser: bool = False, actor=None) -> Person:
+    """Create a person who can log in, with exactly the attachment their role needs."""
+    if role == Role.REGION_OFFICER and region is None:
+        raise InvalidInput(_("A region officer needs a region."))
+    if role == Role.UNIT_OFFICER and unit is None:
+        raise InvalidInput(_("A member unit officer needs a member unit."))
+    with transaction.atomic():
+        person = Person(username=username, role=role, display_name=display_name, region=region,
+                        unit=unit, is_demo=is_demo, is_superuser=is_superuser,
+                        is_staff=is_superuser or role == Role.OFFICE_ADMIN)
+        if password:
+            person.set_password(password)
+        else:
+            person.set_unusable_password()
+        person.save()
+        audit_record(action="person.create", actor=actor, target=person,
+                     data={"username": username, "role": role})
+    return person

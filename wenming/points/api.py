@@ -1,0 +1,5 @@
+"""JSON API endpoints of the points app."""
+
+from ninja import Router
+
+router = Router(tags=["points"])

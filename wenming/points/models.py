@@ -1,0 +1,1 @@
+"""Tables of the points app (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Tables of the problems app (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Tables of the standards app (filled in by its issue)."""

@@ -1,0 +1,50 @@
+"""factory-boy factories shared by every app's tests."""
+
+import factory
+from django.conf import settings
+
+from wenming.org.models import LEVEL_OF_KIND, Person, Region, RegionKind, Unit
+from wenming.org.roles import Role
+from wenming.org.services import region_path
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{210300 + n}")
+    name = factory.Sequence(lambda n: f"区域{n}")
+    name_en = factory.Sequence(lambda n: f"Region {n}")
+    kind = RegionKind.DISTRICT
+    level = factory.LazyAttribute(lambda o: LEVEL_OF_KIND[o.kind])
+    parent = None
+    path = factory.LazyAttribute(lambda o: region_path(code=o.code, parent=o.parent))
+    center_lat = 38.9
+    center_lon = 121.6
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"单位{n}")
+    name_en = factory.Sequence(lambda n: f"Unit {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    role = Role.OFFICE_ADMIN
+    password = factory.PostGenerationMethodCall("set_password", settings.WENMING_DEMO_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()

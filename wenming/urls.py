@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wenming.core import views as core_views
+from wenming.core.api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", core_views.logout_view, name="logout"),
+    path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", core_views.tokens, name="tokens"),
+    path("language/", core_views.set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("org/", include("wenming.org.urls")),
+    path("standards/", include("wenming.standards.urls")),
+    path("points/", include("wenming.points.urls")),
+    path("problems/", include("wenming.problems.urls")),
+]
+
+handler400 = "wenming.core.views.error_400"
+handler403 = "wenming.core.views.error_403"
+handler404 = "wenming.core.views.error_404"
+handler500 = "wenming.core.views.error_500"
