@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wenming.standards",
     "wenming.points",
     "wenming.problems",
+    "wenming.notifications",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("standards/", include("wenming.standards.urls")),
     path("points/", include("wenming.points.urls")),
     path("problems/", include("wenming.problems.urls")),
+    path("notifications/", include("wenming.notifications.urls")),
 ]
 
 handler400 = "wenming.core.views.error_400"
