@@ -1,0 +1,257 @@
+"""Every read of the evaluation system that a user sees; always through the data scope."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from wenming.core.errors import NotFound
+from wenming.core.scope import SEE_ALL, scope_queryset
+
+from .models import (
+    METHOD_ORDER,
+    ChecklistItem,
+    EvaluationSystem,
+    Indicator,
+    Item,
+    Method,
+    NegativeListEntry,
+    PointType,
+    Standard,
+    StandardsEvent,
+    SystemLevel,
+    SystemStatus,
+)
+
+PUBLISHED = (SystemStatus.ACTIVE, SystemStatus.ARCHIVED)
+
+
+def _sees_drafts(actor) -> bool:
+    # A draft is the office's work in progress; officers would take it for the rules in force.
+    return getattr(actor, "role", None) in SEE_ALL
+
+
+def systems_visible(*, actor) -> QuerySet:
+    qs = scope_queryset(EvaluationSystem.objects.all(), actor)
+    if not _sees_drafts(actor):
+        qs = qs.filter(status__in=PUBLISHED)
+    return qs.order_by("-edition_year", "code")
+
+
+def system_get(*, actor, code: str) -> EvaluationSystem:
+    system = systems_visible(actor=actor).filter(code=code).first()
+    if system is None:
+        raise NotFound(code="system_not_found")
+    return system
+
+
+def system_current(*, actor, level: str = SystemLevel.PREFECTURE) -> EvaluationSystem | None:
+    """The system in force for `level` (else the newest one the actor may see)."""
+    visible = systems_visible(actor=actor)
+    active = visible.filter(status=SystemStatus.ACTIVE)
+    return (
+        active.filter(level=level).first()
+        or active.first()
+        or visible.order_by("-edition_year", "-id").first()
+    )
+
+
+def system_resolve(*, actor, code: str | None) -> EvaluationSystem:
+    """The named system, or the one in force when no code is given (NotFound if none)."""
+    if code:
+        return system_get(actor=actor, code=code)
+    system = system_current(actor=actor)
+    if system is None:
+        raise NotFound(code="system_not_found")
+    return system
+
+
+def system_tree(*, actor, system: EvaluationSystem) -> list[Item]:
+    """Items → indicators → standards of one system, in three queries plus co-units."""
+    standards = (
+        scope_queryset(Standard.objects.select_related("lead_unit"), actor)
+        .prefetch_related("co_units")
+        .order_by("order", "code")
+    )
+    indicators = (
+        scope_queryset(Indicator.objects.all(), actor)
+        .order_by("order", "code")
+        .prefetch_related(Prefetch("standards", queryset=standards))
+    )
+    items = scope_queryset(Item.objects.filter(system=system), actor).order_by("order", "code")
+    return list(items.prefetch_related(Prefetch("indicators", queryset=indicators)))
+
+
+def standards_visible(*, actor, system: EvaluationSystem) -> QuerySet:
+    qs = scope_queryset(Standard.objects.filter(system=system), actor)
+    return qs.select_related("indicator", "lead_unit").order_by("order", "code")
+
+
+def standard_get(*, actor, pk: int) -> Standard:
+    standard = (
+        scope_queryset(
+            Standard.objects.select_related("system", "indicator__item", "lead_unit"), actor
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if standard is None or not systems_visible(actor=actor).filter(pk=standard.system_id).exists():
+        raise NotFound(code="standard_not_found")
+    return standard
+
+
+def standard_by_code(*, actor, system: EvaluationSystem, code: str) -> Standard:
+    standard = standards_visible(actor=actor, system=system).filter(code=code).first()
+    if standard is None:
+        raise NotFound(code="standard_not_found")
+    return standard
+
+
+def negative_list(*, actor, system: EvaluationSystem) -> QuerySet:
+    return scope_queryset(NegativeListEntry.objects.filter(system=system), actor).order_by(
+        "order", "code"
+    )
+
+
+def point_types_visible(*, actor, active_only: bool = False) -> QuerySet:
+    qs = scope_queryset(PointType.objects.all(), actor)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("order", "code")
+
+
+def point_type_get(*, actor, code: str) -> PointType:
+    point_type = point_types_visible(actor=actor).filter(code=code).first()
+    if point_type is None:
+        raise NotFound(code="point_type_not_found")
+    return point_type
+
+
+def checklist_items_visible(
+    *, actor, system: EvaluationSystem | None = None, point_type: PointType | None = None
+) -> QuerySet:
+    qs = scope_queryset(
+        ChecklistItem.objects.select_related("standard", "point_type", "system"), actor
+    )
+    if system is not None:
+        qs = qs.filter(system=system)
+    elif not _sees_drafts(actor):
+        qs = qs.filter(system__status__in=PUBLISHED)
+    if point_type is not None:
+        qs = qs.filter(point_type=point_type)
+    return qs.order_by("point_type__order", "point_type__code", "order", "code")
+
+
+def checklist_item_get(*, actor, pk: int) -> ChecklistItem:
+    """One checklist item by id (NotFound when it is missing or its system is a hidden draft)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(code="checklist_item_not_found") from None
+    item = checklist_items_visible(actor=actor).filter(pk=pk).first()
+    if item is None:
+        raise NotFound(code="checklist_item_not_found")
+    return item
+
+
+def point_types_with_checklists(*, actor, system: EvaluationSystem) -> list[PointType]:
+    """Point types, each with `.checklist` = its checklist items in `system`."""
+    items = checklist_items_visible(actor=actor, system=system)
+    by_type: dict[int, list[ChecklistItem]] = defaultdict(list)
+    for item in items:
+        by_type[item.point_type_id].append(item)
+    types = list(point_types_visible(actor=actor))
+    for point_type in types:
+        point_type.checklist = by_type.get(point_type.pk, [])
+    return types
+
+
+def method_totals(*, system: EvaluationSystem) -> dict[str, Decimal]:
+    """Points per method: a standard's points are shared equally among its methods."""
+    totals = dict.fromkeys(METHOD_ORDER, Decimal("0"))
+    for points, methods in Standard.objects.filter(system=system).values_list("points", "methods"):
+        listed = [m for m in methods.split(",") if m in totals]
+        for method in listed:
+            totals[method] += points / len(listed)
+    return {method: total.quantize(Decimal("0.01")) for method, total in totals.items()}
+
+
+def method_balance(*, system: EvaluationSystem) -> list[dict]:
+    """Each method's points beside its weight, and whether they agree (to 0.01)."""
+    totals = method_totals(system=system)
+    rows = []
+    for method in METHOD_ORDER:
+        weight = system.weight_of(method)
+        rows.append(
+            {
+                "method": method,
+                "label": Method(method).label,
+                "points": totals[method],
+                "weight": weight,
+                "ok": abs(totals[method] - weight) < Decimal("0.01"),
+            }
+        )
+    return rows
+
+
+def system_counts(*, system: EvaluationSystem) -> dict[str, int]:
+    return {
+        "items": Item.objects.filter(system=system).count(),
+        "indicators": Indicator.objects.filter(system=system).count(),
+        "standards": Standard.objects.filter(system=system).count(),
+        "hard": Standard.objects.filter(system=system, is_hard=True).count(),
+        "negative": NegativeListEntry.objects.filter(system=system).count(),
+        "checklist": ChecklistItem.objects.filter(system=system).count(),
+    }
+
+
+def responsibility_matrix(*, actor, system: EvaluationSystem) -> dict:
+    """Standards × units: "lead" or "co" in each cell, units with any role as columns."""
+    standards = list(standards_visible(actor=actor, system=system).prefetch_related("co_units"))
+    roles: dict[int, dict[int, str]] = {}
+    unit_ids: set[int] = set()
+    for standard in standards:
+        cells = {u.pk: "co" for u in standard.co_units.all()}
+        if standard.lead_unit_id:
+            cells[standard.lead_unit_id] = "lead"
+        roles[standard.pk] = cells
+        unit_ids.update(cells)
+    from wenming.org.selectors import units_visible
+
+    units = list(units_visible(actor=actor).filter(pk__in=unit_ids))
+    rows = [{"standard": s, "cells": [roles[s.pk].get(u.pk, "") for u in units]} for s in standards]
+    return {"units": units, "rows": rows}
+
+
+def standards_of_unit(*, actor, system: EvaluationSystem, unit) -> QuerySet:
+    """The standards a unit leads or supports (a unit officer's "my standards")."""
+    qs = standards_visible(actor=actor, system=system)
+    return qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
+
+
+def unit_standard_counts(*, actor, system: EvaluationSystem) -> dict[str, int]:
+    """How many standards each unit leads (by unit code), for the matrix's summary line."""
+    qs = standards_visible(actor=actor, system=system).exclude(lead_unit=None)
+    return dict(qs.values_list("lead_unit__code").annotate(n=Count("id")).order_by())
+
+
+def coverage_gaps(*, actor, system: EvaluationSystem) -> dict:
+    """Standards without a lead unit, field standards no checklist item tests, empty point types."""
+    from wenming.points.models import Point
+
+    standards = standards_visible(actor=actor, system=system)
+    tested = ChecklistItem.objects.filter(standard=OuterRef("pk"))
+    with_points = Point.objects.filter(point_type=OuterRef("pk"), is_active=True)
+    return {
+        "no_lead": standards.filter(lead_unit=None),
+        "field_untested": standards.filter(methods__contains=Method.FIELD).exclude(Exists(tested)),
+        "types_without_points": point_types_visible(actor=actor, active_only=True).exclude(
+            Exists(with_points)
+        ),
+    }
+
+
+def system_events(*, actor, system: EvaluationSystem, limit: int = 50) -> list[StandardsEvent]:
+    if not _sees_drafts(actor):
+        return []
+    return list(StandardsEvent.objects.filter(system=system).select_related("actor")[:limit])
