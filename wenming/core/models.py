@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.scope import ScopeRule
+from wenming.org.roles import Role
+
 
 class AuditEntry(models.Model):
     """One append-only line of the global audit log; `hash` chains it to the line before."""
@@ -80,3 +83,33 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Day off (holiday)")
+    WORKDAY = "workday", _("Working day (make-up workday)")
+
+
+class Holiday(models.Model):
+    """An office-entered calendar day that overrides chinese-calendar and the Mon–Fri rule.
+
+    The office enters the State Council's arrangement for a year the package does not know yet
+    (a holiday on a weekday, or a make-up workday on a weekend), or a local exception.
+    Written only through `wenming.core.calendar.holiday_set` / `holiday_delete`.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=HolidayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Reference data: every signed-in role reads the calendar deadlines are counted on.
+    SCOPE = ScopeRule(reference_for=frozenset(Role.values))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or make-up workday")
+        verbose_name_plural = _("holidays and make-up workdays")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()

@@ -1,0 +1,54 @@
+"""Django admin for the shared kernel: the office edits the holiday calendar here."""
+
+from django.contrib import admin
+
+from wenming.org.roles import Role
+
+from .calendar import holiday_delete, holiday_set
+from .models import Holiday
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """Every change goes through the calendar services, so it is audited and the cache dropped."""
+
+    list_display = ["date", "kind", "name", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    ordering = ["-date"]
+    fields = ["date", "kind", "name"]
+
+    # The calendar belongs to the Civilization Office: its admins edit it, nobody else does.
+    def _is_office(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and user.role == Role.OFFICE_ADMIN)
+
+    def has_module_permission(self, request):
+        return self._is_office(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_office(request)
+
+    def has_add_permission(self, request):
+        return self._is_office(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_office(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_office(request)
+
+    def save_model(self, request, obj, form, change):
+        if change and "date" in form.changed_data:
+            # Moving an entry to another day: the old day goes back to the default rule.
+            holiday_delete(day=form.initial["date"], actor=request.user)
+        saved = holiday_set(day=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at
+
+    def delete_model(self, request, obj):
+        holiday_delete(day=obj.date, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset.values_list("date", flat=True):
+            holiday_delete(day=day, actor=request.user)
