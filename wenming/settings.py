@@ -178,6 +178,7 @@ LOCALE_PATHS: list[Path] = []
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("WENMING_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -236,6 +237,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WENMING_LOG_LEVEL", "WARNING")},
+    # Failed sign-ins are already in our audit log; axes would repeat each one on stderr.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # --- Product settings ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ import logging
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -25,7 +26,37 @@ class BearerToken(HttpBearer):
         return person
 
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "400": "Invalid input (bad JSON, failed validation, refused value)",
+    "401": "Missing, wrong or revoked token",
+    "403": "The caller's role may not do this",
+    "404": "Unknown, or outside the caller's data scope",
+    "409": "Illegal state transition or a concurrent change",
+    "429": "Too many failed sign-ins: locked for a while",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "details": {}},
+    "required": ["error", "message"],
+}
+
+
+class WenmingAPI(NinjaAPI):
+    """NinjaAPI whose schema documents the JSON error body every operation may return."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": ref})
+        return schema
+
+
+api = WenmingAPI(
     title="Wenming API",
     version="1",
     urls_namespace="api",
@@ -92,6 +123,11 @@ def on_too_big(request, exc):
     return error_response(request, 400, "too_large", _("The request body is too large."))
 
 
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return error_response(request, 400, "invalid", _("The multipart body is malformed."))
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
     logger.exception("unexpected API error")
@@ -121,6 +157,9 @@ class MeOut(Schema):
 
 @core_router.post("/auth/token", auth=None, response=TokenOut, summary="Exchange a password for a token")
 def issue_token(request, payload: TokenIn):
+    if request.content_type != "application/json":
+        # axes re-reads the body as a form on failure; only JSON is accepted here.
+        raise HttpError(400, _("Send the credentials as JSON (Content-Type: application/json)."))
     person = authenticate(request, username=payload.username[:150], password=payload.password)
     if person is None or not getattr(person, "role", ""):
         locked = getattr(request, "axes_locked_out", False)

@@ -1,0 +1,84 @@
+"""Sign-in, lockout, sign-out and password change, as a person would meet them."""
+
+import pytest
+from django.test import Client, override_settings
+
+from wenming.core.models import AuditEntry
+from wenming.testing.personas import PASSWORD
+
+
+def login(client, username, password):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_login_lands_on_the_role_home_and_is_audited(cast):
+    client = Client()
+    response = login(client, "zhongshan", PASSWORD)
+    assert response.status_code == 302 and response.url == "/"
+    home = client.get("/")
+    assert "中山区" in home.content.decode()
+    assert AuditEntry.objects.filter(action="auth.login", actor_name="zhongshan").exists()
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(cast):
+    wrong = login(Client(), "zhongshan", "not-the-password").content.decode()
+    unknown = login(Client(), "no-such-person", "whatever").content.decode()
+
+    def message(html):
+        return html.split('data-testid="login-error">')[1].split("</div>")[0]
+
+    assert message(wrong) == message(unknown)
+    assert AuditEntry.objects.filter(action="auth.login_failed").count() == 2
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_lockout_after_repeated_failures_says_how_long_to_wait(cast):
+    client = Client()
+    for _ in range(3):
+        login(client, "ganjingzi", "wrong")
+    locked = login(client, "ganjingzi", PASSWORD)
+    assert locked.status_code == 429
+    body = locked.content.decode()
+    assert 'data-testid="lockout"' in body and "15" in body
+    assert "分钟" in body  # zh-Hans by default
+    assert AuditEntry.objects.filter(action="auth.lockout").exists()
+    # Another account is not affected.
+    assert login(Client(), "zhongshan", PASSWORD).status_code == 302
+
+
+def test_logout_is_a_post_and_is_audited(cast):
+    client = Client()
+    login(client, "urban", PASSWORD)
+    assert client.get("/logout/").status_code == 405
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302  # back to sign-in
+    assert AuditEntry.objects.filter(action="auth.logout", actor_name="urban").exists()
+
+
+def test_password_change(cast):
+    client = Client()
+    login(client, "leader", PASSWORD)
+    response = client.post("/password/", {"old_password": PASSWORD,
+                                           "new_password1": "Gu4ngming-Dalian-26",
+                                           "new_password2": "Gu4ngming-Dalian-26"})
+    assert response.status_code == 302
+    assert login(Client(), "leader", "Gu4ngming-Dalian-26").status_code == 302
+    assert AuditEntry.objects.filter(action="auth.password_change").exists()
+
+
+def test_passwords_are_hashed_with_argon2(cast):
+    cast.office.refresh_from_db()
+    assert cast.office.password.startswith("argon2")
+
+
+def test_pages_need_csrf(cast):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "office", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/tokens/", "/org/regions/", "/password/"])
+def test_pages_require_sign_in(cast, path):
+    response = Client().get(path)
+    assert response.status_code == 302 and response.url.startswith("/login/")
