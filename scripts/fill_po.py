@@ -12,7 +12,8 @@ import polib
 
 def main(po_path: str, json_path: str) -> int:
     po = polib.pofile(po_path)
-    table = json.load(open(json_path, encoding="utf-8"))
+    with open(json_path, encoding="utf-8") as handle:
+        table = json.load(handle)
     for entry in po:
         if entry.msgid in table:
             value = table[entry.msgid]

@@ -44,7 +44,7 @@ def serve(argv: list[str]) -> int:
         gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
         command = [gunicorn, "wenming.wsgi:application", "--bind", f"{args.host}:{args.port}",
                    "--workers", str(args.workers), "--access-logfile", "-", "--no-control-socket"]
-        os.execv(command[0], command)
+        os.execv(command[0], command)  # noqa: S606 — replace this process with gunicorn
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["wenming", "runserver", f"{args.host}:{args.port}", "--noreload"])

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.test import Client
 
 PACKAGE = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(PACKAGE.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
