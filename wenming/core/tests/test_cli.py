@@ -64,8 +64,13 @@ def test_createadmin_rejects_weak_password(db, monkeypatch):
     assert not Person.objects.filter(username="weak").exists()
 
 
+def _clean_environ() -> dict:
+    # The browser tests allow async-unsafe ORM calls in this process; a deployment never does.
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _run(args, **env):
-    full_env = {**os.environ, **env}
+    full_env = {**_clean_environ(), **env}
     return subprocess.run([sys.executable, "-m", "wenming.cli", *args], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=120)
 
@@ -84,7 +89,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 
 def test_production_requires_a_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "WENMING_SECRET_KEY"}
+    env = {k: v for k, v in _clean_environ().items() if k != "WENMING_SECRET_KEY"}
     env.update(WENMING_PRODUCTION="1", WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/p.sqlite3")
     result = subprocess.run([sys.executable, "-m", "wenming.cli", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
