@@ -6,6 +6,8 @@ never answer 500 and every response must match its declared schema.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from wenming.core.services import token_create
@@ -16,6 +18,18 @@ from wenming.wsgi import application
 @pytest.fixture
 def api_schema(db):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection_open():
+    """Calling the WSGI app directly would close the test's connection at each request end.
+
+    Django's own test client does the same disconnection; without it PostgreSQL loses the
+    test transaction after the first call.
+    """
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
