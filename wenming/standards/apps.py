@@ -6,3 +6,11 @@ class StandardsConfig(AppConfig):
     name = "wenming.standards"
     label = "standards"
     verbose_name = _("Evaluation system")
+
+    def ready(self):
+        from wenming.core.home import register_nav, register_panel
+
+        from . import home
+
+        register_nav(home.nav_standards, order=20)
+        register_panel(home.panel, order=30)

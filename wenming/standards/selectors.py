@@ -163,6 +163,7 @@ def point_types_with_checklists(*, actor, system: EvaluationSystem) -> list[Poin
     types = list(point_types_visible(actor=actor))
     for point_type in types:
         point_type.checklist = by_type.get(point_type.pk, [])
+        point_type.checklist_total = sum((c.deduction for c in point_type.checklist), Decimal("0"))
     return types
 
 
