@@ -15,21 +15,23 @@ from wenming.testing.personas import build_cast
 from wenming.wsgi import application
 
 
-@pytest.fixture
-def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-
-
 @pytest.fixture(autouse=True)
 def keep_test_connection_open():
-    """Calling the WSGI app directly would close the test's connection at each request end.
+    """Calling the WSGI app directly would close the test's connection at each request start and end.
 
     Django's own test client does the same disconnection; without it PostgreSQL loses the
     test transaction after the first call.
     """
+    signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield
+    signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, keep_test_connection_open):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
