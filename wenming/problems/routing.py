@@ -1,0 +1,117 @@
+"""Who a problem goes to: routing rules as data, then the owner or the locality.
+
+Order of decision (domain.md, digital urban management):
+1. the office's routing rules — the most specific match wins (a rule for the category beats a
+   rule for every category; a rule for a smaller region beats one for a larger region);
+2. without a rule, a *facility* goes to its owner first (the point's responsible unit), then
+   to the locality; an *event* goes to the locality first (the problem's street, else its
+   district), then to the owner (部件先属主后属地，事件先属地后属主).
+Exactly one target makes a route; several equally good targets leave the problem in the
+dispatcher's queue with them as suggestions.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from wenming.org.models import Region, RegionLevel
+
+from .models import CategoryKind, RoutingRule, TargetLevel
+
+
+@dataclass(frozen=True)
+class Target:
+    unit: object | None = None  # org.Unit
+    region: object | None = None  # org.Region (a locality)
+
+    @property
+    def key(self) -> str:
+        return f"unit:{self.unit.code}" if self.unit else f"region:{self.region.code}"
+
+    @property
+    def label(self) -> str:
+        return self.unit.display_name if self.unit else self.region.display_name
+
+
+@dataclass
+class Route:
+    chosen: Target | None
+    candidates: list[Target] = field(default_factory=list)
+    basis: str = ""  # "rule", "owner", "locality" or "" when nothing matched
+
+    @property
+    def explanation(self) -> str:
+        labels = {"rule": _("routing rule"), "owner": _("owner of the point"),
+                  "locality": _("locality")}
+        return str(labels.get(self.basis, _("no route")))
+
+
+def locate(region) -> tuple:
+    """(district, street) above or at `region` (None where the tree has no such level)."""
+    codes = [c for c in region.path.strip("/").split("/") if c]
+    ancestors = {r.level: r for r in Region.objects.filter(code__in=codes)}
+    ancestors[region.level] = region
+    return ancestors.get(RegionLevel.DISTRICT), ancestors.get(RegionLevel.STREET)
+
+
+def _locality(district, street) -> list[Target]:
+    place = street or district
+    return [Target(region=place)] if place is not None else []
+
+
+def _rule_targets(rule, district, street) -> Target | None:
+    if rule.unit_id:
+        return Target(unit=rule.unit)
+    if rule.target_level == TargetLevel.STREET and street is not None:
+        return Target(region=street)
+    return Target(region=district) if district is not None else None
+
+
+def _matching_rules(category, region) -> list:
+    codes = [c for c in region.path.strip("/").split("/") if c]
+    rules = (RoutingRule.objects.filter(is_active=True)
+             .filter(Q(category=category) | Q(category__isnull=True))
+             .filter(Q(region__isnull=True) | Q(region__code__in=codes))
+             .select_related("unit", "region"))
+    best, best_rank = [], None
+    for rule in rules:
+        rank = (rule.category_id is not None, len(rule.region.path) if rule.region_id else 0)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = [rule], rank
+        elif rank == best_rank:
+            best.append(rule)
+    return best
+
+
+def _distinct(targets: list[Target]) -> list[Target]:
+    seen, result = set(), []
+    for target in targets:
+        if target is not None and target.key not in seen:
+            seen.add(target.key)
+            result.append(target)
+    return result
+
+
+def _decide(targets: list[Target], basis: str) -> Route:
+    return Route(chosen=targets[0] if len(targets) == 1 else None, candidates=targets,
+                 basis=basis)
+
+
+def route_for(*, category, region, point=None) -> Route:
+    """Where a problem of `category` at `region` (and `point`) should go."""
+    district, street = locate(region)
+    rules = _matching_rules(category, region)
+    if rules:
+        return _decide(_distinct([_rule_targets(r, district, street) for r in rules]), "rule")
+    owners = []
+    if point is not None:
+        owners = [Target(unit=u) for u in point.responsible_units.filter(is_active=True)
+                  .order_by("code")]
+    locality = _locality(district, street)
+    order = ([("owner", owners), ("locality", locality)] if category.kind == CategoryKind.FACILITY
+             else [("locality", locality), ("owner", owners)])
+    for basis, targets in order:
+        if targets:
+            return _decide(_distinct(targets), basis)
+    return Route(chosen=None)

@@ -1,0 +1,166 @@
+"""Text search on the ledger: code prefix as an index range, words through a full-text index.
+
+Chinese has no spaces, so word tokenizers see a whole title as one token. We index the
+characters and the overlapping character pairs of every CJK run (the bigram scheme of
+Lucene's CJKAnalyzer) and lower-cased ASCII words; a query of two or more CJK characters
+becomes its pairs, all of which must be present. The grams are kept in `Problem.search_text`
+by the services (and by bulk loaders through `search_text_for`), and indexed by:
+
+- SQLite: an FTS5 table with external content (`problems_problem_fts`), kept in step by the
+  services (`fts_insert` / `fts_replace`) and rebuilt after bulk loads (`search_rebuild`);
+- PostgreSQL: a GIN index on `string_to_array(search_text, ' ')`, maintained by the database
+  itself; a query is an array containment (`@>`), which needs no locale or text parser.
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+FTS_TABLE = "problems_problem_fts"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+_CJK_RUN = re.compile(rf"^[{_CJK}]+$")
+_CODE_PREFIX = re.compile(r"^WM(\d{0,4})(-(\d{0,7}))?$")
+MAX_QUERY_TOKENS = 12
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN.findall((text or "").lower())
+
+
+def index_tokens(*texts: str) -> list[str]:
+    """Every token a text is findable by: CJK characters and pairs, ASCII words."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for run in _runs(text):
+            if _CJK_RUN.match(run):
+                for char in run:
+                    seen.setdefault(char)
+                for i in range(len(run) - 1):
+                    seen.setdefault(run[i:i + 2])
+            else:
+                seen.setdefault(run)
+    return list(seen)
+
+
+def query_tokens(query: str) -> list[str]:
+    """The tokens a query needs: pairs of a CJK run (a lone character as itself), words."""
+    seen: dict[str, None] = {}
+    for run in _runs(query):
+        if _CJK_RUN.match(run) and len(run) > 1:
+            for i in range(len(run) - 1):
+                seen.setdefault(run[i:i + 2])
+        else:
+            seen.setdefault(run)
+    return list(seen)[:MAX_QUERY_TOKENS]
+
+
+def search_text_for(*, title: str, address: str = "", description: str = "") -> str:
+    """The value of `Problem.search_text` for these fields (bulk loaders call it too)."""
+    return " ".join(index_tokens(title, address))
+
+
+def code_prefix_filter(prefix: str) -> Q | None:
+    """A code prefix ("WM2026-0001") as a range on (code_year, code_serial); None if not a code.
+
+    A range on two integer columns uses their unique index on both databases, where
+    `LIKE 'WM2026-0001%'` would not (SQLite's LIKE ignores case; PostgreSQL needs "C" collation).
+    """
+    match = _CODE_PREFIX.match((prefix or "").strip().upper())
+    if match is None:
+        return None
+    year_digits, dash, serial_digits = match.group(1), match.group(2), match.group(3) or ""
+    if len(year_digits) < 4:
+        if dash:
+            return Q(pk__in=[])
+        low = int(year_digits.ljust(4, "0"))
+        high = int(year_digits.ljust(4, "9"))
+        return Q(code_year__gte=low, code_year__lte=high)
+    year = int(year_digits)
+    if not serial_digits:
+        return Q(code_year=year)
+    condition = Q(pk__in=[])
+    # Serials are written with six digits, seven once a year passes 999,999.
+    for width in (6, 7):
+        if len(serial_digits) > width or (width == 7 and serial_digits[0] == "0"):
+            continue
+        pad = width - len(serial_digits)
+        low = int(serial_digits) * 10**pad
+        high = (int(serial_digits) + 1) * 10**pad - 1
+        condition |= Q(code_year=year, code_serial__gte=low, code_serial__lte=high)
+    return condition
+
+
+def text_filter(queryset: QuerySet, query: str) -> QuerySet:
+    """Problems whose title or address contain every token of `query` (index-served)."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        contains = RawSQL(  # noqa: S611 - constant SQL, the tokens are a parameter
+            "string_to_array(problems_problem.search_text, ' ') @> %s::text[]", (tokens,)
+        )
+        return queryset.filter(ExpressionWrapper(contains, output_field=BooleanField()))
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{token}"' for token in tokens)
+        # Constant SQL; the user's words travel as a parameter (quoted tokens of [0-9a-z] / CJK).
+        ids = RawSQL(  # noqa: S611
+            "SELECT rowid FROM problems_problem_fts WHERE problems_problem_fts MATCH %s", (match,))
+        return queryset.filter(id__in=ids)
+    condition = Q()
+    for token in tokens:
+        condition &= Q(search_text__contains=token)
+    return queryset.filter(condition)
+
+
+def fts_insert(*, problem_id: int, search_text: str) -> None:
+    """Add a new problem to the SQLite full-text index (PostgreSQL indexes by itself)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
+                       [problem_id, search_text])
+
+
+def fts_replace(*, problem_id: int, old_text: str, new_text: str) -> None:
+    """Re-index a problem whose title or address changed."""
+    if connection.vendor != "sqlite" or old_text == new_text:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO problems_problem_fts(problems_problem_fts, rowid, search_text) "
+            "VALUES ('delete', %s, %s)", [problem_id, old_text])
+        cursor.execute("INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
+                       [problem_id, new_text])
+
+
+def search_rebuild() -> None:
+    """Rebuild the SQLite full-text index from `search_text` (after bulk loads or deletes)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO problems_problem_fts(problems_problem_fts) VALUES ('rebuild')")
+
+
+def create_search_index(schema_editor) -> None:
+    """Create the vendor's text index (called from migration 0002)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "search_text, content='problems_problem', content_rowid='id', "
+            "tokenize='unicode61')")
+    elif vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS problem_search_gin ON problems_problem "
+            "USING gin (string_to_array(search_text, ' '))")
+
+
+def drop_search_index(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    elif vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS problem_search_gin")

@@ -1,0 +1,126 @@
+"""What every ledger write shares: the row lock, compare-and-set save, events and audit."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenming.core.audit import audit_record
+from wenming.core.calendar import add_working_days
+from wenming.core.errors import Conflict, InvalidInput
+
+from ..models import LedgerConfig, Problem, ProblemEvent, Status
+
+
+def ledger_config() -> LedgerConfig:
+    """The office's ledger settings (the row is created with defaults on first use)."""
+    config = LedgerConfig.objects.filter(pk=1).first()
+    if config is None:
+        config, _created = LedgerConfig.objects.get_or_create(pk=1)
+    return config
+
+
+def actor_name(actor) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return actor.get_username()
+
+
+def lock_problem(problem) -> Problem:
+    """Re-read `problem` under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE)."""
+    pk = problem.pk if isinstance(problem, Problem) else problem
+    return (Problem.objects.select_for_update(of=("self",))
+            .select_related("category", "responsible_unit", "handling_region", "region",
+                            "checklist_item")
+            .get(pk=pk))
+
+
+def state_of(problem) -> dict:
+    """The state a 409 answer carries, so the client can refresh without another request."""
+    from ..lifecycle import actions_from
+
+    return {"code": problem.code, "status": problem.status, "version": problem.version,
+            "allowed_actions": actions_from(problem.status)}
+
+
+def conflict(problem, message) -> Conflict:
+    return Conflict(message, code="conflict", details=state_of(problem))
+
+
+def save_changes(problem: Problem, changes: dict, *, expected_version: int) -> None:
+    """Compare-and-set update: applies only if nobody changed the row since it was read.
+
+    Under the row lock this always succeeds; it is the second line of defence should a
+    database give no lock (and it bumps `version` for clients that send what they saw).
+    """
+    now = timezone.now()
+    values = {**changes, "version": F("version") + 1, "updated_at": now}
+    updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
+    if updated != 1:
+        fresh = Problem.objects.get(pk=problem.pk)
+        raise conflict(fresh, _("Someone else changed problem %(code)s a moment ago; it is now "
+                                "“%(status)s”.") % {"code": fresh.code,
+                                                   "status": fresh.get_status_display()})
+    for name, value in changes.items():
+        if not hasattr(value, "resolve_expression"):
+            setattr(problem, name, value)
+    problem.version = expected_version + 1
+    problem.updated_at = now
+    counters = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
+    if counters:
+        problem.refresh_from_db(fields=counters)
+
+
+def record_event(*, problem, action: str, actor, from_status: str = "", to_status: str = "",
+                 note: str = "", data: dict | None = None, unit=None, at=None) -> ProblemEvent:
+    """Append a row to the problem's timeline (and the same fact to the global audit log)."""
+    event = ProblemEvent.objects.create(
+        problem=problem, action=action, from_status=from_status, to_status=to_status,
+        actor=actor if actor_name(actor) else None, actor_name=actor_name(actor),
+        created_at=at or timezone.now(), note=note, data=data or {},
+        unit=unit, district_id=problem.district_id,
+    )
+    audit_record(action=f"problem.{action}", actor=actor if actor_name(actor) else None,
+                 target=problem,
+                 data={"code": problem.code, "from": from_status, "to": to_status, **(data or {})})
+    return event
+
+
+def clean_note(note, *, required: bool = False, what=None) -> str:
+    text = (note or "").strip()
+    if required and not text:
+        raise InvalidInput(what or _("Please give a reason."), code="note_required")
+    if len(text) > 2000:
+        raise InvalidInput(_("The note is too long (2,000 characters at most)."))
+    return text
+
+
+def future_date(value, *, label) -> date | None:
+    """A date the user chose that must not lie in the past (None passes through)."""
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        raise InvalidInput(_("%(what)s is not a date.") % {"what": label})
+    if value < timezone.localdate():
+        raise InvalidInput(_("%(what)s lies in the past.") % {"what": label},
+                           code="date_in_past")
+    if (value - timezone.localdate()).days > 3 * 366:
+        raise InvalidInput(_("%(what)s is too far in the future.") % {"what": label})
+    return value
+
+
+def default_deadline(problem) -> date:
+    """Deadline in working days from today: the checklist item's, else the category's."""
+    days = problem.category.deadline_days
+    if problem.checklist_item_id and problem.checklist_item.deadline_days:
+        days = problem.checklist_item.deadline_days
+    return add_working_days(timezone.localdate(), days)
+
+
+def in_atomic():
+    return transaction.atomic()
+
+
+OPEN_FOR_BEFORE_PHOTOS = (Status.NEW, Status.REGISTERED, Status.DISPATCHED)

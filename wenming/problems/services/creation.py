@@ -1,0 +1,189 @@
+"""Reporting a problem: validation, its code, recurrence links and automatic dispatch."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.org.models import RegionLevel
+from wenming.org.roles import Role
+
+from .. import search
+from ..models import (
+    Category,
+    EventKind,
+    Problem,
+    ProblemCounter,
+    Severity,
+    Source,
+    Status,
+    status_flags,
+)
+from ..routing import locate, route_for
+from ._common import actor_name, clean_note, ledger_config, record_event
+
+# Who may report through the ledger (citizens report through the public portal, actor None).
+REPORTERS = {Role.OFFICE_ADMIN, Role.REGION_OFFICER, Role.UNIT_OFFICER, Role.INSPECTOR,
+             Role.EVALUATOR}
+
+
+def code_allocate(*, year: int) -> tuple[str, int]:
+    """The next code of `year` (`WM2026-000123`), race-free: the year's counter row is locked."""
+    updated = ProblemCounter.objects.filter(year=year).update(last=F("last") + 1)
+    if not updated:
+        # First problem of the year. Two requests may both try to create the row: one insert
+        # wins, the other's savepoint rolls back and it increments the winner's row instead.
+        try:
+            with transaction.atomic():
+                ProblemCounter.objects.create(year=year, last=1)
+        except IntegrityError:
+            ProblemCounter.objects.filter(year=year).update(last=F("last") + 1)
+    serial = ProblemCounter.objects.filter(year=year).values_list("last", flat=True).get()
+    return f"WM{year}-{serial:06d}", serial
+
+
+def _check_reporter(actor, source: str) -> None:
+    if actor is None:
+        if source != Source.CITIZEN:
+            raise NotAllowed(_("Only citizen reports may come without a signed-in reporter."))
+        return
+    if getattr(actor, "role", "") not in REPORTERS:
+        raise NotAllowed(_("Your role may not report problems."), code="forbidden")
+    if source == Source.LEADER and actor.role != Role.OFFICE_ADMIN:
+        raise NotAllowed(_("Only the Civilization Office records leaders' instructions."))
+
+
+def _check_text(title: str, address: str, description: str) -> tuple[str, str, str]:
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput(_("A problem needs a title."), code="title_required")
+    if len(title) > 200:
+        raise InvalidInput(_("The title is too long (200 characters at most)."))
+    address = (address or "").strip()
+    if len(address) > 300:
+        raise InvalidInput(_("The address is too long (300 characters at most)."))
+    description = (description or "").strip()
+    if len(description) > 5000:
+        raise InvalidInput(_("The description is too long (5,000 characters at most)."))
+    return title, address, description
+
+
+def _check_place(actor, region, point, lat, lon):
+    if region is None and point is not None:
+        region = point.region
+    if region is None:
+        raise InvalidInput(_("Say where the problem is: a region or an assessment point."),
+                           code="region_required")
+    if region.level == RegionLevel.CITY:
+        raise InvalidInput(_("Choose a district, street or community, not the whole city."),
+                           code="region_too_coarse")
+    if getattr(actor, "role", "") == Role.REGION_OFFICER and not region.path.startswith(
+            actor.region.path):
+        raise InvalidInput(_("You can only report problems inside your own region."),
+                           code="region_outside_scope")
+    if (lat is None) != (lon is None):
+        raise InvalidInput(_("Give both latitude and longitude, or neither."))
+    if lat is None and point is not None:
+        lat, lon = point.lat, point.lon
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput(_("The coordinates are out of range."), code="bad_coordinates")
+    return region, lat, lon
+
+
+def _recurrence_of(*, point, checklist_item, category, now):
+    """The problem this one recurs: same point, same item (or category), closed recently."""
+    if point is None:
+        return None
+    window = ledger_config().recurrence_days
+    earlier = Problem.objects.filter(point=point, status=Status.CLOSED,
+                                     closed_at__gte=now - timedelta(days=window))
+    if checklist_item is not None:
+        earlier = earlier.filter(checklist_item=checklist_item)
+    else:
+        earlier = earlier.filter(category=category)
+    return earlier.order_by("-closed_at").first()
+
+
+def _resolve_category(category, checklist_item) -> Category:
+    if category is None and checklist_item is not None and checklist_item.default_category_code:
+        category = Category.objects.filter(code=checklist_item.default_category_code).first()
+    if category is None:
+        raise InvalidInput(_("Choose a problem category."), code="category_required")
+    if not category.is_active:
+        raise InvalidInput(_("This category is no longer in use."), code="category_inactive")
+    return category
+
+
+def problem_create(*, actor, title: str, category=None, source: str = Source.INSPECTION,
+                   region=None, point=None, checklist_item=None, standard=None,
+                   description: str = "", lat: float | None = None, lon: float | None = None,
+                   address: str = "", severity: str = Severity.NORMAL, reporter_name: str = "",
+                   reporter_phone: str = "", is_anonymous: bool = False, co_units=(),
+                   photos=(), auto_dispatch: bool = True) -> Problem:
+    """Report a problem; inspection problems with one clear route are dispatched at once.
+
+    `photos` are already validated images (`wenming.core.uploads.validate_image`), stored as
+    before-photos.
+    """
+    if source not in Source.values:
+        raise InvalidInput(_("Unknown source."), code="bad_source")
+    if severity not in Severity.values:
+        raise InvalidInput(_("Unknown severity."), code="bad_severity")
+    _check_reporter(actor, source)
+    title, address, description = _check_text(title, address, description)
+    category = _resolve_category(category, checklist_item)
+    region, lat, lon = _check_place(actor, region, point, lat, lon)
+    if standard is None and checklist_item is not None:
+        standard = checklist_item.standard
+    reporter_name = clean_note(reporter_name)[:100]
+    reporter_phone = clean_note(reporter_phone)[:30]
+    district, street = locate(region)
+    now = timezone.now()
+    with transaction.atomic():
+        code, serial = code_allocate(year=timezone.localdate().year)
+        text = search.search_text_for(title=title, address=address)
+        problem = Problem.objects.create(
+            code=code, code_year=int(code[2:6]), code_serial=serial, title=title,
+            description=description, category=category, source=source, severity=severity,
+            region=region, district=district, street=street, point=point,
+            checklist_item=checklist_item, standard=standard, lat=lat, lon=lon,
+            address=address, reporter_name="" if is_anonymous else reporter_name,
+            reporter_phone="" if is_anonymous else reporter_phone, is_anonymous=is_anonymous,
+            reported_by=actor if actor_name(actor) else None, created_at=now, updated_at=now,
+            recurrence_of=_recurrence_of(point=point, checklist_item=checklist_item,
+                                         category=category, now=now),
+            search_text=text, **status_flags(Status.NEW),
+        )
+        if co_units:
+            problem.co_units.set(co_units)
+        search.fts_insert(problem_id=problem.pk, search_text=text)
+        record_event(problem=problem, action=EventKind.CREATE, actor=actor,
+                     to_status=Status.NEW, at=now,
+                     data={"source": source, "category": category.code,
+                           "recurrence_of": problem.recurrence_of.code
+                           if problem.recurrence_of_id else None})
+        if photos:
+            from .evidence import photo_store_before
+
+            for validated in photos:
+                photo_store_before(problem=problem, actor=actor, validated=validated)
+        if auto_dispatch and source == Source.INSPECTION and ledger_config().auto_dispatch:
+            _auto_dispatch(problem)
+    return problem
+
+
+def _auto_dispatch(problem: Problem) -> None:
+    """Register and dispatch at once when routing finds exactly one target (system actor)."""
+    route = route_for(category=problem.category, region=problem.region, point=problem.point)
+    if route.chosen is None:
+        return
+    from .transitions import problem_dispatch
+
+    problem_dispatch(problem=problem, actor=None, unit=route.chosen.unit,
+                     region=route.chosen.region,
+                     note=_("Dispatched automatically (%(basis)s).") % {
+                         "basis": route.explanation})
+    problem.refresh_from_db()

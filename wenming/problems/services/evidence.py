@@ -1,0 +1,158 @@
+"""Evidence photos: before-photos at report, after-photos at rectification, integrity checks.
+
+The checks on every after-photo (issue 4, item 6), shown to the verifier and counted per unit:
+- taken (EXIF time) before the problem was dispatched to its current handler;
+- taken more than `far_photo_m` metres (default 200) from the problem's location (EXIF GPS);
+- a near-copy (perceptual hash within `near_copy_distance` bits) of another problem's photo;
+- a near-copy of this problem's own before-photo (nothing was fixed).
+"""
+
+import contextlib
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.uploads import haversine_m, phash_distance, store_image, validate_image
+from wenming.org.roles import Role
+
+from ..lifecycle import is_handler
+from ..models import EventKind, PhotoKind, Problem, ProblemPhoto, Status
+from ._common import OPEN_FOR_BEFORE_PHOTOS, conflict, ledger_config, lock_problem, record_event
+
+AFTER_PHOTO_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+
+
+def phash_bands(phash: str) -> tuple[int, int, int, int]:
+    """The four 16-bit bands of a 64-bit perceptual hash (bulk loaders fill ph0..ph3 with it)."""
+    value = int(phash, 16) if phash else 0
+    value &= (1 << 64) - 1
+    return tuple((value >> shift) & 0xFFFF for shift in (48, 32, 16, 0))
+
+
+def _near_copies(phash: str, *, limit: int, exclude_problem: int):
+    """Photos of other problems whose hash is within `limit` bits of `phash`."""
+    bands = phash_bands(phash)
+    candidates = (ProblemPhoto.objects
+                  .filter(Q(ph0=bands[0]) | Q(ph1=bands[1]) | Q(ph2=bands[2]) | Q(ph3=bands[3]))
+                  .exclude(problem_id=exclude_problem)
+                  .only("pk", "phash", "problem_id").order_by("pk")[:500])
+    return [c for c in candidates if phash_distance(c.phash, phash) <= limit]
+
+
+def integrity_flags(problem: Problem, info, config=None) -> dict:
+    """The integrity verdict on an after-photo of `problem` with image `info`."""
+    config = config or ledger_config()
+    flags = {"flag_before_dispatch": False, "flag_far": False, "flag_copy_other": False,
+             "flag_copy_before": False, "distance_m": None, "copy_of": None}
+    if info.taken_at and problem.dispatched_at and info.taken_at < problem.dispatched_at:
+        flags["flag_before_dispatch"] = True
+    if info.lat is not None and problem.lat is not None:
+        distance = haversine_m(problem.lat, problem.lon, info.lat, info.lon)
+        flags["distance_m"] = round(distance, 1)
+        flags["flag_far"] = distance > config.far_photo_m
+    limit = config.near_copy_distance
+    befores = problem.photos.filter(kind=PhotoKind.BEFORE).only("phash")
+    flags["flag_copy_before"] = any(phash_distance(b.phash, info.phash) <= limit
+                                    for b in befores)
+    copies = _near_copies(info.phash, limit=limit, exclude_problem=problem.pk)
+    if copies:
+        flags["flag_copy_other"] = True
+        flags["copy_of"] = copies[0]
+    return flags
+
+
+def _folder(problem: Problem) -> str:
+    return f"problems/{problem.code_year}/{problem.code}"
+
+
+def _discard(stored) -> None:
+    for path in (stored.path, stored.thumb_path, stored.public_path):
+        with contextlib.suppress(OSError):  # already gone; nothing to undo
+            default_storage.delete(path)
+
+
+def _store(problem: Problem, actor, validated, *, kind: str, flags: dict | None = None,
+           stored=None):
+    stored = stored or store_image(validated, folder=_folder(problem))
+    info = validated.info
+    bands = phash_bands(info.phash)
+    flags = flags or {}
+    flagged = any(flags.get(k) for k in ("flag_before_dispatch", "flag_far", "flag_copy_other",
+                                         "flag_copy_before"))
+    photo = ProblemPhoto.objects.create(
+        problem=problem, kind=kind, round=problem.rework_count, path=stored.path,
+        thumb_path=stored.thumb_path, public_path=stored.public_path, width=stored.width,
+        height=stored.height, sha256=stored.sha256, phash=info.phash, ph0=bands[0],
+        ph1=bands[1], ph2=bands[2], ph3=bands[3], taken_at=info.taken_at, lat=info.lat,
+        lon=info.lon, is_flagged=flagged,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_at=timezone.now(), unit_id=problem.responsible_unit_id,
+        district_id=problem.district_id, **flags,
+    )
+    record_event(problem=problem, action=EventKind.ATTACH, actor=actor,
+                 data={"photo": photo.pk, "kind": kind, "flags": photo.flags})
+    if flagged:
+        Problem.objects.filter(pk=problem.pk).update(
+            flagged_photo_count=F("flagged_photo_count") + 1)
+    return photo
+
+
+def photo_store_before(*, problem, actor, validated) -> ProblemPhoto:
+    """Store a before-photo taken at report (inside the creating transaction)."""
+    return _store(problem, actor, validated, kind=PhotoKind.BEFORE)
+
+
+def _may_add_before(actor, problem) -> bool:
+    role = getattr(actor, "role", "")
+    return role == Role.OFFICE_ADMIN or (problem.reported_by_id is not None
+                                         and problem.reported_by_id == actor.pk)
+
+
+def problem_photo_add(*, problem, actor, kind: str, upload) -> ProblemPhoto:
+    """Add an evidence photo: before (office or reporter) or after (the handler, with checks)."""
+    if kind not in PhotoKind.values:
+        raise InvalidInput(_("The photo kind must be “before” or “after”."), code="bad_kind")
+    _check_allowed(problem, actor, kind)  # cheap refusals before any image work
+    validated = validate_image(upload)  # 400 for anything but a real, sane image
+    # Encode and write the files before taking the write lock: re-encoding a large photo
+    # takes a while, and the lock serialises every writer on SQLite.
+    stored = store_image(validated, folder=_folder(problem))
+    try:
+        with transaction.atomic():
+            return _add_locked(problem, actor, kind, validated, stored)
+    except Exception:
+        _discard(stored)
+        raise
+
+
+def _check_allowed(p: Problem, actor, kind: str) -> None:
+    if kind == PhotoKind.BEFORE:
+        if not _may_add_before(actor, p):
+            raise NotAllowed(_("Only the reporter or the office adds before-photos."))
+        if p.status not in OPEN_FOR_BEFORE_PHOTOS:
+            raise conflict(p, _("Before-photos can no longer be added to %(code)s.")
+                           % {"code": p.code})
+        return
+    if not is_handler(actor, p):
+        raise NotAllowed(_("Only the unit or region handling %(code)s adds after-photos.")
+                         % {"code": p.code})
+    if p.status not in AFTER_PHOTO_STATUSES:
+        raise conflict(p, _("After-photos are added while the problem is being handled; "
+                            "%(code)s is “%(status)s”.") % {
+            "code": p.code, "status": p.get_status_display()})
+
+
+def _add_locked(problem, actor, kind, validated, stored) -> ProblemPhoto:
+    p = lock_problem(problem)
+    _check_allowed(p, actor, kind)  # again, under the lock: the status may have moved on
+    flags = integrity_flags(p, validated.info) if kind == PhotoKind.AFTER else None
+    return _store(p, actor, validated, kind=kind, flags=flags, stored=stored)
+
+
+def validate_photos(uploads) -> list:
+    """Validate every upload first, so one bad file refuses the whole report."""
+    return [validate_image(upload) for upload in uploads]

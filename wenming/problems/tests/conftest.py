@@ -1,0 +1,15 @@
+"""Fixtures of the ledger's tests: photos land in a temporary folder; the calendar is fresh."""
+
+import pytest
+
+from wenming.core import calendar
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # argon2 costs ~0.25 s per persona; these tests never check a password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    calendar.cache_clear()
+    yield
+    calendar.cache_clear()

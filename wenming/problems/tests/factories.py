@@ -1,0 +1,117 @@
+"""Builders for ledger tests: problems made through the services, and real photos by Pillow."""
+
+import io
+import random
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image, ImageDraw
+
+from wenming.problems import services
+from wenming.problems.models import Category, Problem, Source
+
+# Tianjin Street in Zhongshan District, and a spot about 1 km to the north.
+HERE = (38.9180, 121.6400)
+FAR = (38.9270, 121.6400)
+
+
+def category(code: str = "poor.facilities") -> Category:
+    return Category.objects.get(code=code)
+
+
+def report(actor, *, region=None, title="垃圾桶满溢", source=Source.CITIZEN, cat="dirty.sanitation",
+           lat=HERE[0], lon=HERE[1], **extra) -> Problem:
+    """A new problem reported by `actor` (office when a citizen report is recorded)."""
+    return services.problem_create(actor=actor, title=title, category=category(cat),
+                                   source=source, region=region, lat=lat, lon=lon, **extra)
+
+
+def dispatched(cast, *, unit=None, region=None, cat="dirty.sanitation", **extra) -> Problem:
+    """A problem the office registered and dispatched (to the Urban Management Bureau)."""
+    problem = report(cast.office, region=extra.pop("place", cast.zhongshan_community), cat=cat,
+                     **extra)
+    if unit is None and region is None:
+        unit = cast.urban_unit
+    return services.problem_dispatch(problem=problem, actor=cast.office, unit=unit,
+                                     region=region)
+
+
+def accepted(cast, **kwargs) -> Problem:
+    problem = dispatched(cast, **kwargs)
+    actor = cast.urban if problem.responsible_unit_id else cast.zhongshan
+    return services.problem_accept(problem=problem, actor=actor)
+
+
+def scene(seed: int = 1, size=(640, 480)) -> Image.Image:
+    """A picture with structure, so perceptual hashes tell pictures apart."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, (235, 235, 225))
+    draw = ImageDraw.Draw(image)
+    for _ in range(25):
+        x0, y0 = rng.randrange(size[0]), rng.randrange(size[1])
+        x1, y1 = x0 + rng.randrange(20, 240), y0 + rng.randrange(20, 180)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x0, y0, x1, y1), fill=colour)
+    return image
+
+
+def _dms(value: float):
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = round((value - degrees - minutes / 60) * 3600, 4)
+    return (float(degrees), float(minutes), seconds)
+
+
+def photo(seed: int = 1, *, taken: str | None = None, gps=None, size=(640, 480),
+          name="photo.jpg") -> SimpleUploadedFile:
+    """A real JPEG upload, with EXIF time ("2026:10:08 09:30:00") and GPS when given."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "TestPhone"
+    if taken:
+        exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken
+    if gps:
+        info = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        info[ExifTags.GPS.GPSLatitudeRef] = "N"
+        info[ExifTags.GPS.GPSLatitude] = _dms(gps[0])
+        info[ExifTags.GPS.GPSLongitudeRef] = "E"
+        info[ExifTags.GPS.GPSLongitude] = _dms(gps[1])
+    out = io.BytesIO()
+    scene(seed, size).save(out, "JPEG", exif=exif, quality=90)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def now_exif() -> str:
+    from django.utils import timezone
+
+    return timezone.localtime().strftime("%Y:%m:%d %H:%M:%S")
+
+
+def rectified(cast, *, seed: int = 11, **kwargs) -> Problem:
+    """A problem the Urban Management Bureau fixed, with a clean after-photo."""
+    problem = accepted(cast, **kwargs)
+    services.problem_photo_add(problem=problem, actor=cast.urban, kind="after",
+                               upload=photo(seed, taken=now_exif(), gps=HERE))
+    return services.problem_rectify(problem=problem, actor=cast.urban, note="已清理")
+
+
+def closed(cast, **kwargs) -> Problem:
+    problem = rectified(cast, **kwargs)
+    return services.problem_verify_pass(problem=problem, actor=cast.office)
+
+
+def a_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def market_point(region, *, units=(), code="P-MKT-1", lat=HERE[0], lon=HERE[1]):
+    """An assessment point (a farmers' market) answered for by `units`."""
+    from wenming.points.models import Point
+    from wenming.standards.models import PointType
+
+    point_type, _created = PointType.objects.get_or_create(
+        code="market", defaults={"name": "农贸市场", "name_en": "Farmers' market",
+                                 "group": "commerce"})
+    point = Point.objects.create(code=code, name="青泥洼农贸市场", point_type=point_type,
+                                 region=region, lat=lat, lon=lon)
+    point.responsible_units.set(units)
+    return point
