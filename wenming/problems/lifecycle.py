@@ -79,8 +79,9 @@ def actions_from(status: str) -> list[str]:
 
 def role_may_ever(role: str, action: str) -> bool:
     """True when someone with `role` performs `action` in at least one status."""
-    return any(role in _ROLES_OF[who]
-               for (_s, a), t in TRANSITIONS.items() if a == action for who in t.who)
+    return any(
+        role in _ROLES_OF[who] for (_s, a), t in TRANSITIONS.items() if a == action for who in t.who
+    )
 
 
 def is_handler(person, problem) -> bool:

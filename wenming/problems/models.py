@@ -65,8 +65,14 @@ class Status(models.TextChoices):
 
 
 # State kinds are fixed even if labels change (domain.md); every metric reads the kind.
-OPEN_STATUSES = (Status.NEW, Status.REGISTERED, Status.DISPATCHED, Status.IN_PROGRESS,
-                 Status.RECTIFIED, Status.ON_HOLD)
+OPEN_STATUSES = (
+    Status.NEW,
+    Status.REGISTERED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.RECTIFIED,
+    Status.ON_HOLD,
+)
 # The handler owes work and the deadline runs: what "overdue" and "due soon" look at.
 PENDING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
 NOT_OPEN_STATUSES = (Status.CLOSED, Status.REJECTED)
@@ -74,8 +80,11 @@ NOT_OPEN_STATUSES = (Status.CLOSED, Status.REJECTED)
 
 def status_flags(status: str) -> dict:
     """The denormalised columns that follow from a status (services and bulk loaders use it)."""
-    return {"status": status, "is_open": status in OPEN_STATUSES,
-            "is_pending": status in PENDING_STATUSES}
+    return {
+        "status": status,
+        "is_open": status in OPEN_STATUSES,
+        "is_pending": status in PENDING_STATUSES,
+    }
 
 
 class Action(models.TextChoices):
@@ -160,8 +169,10 @@ class Category(models.Model):
         verbose_name = _("problem category")
         verbose_name_plural = _("problem categories")
         constraints = [
-            models.CheckConstraint(name="category_deadline_positive",
-                                   condition=Q(deadline_days__gte=1) & Q(deadline_days__lte=365)),
+            models.CheckConstraint(
+                name="category_deadline_positive",
+                condition=Q(deadline_days__gte=1) & Q(deadline_days__lte=365),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,42 +220,99 @@ class Problem(models.Model):
     code_serial = models.PositiveIntegerField(editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 related_name="problems", db_index=False)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="problems",
+        db_index=False,
+    )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
-    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices,
-                                default=Severity.NORMAL)
-    region = models.ForeignKey("org.Region", verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="problems", db_index=False)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.NORMAL
+    )
+    region = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="problems",
+        db_index=False,
+    )
     # Denormalised ancestors of `region`, so a district or street list is one index range.
-    district = models.ForeignKey("org.Region", verbose_name=_("district"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+", db_index=False)
-    street = models.ForeignKey("org.Region", verbose_name=_("street"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+", db_index=False)
-    point = models.ForeignKey("points.Point", verbose_name=_("assessment point"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="problems",
-                              db_index=False)
+    district = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    street = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("street"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    point = models.ForeignKey(
+        "points.Point",
+        verbose_name=_("assessment point"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        db_index=False,
+    )
     checklist_item = models.ForeignKey(
-        "standards.ChecklistItem", verbose_name=_("checklist item"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="problems", db_index=False)
-    standard = models.ForeignKey("standards.Standard", verbose_name=_("standard"), null=True,
-                                 blank=True, on_delete=models.SET_NULL, related_name="problems")
+        "standards.ChecklistItem",
+        verbose_name=_("checklist item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+        db_index=False,
+    )
+    standard = models.ForeignKey(
+        "standards.Standard",
+        verbose_name=_("standard"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+    )
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     responsible_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("responsible unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="problems", db_index=False)
+        "org.Unit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        db_index=False,
+    )
     # When the problem is dispatched to a locality (a district or street) instead of a unit.
     handling_region = models.ForeignKey(
-        "org.Region", verbose_name=_("responsible region"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", db_index=False)
-    co_units = models.ManyToManyField("org.Unit", verbose_name=_("supporting units"), blank=True,
-                                      related_name="co_problems")
+        "org.Region",
+        verbose_name=_("responsible region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    co_units = models.ManyToManyField(
+        "org.Unit", verbose_name=_("supporting units"), blank=True, related_name="co_problems"
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     original_deadline = models.DateField(_("first deadline"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
     is_open = models.BooleanField(_("open"), default=True)
     is_pending = models.BooleanField(_("awaiting handling"), default=False)
     # Bumped by every write: a client may send the version it saw (compare-and-set).
@@ -274,15 +342,31 @@ class Problem(models.Model):
     also_reported_count = models.PositiveIntegerField(_("also reported"), default=0)
     flagged_photo_count = models.PositiveSmallIntegerField(_("flagged photos"), default=0)
 
-    duplicate_of = models.ForeignKey("self", verbose_name=_("duplicate of"), null=True,
-                                     blank=True, on_delete=models.SET_NULL,
-                                     related_name="duplicates")
-    recurrence_of = models.ForeignKey("self", verbose_name=_("recurrence of"), null=True,
-                                      blank=True, on_delete=models.SET_NULL,
-                                      related_name="recurrences")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", db_index=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    recurrence_of = models.ForeignKey(
+        "self",
+        verbose_name=_("recurrence of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recurrences",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     # Visible to the office only.
     reporter_name = models.CharField(_("reporter"), max_length=100, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=30, blank=True)
@@ -300,8 +384,9 @@ class Problem(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
-    SCOPE = ScopeRule(region="region", units=("responsible_unit", "id__co_unit"),
-                      assignee="reported_by")
+    SCOPE = ScopeRule(
+        region="region", units=("responsible_unit", "id__co_unit"), assignee="reported_by"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -319,33 +404,46 @@ class Problem(models.Model):
             _created_index("source"),
             _created_index("reported_by"),
             models.Index(fields=["is_pending", "deadline", "id"], name="problem_pending_deadline"),
-            models.Index(fields=["responsible_unit", "status", "deadline"],
-                         name="problem_unit_status_dl"),
-            models.Index(fields=["handling_region", "status", "deadline"],
-                         name="problem_hregion_status_dl"),
+            models.Index(
+                fields=["responsible_unit", "status", "deadline"], name="problem_unit_status_dl"
+            ),
+            models.Index(
+                fields=["handling_region", "status", "deadline"], name="problem_hregion_status_dl"
+            ),
             models.Index(fields=["deadline"], name="problem_deadline"),
             models.Index(fields=["category", "lat", "lon"], name="problem_category_place"),
             models.Index(fields=["point", "closed_at"], name="problem_point_closed"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["code_year", "code_serial"], name="problem_code_unique"),
+            models.UniqueConstraint(
+                fields=["code_year", "code_serial"], name="problem_code_unique"
+            ),
             models.CheckConstraint(
                 name="problem_open_flag",
-                condition=(Q(is_open=True, status__in=OPEN_STATUSES)
-                           | Q(is_open=False, status__in=NOT_OPEN_STATUSES))),
+                condition=(
+                    Q(is_open=True, status__in=OPEN_STATUSES)
+                    | Q(is_open=False, status__in=NOT_OPEN_STATUSES)
+                ),
+            ),
             models.CheckConstraint(
                 name="problem_pending_flag",
-                condition=(Q(is_pending=True, status__in=PENDING_STATUSES)
-                           | (Q(is_pending=False) & ~Q(status__in=PENDING_STATUSES)))),
+                condition=(
+                    Q(is_pending=True, status__in=PENDING_STATUSES)
+                    | (Q(is_pending=False) & ~Q(status__in=PENDING_STATUSES))
+                ),
+            ),
             models.CheckConstraint(
                 name="problem_lat_range",
-                condition=Q(lat__isnull=True) | (Q(lat__gte=-90) & Q(lat__lte=90))),
+                condition=Q(lat__isnull=True) | (Q(lat__gte=-90) & Q(lat__lte=90)),
+            ),
             models.CheckConstraint(
                 name="problem_lon_range",
-                condition=Q(lon__isnull=True) | (Q(lon__gte=-180) & Q(lon__lte=180))),
+                condition=Q(lon__isnull=True) | (Q(lon__gte=-180) & Q(lon__lte=180)),
+            ),
             models.CheckConstraint(
                 name="problem_one_handler",
-                condition=Q(responsible_unit__isnull=True) | Q(handling_region__isnull=True)),
+                condition=Q(responsible_unit__isnull=True) | Q(handling_region__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -366,27 +464,52 @@ Problem._meta.get_field("id").register_lookup(CoUnitLookup)
 class ProblemEvent(models.Model):
     """One row of a problem's timeline: who did what, when, from which status to which."""
 
-    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE,
-                                related_name="events", db_index=False)
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
+    )
     action = models.CharField(_("action"), max_length=20, choices=EventKind.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+",
-                              db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     # Denormalised for metrics grouped by unit or district (accurate dispatch rate).
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", db_index=False)
-    district = models.ForeignKey("org.Region", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", db_index=False)
+    unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    district = models.ForeignKey(
+        "org.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
-    SCOPE = ScopeRule(region="problem__region",
-                      units=("problem__responsible_unit", "problem__id__co_unit"),
-                      assignee="problem__reported_by")
+    SCOPE = ScopeRule(
+        region="problem__region",
+        units=("problem__responsible_unit", "problem__id__co_unit"),
+        assignee="problem__reported_by",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -409,13 +532,24 @@ class PhotoKind(models.TextChoices):
 class ProblemPhoto(models.Model):
     """An evidence photo with its integrity checks (after-photos only are checked)."""
 
-    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE,
-                                related_name="photos", db_index=False)
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+        db_index=False,
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=PhotoKind.choices)
     # The problem's rework count at upload: a rectification uses the photos of its round.
     round = models.PositiveSmallIntegerField(default=0)
-    event = models.ForeignKey(ProblemEvent, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="photos", db_index=False)
+    event = models.ForeignKey(
+        ProblemEvent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+        db_index=False,
+    )
     path = models.CharField(max_length=300)
     thumb_path = models.CharField(max_length=300)
     public_path = models.CharField(max_length=300)
@@ -435,24 +569,44 @@ class ProblemPhoto(models.Model):
     distance_m = models.FloatField(_("distance from the problem (m)"), null=True, blank=True)
     flag_before_dispatch = models.BooleanField(_("taken before dispatch"), default=False)
     flag_far = models.BooleanField(_("taken far from the problem"), default=False)
-    flag_copy_other = models.BooleanField(_("near-copy of another problem's photo"),
-                                          default=False)
+    flag_copy_other = models.BooleanField(_("near-copy of another problem's photo"), default=False)
     flag_copy_before = models.BooleanField(_("near-copy of the before-photo"), default=False)
     is_flagged = models.BooleanField(_("flagged"), default=False)
-    copy_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", db_index=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
+    copy_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     # Denormalised at upload for "evidence flags per unit / district" metrics.
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", db_index=False)
-    district = models.ForeignKey("org.Region", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", db_index=False)
+    unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    district = models.ForeignKey(
+        "org.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
-    SCOPE = ScopeRule(region="problem__region",
-                      units=("problem__responsible_unit", "problem__id__co_unit"),
-                      assignee="problem__reported_by")
+    SCOPE = ScopeRule(
+        region="problem__region",
+        units=("problem__responsible_unit", "problem__id__co_unit"),
+        assignee="problem__reported_by",
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -497,16 +651,35 @@ class TargetLevel(models.TextChoices):
 class RoutingRule(models.Model):
     """Routing as data: problems of a category in a region go to a unit or to the locality."""
 
-    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="routing_rules",
-                                 help_text=_("Empty: every category."))
-    region = models.ForeignKey("org.Region", verbose_name=_("region"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="+",
-                               help_text=_("Empty: the whole city; otherwise its subtree."))
-    unit = models.ForeignKey("org.Unit", verbose_name=_("member unit"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="routing_rules")
-    target_level = models.CharField(_("locality"), max_length=10, choices=TargetLevel.choices,
-                                    blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        help_text=_("Empty: every category."),
+    )
+    region = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: the whole city; otherwise its subtree."),
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("member unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+    )
+    target_level = models.CharField(
+        _("locality"), max_length=10, choices=TargetLevel.choices, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -521,8 +694,11 @@ class RoutingRule(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="routing_rule_one_target",
-                condition=(Q(unit__isnull=False, target_level="")
-                           | (Q(unit__isnull=True) & ~Q(target_level="")))),
+                condition=(
+                    Q(unit__isnull=False, target_level="")
+                    | (Q(unit__isnull=True) & ~Q(target_level=""))
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -533,22 +709,27 @@ class LedgerConfig(models.Model):
     """The office's knobs for the ledger (one row)."""
 
     auto_dispatch = models.BooleanField(
-        _("dispatch inspection problems automatically"), default=True,
-        help_text=_("When routing finds exactly one target."))
+        _("dispatch inspection problems automatically"),
+        default=True,
+        help_text=_("When routing finds exactly one target."),
+    )
     duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=50)
     recurrence_days = models.PositiveSmallIntegerField(_("recurrence window (days)"), default=30)
     reopen_window_days = models.PositiveSmallIntegerField(_("reopen window (days)"), default=30)
     escalation_working_days = models.PositiveSmallIntegerField(
-        _("escalate when overdue by more than (working days)"), default=3)
+        _("escalate when overdue by more than (working days)"), default=3
+    )
     far_photo_m = models.PositiveIntegerField(_("after-photo distance limit (m)"), default=200)
     near_copy_distance = models.PositiveSmallIntegerField(
-        _("near-copy threshold (perceptual hash bits)"), default=3)
+        _("near-copy threshold (perceptual hash bits)"), default=3
+    )
 
     class Meta:
         verbose_name = _("ledger settings")
         constraints = [
-            models.CheckConstraint(name="ledger_config_near_copy_max",
-                                   condition=Q(near_copy_distance__lte=3)),
+            models.CheckConstraint(
+                name="ledger_config_near_copy_max", condition=Q(near_copy_distance__lte=3)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -559,8 +740,9 @@ class IdempotencyRecord(models.Model):
     """The first answer to a POST carrying an Idempotency-Key, replayed on a retry."""
 
     key = models.CharField(max_length=200)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="+", db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     endpoint = models.CharField(max_length=200)
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField(default=dict)

@@ -31,8 +31,11 @@ def region_people(region: Region, *, with_ancestors: bool = False):
     regions = [region.pk]
     if with_ancestors:
         codes = [c for c in region.path.strip("/").split("/") if c]
-        regions = list(Region.objects.filter(code__in=codes).exclude(level=RegionLevel.CITY)
-                       .values_list("pk", flat=True))
+        regions = list(
+            Region.objects.filter(code__in=codes)
+            .exclude(level=RegionLevel.CITY)
+            .values_list("pk", flat=True)
+        )
     return Person.objects.filter(role=Role.REGION_OFFICER, region__in=regions, is_active=True)
 
 
@@ -59,8 +62,15 @@ def schedule(*, kind: str, recipients, problem, title, body="", dedupe_key=None)
     url = problem_url(problem)
 
     def send():
-        send_now(kind=kind, recipient_ids=ids, problem=problem, title=title_text,
-                 body=body_text, url=url, dedupe_key=dedupe_key)
+        send_now(
+            kind=kind,
+            recipient_ids=ids,
+            problem=problem,
+            title=title_text,
+            body=body_text,
+            url=url,
+            dedupe_key=dedupe_key,
+        )
 
     transaction.on_commit(send)
 
@@ -70,9 +80,17 @@ def send_now(*, kind, recipient_ids, problem, title, body, url, dedupe_key=None)
     try:
         from wenming.notifications.services import notify
     except ImportError:  # the notifications app is optional for the ledger to work
-        logger.warning("notifications app unavailable; %s notice for %s not sent", kind,
-                       problem.code)
+        logger.warning(
+            "notifications app unavailable; %s notice for %s not sent", kind, problem.code
+        )
         return 0
     recipients = Person.objects.filter(pk__in=recipient_ids)
-    return notify(kind=kind, recipients=recipients, title=title, body=body, url=url,
-                  target=problem, dedupe_key=dedupe_key)
+    return notify(
+        kind=kind,
+        recipients=recipients,
+        title=title,
+        body=body,
+        url=url,
+        target=problem,
+        dedupe_key=dedupe_key,
+    )

@@ -42,8 +42,11 @@ class Route:
 
     @property
     def explanation(self) -> str:
-        labels = {"rule": _("routing rule"), "owner": _("owner of the point"),
-                  "locality": _("locality")}
+        labels = {
+            "rule": _("routing rule"),
+            "owner": _("owner of the point"),
+            "locality": _("locality"),
+        }
         return str(labels.get(self.basis, _("no route")))
 
 
@@ -70,10 +73,12 @@ def _rule_targets(rule, district, street) -> Target | None:
 
 def _matching_rules(category, region) -> list:
     codes = [c for c in region.path.strip("/").split("/") if c]
-    rules = (RoutingRule.objects.filter(is_active=True)
-             .filter(Q(category=category) | Q(category__isnull=True))
-             .filter(Q(region__isnull=True) | Q(region__code__in=codes))
-             .select_related("unit", "region"))
+    rules = (
+        RoutingRule.objects.filter(is_active=True)
+        .filter(Q(category=category) | Q(category__isnull=True))
+        .filter(Q(region__isnull=True) | Q(region__code__in=codes))
+        .select_related("unit", "region")
+    )
     best, best_rank = [], None
     for rule in rules:
         rank = (rule.category_id is not None, len(rule.region.path) if rule.region_id else 0)
@@ -94,8 +99,7 @@ def _distinct(targets: list[Target]) -> list[Target]:
 
 
 def _decide(targets: list[Target], basis: str) -> Route:
-    return Route(chosen=targets[0] if len(targets) == 1 else None, candidates=targets,
-                 basis=basis)
+    return Route(chosen=targets[0] if len(targets) == 1 else None, candidates=targets, basis=basis)
 
 
 def route_for(*, category, region, point=None) -> Route:
@@ -106,11 +110,15 @@ def route_for(*, category, region, point=None) -> Route:
         return _decide(_distinct([_rule_targets(r, district, street) for r in rules]), "rule")
     owners = []
     if point is not None:
-        owners = [Target(unit=u) for u in point.responsible_units.filter(is_active=True)
-                  .order_by("code")]
+        owners = [
+            Target(unit=u) for u in point.responsible_units.filter(is_active=True).order_by("code")
+        ]
     locality = _locality(district, street)
-    order = ([("owner", owners), ("locality", locality)] if category.kind == CategoryKind.FACILITY
-             else [("locality", locality), ("owner", owners)])
+    order = (
+        [("owner", owners), ("locality", locality)]
+        if category.kind == CategoryKind.FACILITY
+        else [("locality", locality), ("owner", owners)]
+    )
     for basis, targets in order:
         if targets:
             return _decide(_distinct(targets), basis)

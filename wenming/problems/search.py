@@ -39,7 +39,7 @@ def index_tokens(*texts: str) -> list[str]:
                 for char in run:
                     seen.setdefault(char)
                 for i in range(len(run) - 1):
-                    seen.setdefault(run[i:i + 2])
+                    seen.setdefault(run[i : i + 2])
             else:
                 seen.setdefault(run)
     return list(seen)
@@ -51,7 +51,7 @@ def query_tokens(query: str) -> list[str]:
     for run in _runs(query):
         if _CJK_RUN.match(run) and len(run) > 1:
             for i in range(len(run) - 1):
-                seen.setdefault(run[i:i + 2])
+                seen.setdefault(run[i : i + 2])
         else:
             seen.setdefault(run)
     return list(seen)[:MAX_QUERY_TOKENS]
@@ -107,7 +107,8 @@ def text_filter(queryset: QuerySet, query: str) -> QuerySet:
         match = " ".join(f'"{token}"' for token in tokens)
         # Constant SQL; the user's words travel as a parameter (quoted tokens of [0-9a-z] / CJK).
         ids = RawSQL(  # noqa: S611
-            "SELECT rowid FROM problems_problem_fts WHERE problems_problem_fts MATCH %s", (match,))
+            "SELECT rowid FROM problems_problem_fts WHERE problems_problem_fts MATCH %s", (match,)
+        )
         return queryset.filter(id__in=ids)
     condition = Q()
     for token in tokens:
@@ -120,8 +121,10 @@ def fts_insert(*, problem_id: int, search_text: str) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
-                       [problem_id, search_text])
+        cursor.execute(
+            "INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
+            [problem_id, search_text],
+        )
 
 
 def fts_replace(*, problem_id: int, old_text: str, new_text: str) -> None:
@@ -131,9 +134,13 @@ def fts_replace(*, problem_id: int, old_text: str, new_text: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO problems_problem_fts(problems_problem_fts, rowid, search_text) "
-            "VALUES ('delete', %s, %s)", [problem_id, old_text])
-        cursor.execute("INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
-                       [problem_id, new_text])
+            "VALUES ('delete', %s, %s)",
+            [problem_id, old_text],
+        )
+        cursor.execute(
+            "INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
+            [problem_id, new_text],
+        )
 
 
 def search_rebuild() -> None:
@@ -151,11 +158,13 @@ def create_search_index(schema_editor) -> None:
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
             "search_text, content='problems_problem', content_rowid='id', "
-            "tokenize='unicode61')")
+            "tokenize='unicode61')"
+        )
     elif vendor == "postgresql":
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS problem_search_gin ON problems_problem "
-            "USING gin (string_to_array(search_text, ' '))")
+            "USING gin (string_to_array(search_text, ' '))"
+        )
 
 
 def drop_search_index(schema_editor) -> None:

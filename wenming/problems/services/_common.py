@@ -31,18 +31,25 @@ def actor_name(actor) -> str:
 def lock_problem(problem) -> Problem:
     """Re-read `problem` under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE)."""
     pk = problem.pk if isinstance(problem, Problem) else problem
-    return (Problem.objects.select_for_update(of=("self",))
-            .select_related("category", "responsible_unit", "handling_region", "region",
-                            "checklist_item")
-            .get(pk=pk))
+    return (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related(
+            "category", "responsible_unit", "handling_region", "region", "checklist_item"
+        )
+        .get(pk=pk)
+    )
 
 
 def state_of(problem) -> dict:
     """The state a 409 answer carries, so the client can refresh without another request."""
     from ..lifecycle import actions_from
 
-    return {"code": problem.code, "status": problem.status, "version": problem.version,
-            "allowed_actions": actions_from(problem.status)}
+    return {
+        "code": problem.code,
+        "status": problem.status,
+        "version": problem.version,
+        "allowed_actions": actions_from(problem.status),
+    }
 
 
 def conflict(problem, message) -> Conflict:
@@ -60,9 +67,11 @@ def save_changes(problem: Problem, changes: dict, *, expected_version: int) -> N
     updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
     if updated != 1:
         fresh = Problem.objects.get(pk=problem.pk)
-        raise conflict(fresh, _("Someone else changed problem %(code)s a moment ago; it is now "
-                                "“%(status)s”.") % {"code": fresh.code,
-                                                   "status": fresh.get_status_display()})
+        raise conflict(
+            fresh,
+            _("Someone else changed problem %(code)s a moment ago; it is now “%(status)s”.")
+            % {"code": fresh.code, "status": fresh.get_status_display()},
+        )
     for name, value in changes.items():
         if not hasattr(value, "resolve_expression"):
             setattr(problem, name, value)
@@ -73,18 +82,38 @@ def save_changes(problem: Problem, changes: dict, *, expected_version: int) -> N
         problem.refresh_from_db(fields=counters)
 
 
-def record_event(*, problem, action: str, actor, from_status: str = "", to_status: str = "",
-                 note: str = "", data: dict | None = None, unit=None, at=None) -> ProblemEvent:
+def record_event(
+    *,
+    problem,
+    action: str,
+    actor,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+    unit=None,
+    at=None,
+) -> ProblemEvent:
     """Append a row to the problem's timeline (and the same fact to the global audit log)."""
     event = ProblemEvent.objects.create(
-        problem=problem, action=action, from_status=from_status, to_status=to_status,
-        actor=actor if actor_name(actor) else None, actor_name=actor_name(actor),
-        created_at=at or timezone.now(), note=note, data=data or {},
-        unit=unit, district_id=problem.district_id,
+        problem=problem,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if actor_name(actor) else None,
+        actor_name=actor_name(actor),
+        created_at=at or timezone.now(),
+        note=note,
+        data=data or {},
+        unit=unit,
+        district_id=problem.district_id,
     )
-    audit_record(action=f"problem.{action}", actor=actor if actor_name(actor) else None,
-                 target=problem,
-                 data={"code": problem.code, "from": from_status, "to": to_status, **(data or {})})
+    audit_record(
+        action=f"problem.{action}",
+        actor=actor if actor_name(actor) else None,
+        target=problem,
+        data={"code": problem.code, "from": from_status, "to": to_status, **(data or {})},
+    )
     return event
 
 
@@ -104,8 +133,7 @@ def future_date(value, *, label) -> date | None:
     if not isinstance(value, date):
         raise InvalidInput(_("%(what)s is not a date.") % {"what": label})
     if value < timezone.localdate():
-        raise InvalidInput(_("%(what)s lies in the past.") % {"what": label},
-                           code="date_in_past")
+        raise InvalidInput(_("%(what)s lies in the past.") % {"what": label}, code="date_in_past")
     if (value - timezone.localdate()).days > 3 * 366:
         raise InvalidInput(_("%(what)s is too far in the future.") % {"what": label})
     return value

@@ -26,8 +26,13 @@ from ..routing import locate, route_for
 from ._common import actor_name, clean_note, ledger_config, record_event
 
 # Who may report through the ledger (citizens report through the public portal, actor None).
-REPORTERS = {Role.OFFICE_ADMIN, Role.REGION_OFFICER, Role.UNIT_OFFICER, Role.INSPECTOR,
-             Role.EVALUATOR}
+REPORTERS = {
+    Role.OFFICE_ADMIN,
+    Role.REGION_OFFICER,
+    Role.UNIT_OFFICER,
+    Role.INSPECTOR,
+    Role.EVALUATOR,
+}
 
 
 def code_allocate(*, year: int) -> tuple[str, int]:
@@ -75,15 +80,20 @@ def _check_place(actor, region, point, lat, lon):
     if region is None and point is not None:
         region = point.region
     if region is None:
-        raise InvalidInput(_("Say where the problem is: a region or an assessment point."),
-                           code="region_required")
+        raise InvalidInput(
+            _("Say where the problem is: a region or an assessment point."), code="region_required"
+        )
     if region.level == RegionLevel.CITY:
-        raise InvalidInput(_("Choose a district, street or community, not the whole city."),
-                           code="region_too_coarse")
+        raise InvalidInput(
+            _("Choose a district, street or community, not the whole city."),
+            code="region_too_coarse",
+        )
     if getattr(actor, "role", "") == Role.REGION_OFFICER and not region.path.startswith(
-            actor.region.path):
-        raise InvalidInput(_("You can only report problems inside your own region."),
-                           code="region_outside_scope")
+        actor.region.path
+    ):
+        raise InvalidInput(
+            _("You can only report problems inside your own region."), code="region_outside_scope"
+        )
     if (lat is None) != (lon is None):
         raise InvalidInput(_("Give both latitude and longitude, or neither."))
     if lat is None and point is not None:
@@ -98,8 +108,9 @@ def _recurrence_of(*, point, checklist_item, category, now):
     if point is None:
         return None
     window = ledger_config().recurrence_days
-    earlier = Problem.objects.filter(point=point, status=Status.CLOSED,
-                                     closed_at__gte=now - timedelta(days=window))
+    earlier = Problem.objects.filter(
+        point=point, status=Status.CLOSED, closed_at__gte=now - timedelta(days=window)
+    )
     if checklist_item is not None:
         earlier = earlier.filter(checklist_item=checklist_item)
     else:
@@ -117,12 +128,28 @@ def _resolve_category(category, checklist_item) -> Category:
     return category
 
 
-def problem_create(*, actor, title: str, category=None, source: str = Source.INSPECTION,
-                   region=None, point=None, checklist_item=None, standard=None,
-                   description: str = "", lat: float | None = None, lon: float | None = None,
-                   address: str = "", severity: str = Severity.NORMAL, reporter_name: str = "",
-                   reporter_phone: str = "", is_anonymous: bool = False, co_units=(),
-                   photos=(), auto_dispatch: bool = True) -> Problem:
+def problem_create(
+    *,
+    actor,
+    title: str,
+    category=None,
+    source: str = Source.INSPECTION,
+    region=None,
+    point=None,
+    checklist_item=None,
+    standard=None,
+    description: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    address: str = "",
+    severity: str = Severity.NORMAL,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    is_anonymous: bool = False,
+    co_units=(),
+    photos=(),
+    auto_dispatch: bool = True,
+) -> Problem:
     """Report a problem; inspection problems with one clear route are dispatched at once.
 
     `photos` are already validated images (`wenming.core.uploads.validate_image`), stored as
@@ -146,25 +173,50 @@ def problem_create(*, actor, title: str, category=None, source: str = Source.INS
         code, serial = code_allocate(year=timezone.localdate().year)
         text = search.search_text_for(title=title, address=address)
         problem = Problem.objects.create(
-            code=code, code_year=int(code[2:6]), code_serial=serial, title=title,
-            description=description, category=category, source=source, severity=severity,
-            region=region, district=district, street=street, point=point,
-            checklist_item=checklist_item, standard=standard, lat=lat, lon=lon,
-            address=address, reporter_name="" if is_anonymous else reporter_name,
-            reporter_phone="" if is_anonymous else reporter_phone, is_anonymous=is_anonymous,
-            reported_by=actor if actor_name(actor) else None, created_at=now, updated_at=now,
-            recurrence_of=_recurrence_of(point=point, checklist_item=checklist_item,
-                                         category=category, now=now),
-            search_text=text, **status_flags(Status.NEW),
+            code=code,
+            code_year=int(code[2:6]),
+            code_serial=serial,
+            title=title,
+            description=description,
+            category=category,
+            source=source,
+            severity=severity,
+            region=region,
+            district=district,
+            street=street,
+            point=point,
+            checklist_item=checklist_item,
+            standard=standard,
+            lat=lat,
+            lon=lon,
+            address=address,
+            reporter_name="" if is_anonymous else reporter_name,
+            reporter_phone="" if is_anonymous else reporter_phone,
+            is_anonymous=is_anonymous,
+            reported_by=actor if actor_name(actor) else None,
+            created_at=now,
+            updated_at=now,
+            recurrence_of=_recurrence_of(
+                point=point, checklist_item=checklist_item, category=category, now=now
+            ),
+            search_text=text,
+            **status_flags(Status.NEW),
         )
         if co_units:
             problem.co_units.set(co_units)
         search.fts_insert(problem_id=problem.pk, search_text=text)
-        record_event(problem=problem, action=EventKind.CREATE, actor=actor,
-                     to_status=Status.NEW, at=now,
-                     data={"source": source, "category": category.code,
-                           "recurrence_of": problem.recurrence_of.code
-                           if problem.recurrence_of_id else None})
+        record_event(
+            problem=problem,
+            action=EventKind.CREATE,
+            actor=actor,
+            to_status=Status.NEW,
+            at=now,
+            data={
+                "source": source,
+                "category": category.code,
+                "recurrence_of": problem.recurrence_of.code if problem.recurrence_of_id else None,
+            },
+        )
         if photos:
             from .evidence import photo_store_before
 
@@ -182,8 +234,11 @@ def _auto_dispatch(problem: Problem) -> None:
         return
     from .transitions import problem_dispatch
 
-    problem_dispatch(problem=problem, actor=None, unit=route.chosen.unit,
-                     region=route.chosen.region,
-                     note=_("Dispatched automatically (%(basis)s).") % {
-                         "basis": route.explanation})
+    problem_dispatch(
+        problem=problem,
+        actor=None,
+        unit=route.chosen.unit,
+        region=route.chosen.region,
+        note=_("Dispatched automatically (%(basis)s).") % {"basis": route.explanation},
+    )
     problem.refresh_from_db()

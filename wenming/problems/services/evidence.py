@@ -36,18 +36,28 @@ def phash_bands(phash: str) -> tuple[int, int, int, int]:
 def _near_copies(phash: str, *, limit: int, exclude_problem: int):
     """Photos of other problems whose hash is within `limit` bits of `phash`."""
     bands = phash_bands(phash)
-    candidates = (ProblemPhoto.objects
-                  .filter(Q(ph0=bands[0]) | Q(ph1=bands[1]) | Q(ph2=bands[2]) | Q(ph3=bands[3]))
-                  .exclude(problem_id=exclude_problem)
-                  .only("pk", "phash", "problem_id").order_by("pk")[:500])
+    candidates = (
+        ProblemPhoto.objects.filter(
+            Q(ph0=bands[0]) | Q(ph1=bands[1]) | Q(ph2=bands[2]) | Q(ph3=bands[3])
+        )
+        .exclude(problem_id=exclude_problem)
+        .only("pk", "phash", "problem_id")
+        .order_by("pk")[:500]
+    )
     return [c for c in candidates if phash_distance(c.phash, phash) <= limit]
 
 
 def integrity_flags(problem: Problem, info, config=None) -> dict:
     """The integrity verdict on an after-photo of `problem` with image `info`."""
     config = config or ledger_config()
-    flags = {"flag_before_dispatch": False, "flag_far": False, "flag_copy_other": False,
-             "flag_copy_before": False, "distance_m": None, "copy_of": None}
+    flags = {
+        "flag_before_dispatch": False,
+        "flag_far": False,
+        "flag_copy_other": False,
+        "flag_copy_before": False,
+        "distance_m": None,
+        "copy_of": None,
+    }
     if info.taken_at and problem.dispatched_at and info.taken_at < problem.dispatched_at:
         flags["flag_before_dispatch"] = True
     if info.lat is not None and problem.lat is not None:
@@ -56,8 +66,7 @@ def integrity_flags(problem: Problem, info, config=None) -> dict:
         flags["flag_far"] = distance > config.far_photo_m
     limit = config.near_copy_distance
     befores = problem.photos.filter(kind=PhotoKind.BEFORE).only("phash")
-    flags["flag_copy_before"] = any(phash_distance(b.phash, info.phash) <= limit
-                                    for b in befores)
+    flags["flag_copy_before"] = any(phash_distance(b.phash, info.phash) <= limit for b in befores)
     copies = _near_copies(info.phash, limit=limit, exclude_problem=problem.pk)
     if copies:
         flags["flag_copy_other"] = True
@@ -75,29 +84,52 @@ def _discard(stored) -> None:
             default_storage.delete(path)
 
 
-def _store(problem: Problem, actor, validated, *, kind: str, flags: dict | None = None,
-           stored=None):
+def _store(
+    problem: Problem, actor, validated, *, kind: str, flags: dict | None = None, stored=None
+):
     stored = stored or store_image(validated, folder=_folder(problem))
     info = validated.info
     bands = phash_bands(info.phash)
     flags = flags or {}
-    flagged = any(flags.get(k) for k in ("flag_before_dispatch", "flag_far", "flag_copy_other",
-                                         "flag_copy_before"))
-    photo = ProblemPhoto.objects.create(
-        problem=problem, kind=kind, round=problem.rework_count, path=stored.path,
-        thumb_path=stored.thumb_path, public_path=stored.public_path, width=stored.width,
-        height=stored.height, sha256=stored.sha256, phash=info.phash, ph0=bands[0],
-        ph1=bands[1], ph2=bands[2], ph3=bands[3], taken_at=info.taken_at, lat=info.lat,
-        lon=info.lon, is_flagged=flagged,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        uploaded_at=timezone.now(), unit_id=problem.responsible_unit_id,
-        district_id=problem.district_id, **flags,
+    flagged = any(
+        flags.get(k)
+        for k in ("flag_before_dispatch", "flag_far", "flag_copy_other", "flag_copy_before")
     )
-    record_event(problem=problem, action=EventKind.ATTACH, actor=actor,
-                 data={"photo": photo.pk, "kind": kind, "flags": photo.flags})
+    photo = ProblemPhoto.objects.create(
+        problem=problem,
+        kind=kind,
+        round=problem.rework_count,
+        path=stored.path,
+        thumb_path=stored.thumb_path,
+        public_path=stored.public_path,
+        width=stored.width,
+        height=stored.height,
+        sha256=stored.sha256,
+        phash=info.phash,
+        ph0=bands[0],
+        ph1=bands[1],
+        ph2=bands[2],
+        ph3=bands[3],
+        taken_at=info.taken_at,
+        lat=info.lat,
+        lon=info.lon,
+        is_flagged=flagged,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_at=timezone.now(),
+        unit_id=problem.responsible_unit_id,
+        district_id=problem.district_id,
+        **flags,
+    )
+    record_event(
+        problem=problem,
+        action=EventKind.ATTACH,
+        actor=actor,
+        data={"photo": photo.pk, "kind": kind, "flags": photo.flags},
+    )
     if flagged:
         Problem.objects.filter(pk=problem.pk).update(
-            flagged_photo_count=F("flagged_photo_count") + 1)
+            flagged_photo_count=F("flagged_photo_count") + 1
+        )
     return photo
 
 
@@ -108,8 +140,9 @@ def photo_store_before(*, problem, actor, validated) -> ProblemPhoto:
 
 def _may_add_before(actor, problem) -> bool:
     role = getattr(actor, "role", "")
-    return role == Role.OFFICE_ADMIN or (problem.reported_by_id is not None
-                                         and problem.reported_by_id == actor.pk)
+    return role == Role.OFFICE_ADMIN or (
+        problem.reported_by_id is not None and problem.reported_by_id == actor.pk
+    )
 
 
 def problem_photo_add(*, problem, actor, kind: str, upload) -> ProblemPhoto:
@@ -134,16 +167,23 @@ def _check_allowed(p: Problem, actor, kind: str) -> None:
         if not _may_add_before(actor, p):
             raise NotAllowed(_("Only the reporter or the office adds before-photos."))
         if p.status not in OPEN_FOR_BEFORE_PHOTOS:
-            raise conflict(p, _("Before-photos can no longer be added to %(code)s.")
-                           % {"code": p.code})
+            raise conflict(
+                p, _("Before-photos can no longer be added to %(code)s.") % {"code": p.code}
+            )
         return
     if not is_handler(actor, p):
-        raise NotAllowed(_("Only the unit or region handling %(code)s adds after-photos.")
-                         % {"code": p.code})
+        raise NotAllowed(
+            _("Only the unit or region handling %(code)s adds after-photos.") % {"code": p.code}
+        )
     if p.status not in AFTER_PHOTO_STATUSES:
-        raise conflict(p, _("After-photos are added while the problem is being handled; "
-                            "%(code)s is “%(status)s”.") % {
-            "code": p.code, "status": p.get_status_display()})
+        raise conflict(
+            p,
+            _(
+                "After-photos are added while the problem is being handled; "
+                "%(code)s is “%(status)s”."
+            )
+            % {"code": p.code, "status": p.get_status_display()},
+        )
 
 
 def _add_locked(problem, actor, kind, validated, stored) -> ProblemPhoto:

@@ -11,8 +11,17 @@ from wenming.org.roles import Role
 from ..models import Category, CategoryKind, LedgerConfig, ProblemClass, RoutingRule, Subject
 from ._common import ledger_config
 
-CATEGORY_FIELDS = ("name", "name_en", "problem_class", "subject", "kind", "deadline_days",
-                   "after_photo_required", "is_active", "sort_order")
+CATEGORY_FIELDS = (
+    "name",
+    "name_en",
+    "problem_class",
+    "subject",
+    "kind",
+    "deadline_days",
+    "after_photo_required",
+    "is_active",
+    "sort_order",
+)
 CONFIG_LIMITS = {
     "duplicate_radius_m": (1, 5000),
     "recurrence_days": (1, 365),
@@ -38,8 +47,10 @@ def _clean_category(values: dict) -> dict:
     choices = {"problem_class": ProblemClass, "subject": Subject, "kind": CategoryKind}
     for name, enum in choices.items():
         if name in clean and clean[name] not in enum.values:
-            raise InvalidInput(_("“%(value)s” is not a valid %(field)s.") % {
-                "value": clean[name], "field": name}, code=f"bad_{name}")
+            raise InvalidInput(
+                _("“%(value)s” is not a valid %(field)s.") % {"value": clean[name], "field": name},
+                code=f"bad_{name}",
+            )
     if "deadline_days" in clean:
         try:
             days = int(clean["deadline_days"])
@@ -64,11 +75,17 @@ def category_create(*, actor, code: str, **values) -> Category:
     try:
         with transaction.atomic():
             category = Category.objects.create(code=code, **clean)
-            audit_record(action="problem_category.create", actor=actor, target=category,
-                         data={"code": code, **clean})
+            audit_record(
+                action="problem_category.create",
+                actor=actor,
+                target=category,
+                data={"code": code, **clean},
+            )
     except IntegrityError:
-        raise InvalidInput(_("A category with code %(code)s exists already.") % {"code": code},
-                           code="duplicate_code") from None
+        raise InvalidInput(
+            _("A category with code %(code)s exists already.") % {"code": code},
+            code="duplicate_code",
+        ) from None
     return category
 
 
@@ -82,43 +99,65 @@ def category_update(*, actor, category: Category, **values) -> Category:
         for name, value in clean.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(clean) or None)
-        audit_record(action="problem_category.update", actor=actor, target=locked,
-                     data={"code": locked.code, "before": before, "after": clean})
+        audit_record(
+            action="problem_category.update",
+            actor=actor,
+            target=locked,
+            data={"code": locked.code, "before": before, "after": clean},
+        )
     return locked
 
 
 def _rule_values(*, category, region, unit, target_level: str, note: str) -> dict:
     if (unit is None) == (not target_level):
-        raise InvalidInput(_("A rule sends problems either to a member unit or to the "
-                             "locality (district or street)."), code="target_required")
+        raise InvalidInput(
+            _(
+                "A rule sends problems either to a member unit or to the "
+                "locality (district or street)."
+            ),
+            code="target_required",
+        )
     if target_level and target_level not in ("district", "street"):
         raise InvalidInput(_("The locality is “district” or “street”."))
-    return {"category": category, "region": region, "unit": unit,
-            "target_level": target_level or "", "note": (note or "").strip()[:200]}
+    return {
+        "category": category,
+        "region": region,
+        "unit": unit,
+        "target_level": target_level or "",
+        "note": (note or "").strip()[:200],
+    }
 
 
 def _rule_snapshot(rule: RoutingRule) -> dict:
-    return {"category": rule.category.code if rule.category_id else None,
-            "region": rule.region.code if rule.region_id else None,
-            "unit": rule.unit.code if rule.unit_id else None,
-            "target_level": rule.target_level, "is_active": rule.is_active, "note": rule.note}
+    return {
+        "category": rule.category.code if rule.category_id else None,
+        "region": rule.region.code if rule.region_id else None,
+        "unit": rule.unit.code if rule.unit_id else None,
+        "target_level": rule.target_level,
+        "is_active": rule.is_active,
+        "note": rule.note,
+    }
 
 
-def routing_rule_create(*, actor, category=None, region=None, unit=None, target_level: str = "",
-                        note: str = "") -> RoutingRule:
+def routing_rule_create(
+    *, actor, category=None, region=None, unit=None, target_level: str = "", note: str = ""
+) -> RoutingRule:
     """Add a routing rule (category × region → unit or locality); audited."""
     _office_only(actor)
-    values = _rule_values(category=category, region=region, unit=unit,
-                          target_level=target_level, note=note)
+    values = _rule_values(
+        category=category, region=region, unit=unit, target_level=target_level, note=note
+    )
     with transaction.atomic():
         rule = RoutingRule.objects.create(**values)
-        audit_record(action="routing_rule.create", actor=actor, target=rule,
-                     data=_rule_snapshot(rule))
+        audit_record(
+            action="routing_rule.create", actor=actor, target=rule, data=_rule_snapshot(rule)
+        )
     return rule
 
 
-def routing_rule_update(*, actor, rule_id: int, is_active: bool | None = None,
-                        **values) -> RoutingRule:
+def routing_rule_update(
+    *, actor, rule_id: int, is_active: bool | None = None, **values
+) -> RoutingRule:
     """Change or (de)activate a routing rule; the audit entry keeps before and after."""
     _office_only(actor)
     with transaction.atomic():
@@ -127,16 +166,26 @@ def routing_rule_update(*, actor, rule_id: int, is_active: bool | None = None,
             raise NotFound(_("No such routing rule."))
         before = _rule_snapshot(rule)
         if values:
-            merged = {"category": rule.category, "region": rule.region, "unit": rule.unit,
-                      "target_level": rule.target_level, "note": rule.note, **values}
+            merged = {
+                "category": rule.category,
+                "region": rule.region,
+                "unit": rule.unit,
+                "target_level": rule.target_level,
+                "note": rule.note,
+                **values,
+            }
             for name, value in _rule_values(**merged).items():
                 setattr(rule, name, value)
         if is_active is not None:
             rule.is_active = bool(is_active)
         rule.updated_at = timezone.now()
         rule.save()
-        audit_record(action="routing_rule.update", actor=actor, target=rule,
-                     data={"before": before, "after": _rule_snapshot(rule)})
+        audit_record(
+            action="routing_rule.update",
+            actor=actor,
+            target=rule,
+            data={"before": before, "after": _rule_snapshot(rule)},
+        )
     return rule
 
 
@@ -147,8 +196,9 @@ def routing_rule_delete(*, actor, rule_id: int) -> None:
         rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
         if rule is None:
             raise NotFound(_("No such routing rule."))
-        audit_record(action="routing_rule.delete", actor=actor, target=rule,
-                     data=_rule_snapshot(rule))
+        audit_record(
+            action="routing_rule.delete", actor=actor, target=rule, data=_rule_snapshot(rule)
+        )
         rule.delete()
 
 
@@ -166,9 +216,15 @@ def ledger_config_update(*, actor, **values) -> LedgerConfig:
         except (TypeError, ValueError):
             number = low - 1
         if not low <= number <= high:
-            raise InvalidInput(_("%(field)s must be between %(low)d and %(high)d.") % {
-                "field": LedgerConfig._meta.get_field(name).verbose_name, "low": low,
-                "high": high}, code=f"bad_{name}")
+            raise InvalidInput(
+                _("%(field)s must be between %(low)d and %(high)d.")
+                % {
+                    "field": LedgerConfig._meta.get_field(name).verbose_name,
+                    "low": low,
+                    "high": high,
+                },
+                code=f"bad_{name}",
+            )
         clean[name] = number
     with transaction.atomic():
         config = ledger_config()
@@ -177,6 +233,10 @@ def ledger_config_update(*, actor, **values) -> LedgerConfig:
         for name, value in clean.items():
             setattr(config, name, value)
         config.save()
-        audit_record(action="ledger_config.update", actor=actor, target=config,
-                     data={"before": before, "after": clean})
+        audit_record(
+            action="ledger_config.update",
+            actor=actor,
+            target=config,
+            data={"before": before, "after": clean},
+        )
     return config

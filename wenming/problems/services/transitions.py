@@ -36,96 +36,178 @@ def _begin(problem, actor, action: str, version: int | None):
     p = lock_problem(problem)
     system = actor is None
     if not system and not role_may_ever(getattr(actor, "role", ""), action):
-        raise NotAllowed(_("Your role may not “%(action)s” problems.") % {
-            "action": Action(action).label}, code="forbidden")
+        raise NotAllowed(
+            _("Your role may not “%(action)s” problems.") % {"action": Action(action).label},
+            code="forbidden",
+        )
     transition = TRANSITIONS.get((p.status, action))
     if transition is None:
         allowed = ", ".join(a for (s, a) in TRANSITIONS if s == p.status) or _("none")
-        raise conflict(p, _("Problem %(code)s is “%(status)s”: “%(action)s” is not possible now. "
-                            "Allowed actions: %(allowed)s.") % {
-            "code": p.code, "status": p.get_status_display(),
-            "action": Action(action).label, "allowed": allowed})
+        raise conflict(
+            p,
+            _(
+                "Problem %(code)s is “%(status)s”: “%(action)s” is not possible now. "
+                "Allowed actions: %(allowed)s."
+            )
+            % {
+                "code": p.code,
+                "status": p.get_status_display(),
+                "action": Action(action).label,
+                "allowed": allowed,
+            },
+        )
     if not system and not transition.who & relations(actor, p):
-        raise NotAllowed(_("Problem %(code)s is not yours to “%(action)s”.") % {
-            "code": p.code, "action": Action(action).label}, code="forbidden")
+        raise NotAllowed(
+            _("Problem %(code)s is not yours to “%(action)s”.")
+            % {"code": p.code, "action": Action(action).label},
+            code="forbidden",
+        )
     if version is not None and int(version) != p.version:
-        raise conflict(p, _("Problem %(code)s changed since you loaded it (it is now “%(status)s”)."
-                            " Reload and try again.") % {
-            "code": p.code, "status": p.get_status_display()})
+        raise conflict(
+            p,
+            _(
+                "Problem %(code)s changed since you loaded it (it is now “%(status)s”)."
+                " Reload and try again."
+            )
+            % {"code": p.code, "status": p.get_status_display()},
+        )
     return p, transition
 
 
-def _finish(p: Problem, transition, action: str, actor, changes: dict, *, note: str = "",
-            data: dict | None = None, unit=None):
+def _finish(
+    p: Problem,
+    transition,
+    action: str,
+    actor,
+    changes: dict,
+    *,
+    note: str = "",
+    data: dict | None = None,
+    unit=None,
+):
     from_status = p.status
     save_changes(p, {**changes, **status_flags(transition.to)}, expected_version=p.version)
-    return record_event(problem=p, action=action, actor=actor, from_status=from_status,
-                        to_status=transition.to, note=note, data=data, unit=unit)
+    return record_event(
+        problem=p,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=transition.to,
+        note=note,
+        data=data,
+        unit=unit,
+    )
 
 
 def _notice(kind: str, recipients, p: Problem, title) -> None:
-    notify.schedule(kind=kind, recipients=recipients, problem=p, title=title % {
-        "code": p.code, "title": p.title}, body=p.title)
+    notify.schedule(
+        kind=kind,
+        recipients=recipients,
+        problem=p,
+        title=title % {"code": p.code, "title": p.title},
+        body=p.title,
+    )
 
 
 def problem_register(*, problem, actor, note: str = "", version: int | None = None) -> Problem:
     """Accept a report into the ledger (立案)."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.REGISTER, version)
-        _finish(p, t, Action.REGISTER, actor, {"registered_at": timezone.now()},
-                note=clean_note(note))
+        _finish(
+            p, t, Action.REGISTER, actor, {"registered_at": timezone.now()}, note=clean_note(note)
+        )
     return p
 
 
-def problem_reject(*, problem, actor, note: str = "", duplicate_of: Problem | None = None,
-                   version: int | None = None) -> Problem:
+def problem_reject(
+    *,
+    problem,
+    actor,
+    note: str = "",
+    duplicate_of: Problem | None = None,
+    version: int | None = None,
+) -> Problem:
     """Refuse a report as invalid, or as a duplicate of an open problem (不予立案)."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.REJECT, version)
-        note = clean_note(note, required=duplicate_of is None,
-                          what=_("Say why the report is rejected, or name the problem it "
-                                 "duplicates."))
+        note = clean_note(
+            note,
+            required=duplicate_of is None,
+            what=_("Say why the report is rejected, or name the problem it duplicates."),
+        )
         if duplicate_of is not None:
             if duplicate_of.pk == p.pk:
                 raise InvalidInput(_("A problem cannot duplicate itself."), code="bad_duplicate")
             if duplicate_of.status == Status.REJECTED:
-                raise InvalidInput(_("%(code)s was itself rejected; name the original problem.")
-                                   % {"code": duplicate_of.code}, code="bad_duplicate")
-        _finish(p, t, Action.REJECT, actor, {"rejected_at": timezone.now(),
-                                              "duplicate_of": duplicate_of}, note=note,
-                data={"duplicate_of": duplicate_of.code if duplicate_of else None})
+                raise InvalidInput(
+                    _("%(code)s was itself rejected; name the original problem.")
+                    % {"code": duplicate_of.code},
+                    code="bad_duplicate",
+                )
+        _finish(
+            p,
+            t,
+            Action.REJECT,
+            actor,
+            {"rejected_at": timezone.now(), "duplicate_of": duplicate_of},
+            note=note,
+            data={"duplicate_of": duplicate_of.code if duplicate_of else None},
+        )
         if duplicate_of is not None:
             Problem.objects.filter(pk=duplicate_of.pk).update(
-                also_reported_count=F("also_reported_count") + 1)
-            record_event(problem=duplicate_of, action=EventKind.ALSO_REPORTED, actor=actor,
-                         data={"duplicate": p.code})
+                also_reported_count=F("also_reported_count") + 1
+            )
+            record_event(
+                problem=duplicate_of,
+                action=EventKind.ALSO_REPORTED,
+                actor=actor,
+                data={"duplicate": p.code},
+            )
     return p
 
 
 def _check_dispatch_target(p: Problem, actor, unit, region) -> None:
     if (unit is None) == (region is None):
-        raise InvalidInput(_("Dispatch to exactly one member unit or one region."),
-                           code="target_required")
+        raise InvalidInput(
+            _("Dispatch to exactly one member unit or one region."), code="target_required"
+        )
     if unit is not None and not unit.is_active:
-        raise InvalidInput(_("%(unit)s is not an active member unit.") % {"unit": unit},
-                           code="unknown_unit")
+        raise InvalidInput(
+            _("%(unit)s is not an active member unit.") % {"unit": unit}, code="unknown_unit"
+        )
     if region is not None and not p.region.path.startswith(region.path):
-        raise InvalidInput(_("The region must contain the problem's place (%(place)s).")
-                           % {"place": p.region}, code="bad_region")
+        raise InvalidInput(
+            _("The region must contain the problem's place (%(place)s).") % {"place": p.region},
+            code="bad_region",
+        )
     if actor is None or OFFICE in relations(actor, p):
         return
     # A district (or street) officer passes the problem down, never sideways or to a unit.
     if FORWARDER in relations(actor, p):
         if unit is not None:
-            raise NotAllowed(_("Only the Civilization Office dispatches to member units; "
-                               "return the problem if it is not your region's."))
+            raise NotAllowed(
+                _(
+                    "Only the Civilization Office dispatches to member units; "
+                    "return the problem if it is not your region's."
+                )
+            )
         if not region.path.startswith(actor.region.path) or region.pk == p.handling_region_id:
-            raise InvalidInput(_("Pass the problem to a street or community of your region."),
-                               code="bad_region")
+            raise InvalidInput(
+                _("Pass the problem to a street or community of your region."), code="bad_region"
+            )
 
 
-def problem_dispatch(*, problem, actor, unit=None, region=None, deadline=None, note: str = "",
-                     co_units=None, version: int | None = None) -> Problem:
+def problem_dispatch(
+    *,
+    problem,
+    actor,
+    unit=None,
+    region=None,
+    deadline=None,
+    note: str = "",
+    co_units=None,
+    version: int | None = None,
+) -> Problem:
     """Send a problem to a member unit or a locality, with a deadline in working days (派遣)."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DISPATCH, version)
@@ -135,20 +217,39 @@ def problem_dispatch(*, problem, actor, unit=None, region=None, deadline=None, n
         if deadline is None:
             deadline = default_deadline(p) if first else p.deadline
         now = timezone.now()
-        changes = {"responsible_unit": unit, "handling_region": region, "deadline": deadline,
-                   "dispatched_at": now, "accepted_at": None}
+        changes = {
+            "responsible_unit": unit,
+            "handling_region": region,
+            "deadline": deadline,
+            "dispatched_at": now,
+            "accepted_at": None,
+        }
         if p.original_deadline is None:
             changes["original_deadline"] = deadline
         if p.registered_at is None:
             changes["registered_at"] = now
-        _finish(p, t, Action.DISPATCH, actor, changes, note=clean_note(note), unit=unit,
-                data={"unit": unit.code if unit else None,
-                      "region": region.code if region else None,
-                      "deadline": deadline.isoformat()})
+        _finish(
+            p,
+            t,
+            Action.DISPATCH,
+            actor,
+            changes,
+            note=clean_note(note),
+            unit=unit,
+            data={
+                "unit": unit.code if unit else None,
+                "region": region.code if region else None,
+                "deadline": deadline.isoformat(),
+            },
+        )
         if co_units is not None:
             p.co_units.set(co_units)
-        _notice("dispatch", notify.handler_people(p), p,
-                gettext_lazy("Problem %(code)s dispatched to you: %(title)s"))
+        _notice(
+            "dispatch",
+            notify.handler_people(p),
+            p,
+            gettext_lazy("Problem %(code)s dispatched to you: %(title)s"),
+        )
     return p
 
 
@@ -156,18 +257,40 @@ def problem_return(*, problem, actor, note: str = "", version: int | None = None
     """Give a mis-routed problem back to the dispatcher, saying whose it is (退回)."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.RETURN, version)
-        note = clean_note(note, required=True,
-                          what=_("Say why the problem is not yours (for example, whose it is)."))
-        data = {"unit": p.responsible_unit.code if p.responsible_unit_id else None,
-                "region": p.handling_region.code if p.handling_region_id else None}
+        note = clean_note(
+            note,
+            required=True,
+            what=_("Say why the problem is not yours (for example, whose it is)."),
+        )
+        data = {
+            "unit": p.responsible_unit.code if p.responsible_unit_id else None,
+            "region": p.handling_region.code if p.handling_region_id else None,
+        }
         returning_unit = p.responsible_unit
-        _finish(p, t, Action.RETURN, actor, {
-            "responsible_unit": None, "handling_region": None, "deadline": None,
-            "accepted_at": None, "return_count": F("return_count") + 1,
-            "extension_requested_until": None, "extension_reason": ""},
-            note=note, data=data, unit=returning_unit)
-        _notice("return", notify.office_people(), p,
-                gettext_lazy("Problem %(code)s was returned: %(title)s"))
+        _finish(
+            p,
+            t,
+            Action.RETURN,
+            actor,
+            {
+                "responsible_unit": None,
+                "handling_region": None,
+                "deadline": None,
+                "accepted_at": None,
+                "return_count": F("return_count") + 1,
+                "extension_requested_until": None,
+                "extension_reason": "",
+            },
+            note=note,
+            data=data,
+            unit=returning_unit,
+        )
+        _notice(
+            "return",
+            notify.office_people(),
+            p,
+            gettext_lazy("Problem %(code)s was returned: %(title)s"),
+        )
     return p
 
 
@@ -175,8 +298,7 @@ def problem_accept(*, problem, actor, note: str = "", version: int | None = None
     """Sign for a dispatched problem (签收): the handler starts work."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.ACCEPT, version)
-        _finish(p, t, Action.ACCEPT, actor, {"accepted_at": timezone.now()},
-                note=clean_note(note))
+        _finish(p, t, Action.ACCEPT, actor, {"accepted_at": timezone.now()}, note=clean_note(note))
     return p
 
 
@@ -184,18 +306,28 @@ def problem_rectify(*, problem, actor, note: str = "", version: int | None = Non
     """Report the fix with its after-photos (整改反馈); the office verifies next."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.RECTIFY, version)
-        photos = p.photos.filter(kind=PhotoKind.AFTER, round=p.rework_count,
-                                 event__isnull=True)
+        photos = p.photos.filter(kind=PhotoKind.AFTER, round=p.rework_count, event__isnull=True)
         if p.category.after_photo_required and not photos.exists():
-            raise InvalidInput(_("Upload at least one after-photo before reporting the "
-                                 "rectification."), code="after_photo_required")
+            raise InvalidInput(
+                _("Upload at least one after-photo before reporting the rectification."),
+                code="after_photo_required",
+            )
         now = timezone.now()
         today = timezone.localdate(now)
         started = timezone.localdate(p.dispatched_at) if p.dispatched_at else today
-        event = _finish(p, t, Action.RECTIFY, actor, {
-            "rectified_at": now, "rectified_on": today,
-            "handling_days": max(0, working_days_between(started, today))},
-            note=clean_note(note), data={"photos": list(photos.values_list("pk", flat=True))})
+        event = _finish(
+            p,
+            t,
+            Action.RECTIFY,
+            actor,
+            {
+                "rectified_at": now,
+                "rectified_on": today,
+                "handling_days": max(0, working_days_between(started, today)),
+            },
+            note=clean_note(note),
+            data={"photos": list(photos.values_list("pk", flat=True))},
+        )
         photos.update(event=event)
     return p
 
@@ -205,15 +337,26 @@ def problem_verify_pass(*, problem, actor, note: str = "", version: int | None =
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.VERIFY_PASS, version)
         now = timezone.now()
-        _finish(p, t, Action.VERIFY_PASS, actor,
-                {"closed_at": now, "closed_on": timezone.localdate(now)}, note=clean_note(note))
-        _notice("close", notify.handler_people(p), p,
-                gettext_lazy("Problem %(code)s verified and closed: %(title)s"))
+        _finish(
+            p,
+            t,
+            Action.VERIFY_PASS,
+            actor,
+            {"closed_at": now, "closed_on": timezone.localdate(now)},
+            note=clean_note(note),
+        )
+        _notice(
+            "close",
+            notify.handler_people(p),
+            p,
+            gettext_lazy("Problem %(code)s verified and closed: %(title)s"),
+        )
     return p
 
 
-def problem_verify_fail(*, problem, actor, note: str = "", deadline=None,
-                        version: int | None = None) -> Problem:
+def problem_verify_fail(
+    *, problem, actor, note: str = "", deadline=None, version: int | None = None
+) -> Problem:
     """Send the fix back for rework (核查不通过); the rework count goes up by one."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.VERIFY_FAIL, version)
@@ -222,15 +365,27 @@ def problem_verify_fail(*, problem, actor, note: str = "", deadline=None,
         deadline = future_date(deadline, label=_("The deadline"))
         if deadline is not None:
             changes["deadline"] = deadline
-        _finish(p, t, Action.VERIFY_FAIL, actor, changes, note=note,
-                data={"deadline": deadline.isoformat() if deadline else None})
-        _notice("rework", notify.handler_people(p), p,
-                gettext_lazy("Problem %(code)s sent back for rework: %(title)s"))
+        _finish(
+            p,
+            t,
+            Action.VERIFY_FAIL,
+            actor,
+            changes,
+            note=note,
+            data={"deadline": deadline.isoformat() if deadline else None},
+        )
+        _notice(
+            "rework",
+            notify.handler_people(p),
+            p,
+            gettext_lazy("Problem %(code)s sent back for rework: %(title)s"),
+        )
     return p
 
 
-def problem_request_extension(*, problem, actor, deadline=None, note: str = "",
-                              version: int | None = None) -> Problem:
+def problem_request_extension(
+    *, problem, actor, deadline=None, note: str = "", version: int | None = None
+) -> Problem:
     """Ask the office for a later deadline, with a reason (延期申请)."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.REQUEST_EXTENSION, version)
@@ -239,15 +394,26 @@ def problem_request_extension(*, problem, actor, deadline=None, note: str = "",
             raise InvalidInput(_("Give the deadline you ask for."), code="deadline_required")
         deadline = future_date(deadline, label=_("The requested deadline"))
         if p.deadline and deadline <= p.deadline:
-            raise InvalidInput(_("The requested deadline must be after the current one "
-                                 "(%(deadline)s).") % {"deadline": p.deadline},
-                               code="deadline_not_later")
+            raise InvalidInput(
+                _("The requested deadline must be after the current one (%(deadline)s).")
+                % {"deadline": p.deadline},
+                code="deadline_not_later",
+            )
         if p.extension_requested_until is not None:
-            raise conflict(p, _("An extension request for %(code)s is already waiting for the "
-                                "office.") % {"code": p.code})
-        _finish(p, t, Action.REQUEST_EXTENSION, actor, {
-            "extension_requested_until": deadline, "extension_reason": note}, note=note,
-            data={"deadline": deadline.isoformat()})
+            raise conflict(
+                p,
+                _("An extension request for %(code)s is already waiting for the office.")
+                % {"code": p.code},
+            )
+        _finish(
+            p,
+            t,
+            Action.REQUEST_EXTENSION,
+            actor,
+            {"extension_requested_until": deadline, "extension_reason": note},
+            note=note,
+            data={"deadline": deadline.isoformat()},
+        )
     return p
 
 
@@ -257,33 +423,53 @@ def _pending_request(p: Problem):
     return p.extension_requested_until
 
 
-def problem_approve_extension(*, problem, actor, note: str = "",
-                              version: int | None = None) -> Problem:
+def problem_approve_extension(
+    *, problem, actor, note: str = "", version: int | None = None
+) -> Problem:
     """Grant the requested deadline; the extension count goes up by one."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.APPROVE_EXTENSION, version)
         requested = _pending_request(p)
-        _finish(p, t, Action.APPROVE_EXTENSION, actor, {
-            "deadline": requested, "extension_count": F("extension_count") + 1,
-            "extension_requested_until": None, "extension_reason": "", "escalated_at": None},
-            note=clean_note(note), data={"deadline": requested.isoformat()})
+        _finish(
+            p,
+            t,
+            Action.APPROVE_EXTENSION,
+            actor,
+            {
+                "deadline": requested,
+                "extension_count": F("extension_count") + 1,
+                "extension_requested_until": None,
+                "extension_reason": "",
+                "escalated_at": None,
+            },
+            note=clean_note(note),
+            data={"deadline": requested.isoformat()},
+        )
     return p
 
 
-def problem_deny_extension(*, problem, actor, note: str = "",
-                           version: int | None = None) -> Problem:
+def problem_deny_extension(
+    *, problem, actor, note: str = "", version: int | None = None
+) -> Problem:
     """Refuse the extension request; the deadline stays."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DENY_EXTENSION, version)
         requested = _pending_request(p)
-        _finish(p, t, Action.DENY_EXTENSION, actor, {
-            "extension_requested_until": None, "extension_reason": ""},
-            note=clean_note(note), data={"requested": requested.isoformat()})
+        _finish(
+            p,
+            t,
+            Action.DENY_EXTENSION,
+            actor,
+            {"extension_requested_until": None, "extension_reason": ""},
+            note=clean_note(note),
+            data={"requested": requested.isoformat()},
+        )
     return p
 
 
-def problem_hold(*, problem, actor, plan: str = "", until=None, note: str = "",
-                 version: int | None = None) -> Problem:
+def problem_hold(
+    *, problem, actor, plan: str = "", until=None, note: str = "", version: int | None = None
+) -> Problem:
     """Put a long-standing problem on hold (挂账) with a plan and a target date."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.HOLD, version)
@@ -291,41 +477,76 @@ def problem_hold(*, problem, actor, plan: str = "", until=None, note: str = "",
         if until is None:
             raise InvalidInput(_("Give the target date of the plan."), code="until_required")
         until = future_date(until, label=_("The target date"))
-        _finish(p, t, Action.HOLD, actor, {"held_at": timezone.now(), "hold_plan": plan,
-                                           "hold_until": until},
-                note=clean_note(note) or plan, data={"until": until.isoformat()})
+        _finish(
+            p,
+            t,
+            Action.HOLD,
+            actor,
+            {"held_at": timezone.now(), "hold_plan": plan, "hold_until": until},
+            note=clean_note(note) or plan,
+            data={"until": until.isoformat()},
+        )
     return p
 
 
-def problem_resume(*, problem, actor, deadline=None, note: str = "",
-                   version: int | None = None) -> Problem:
+def problem_resume(
+    *, problem, actor, deadline=None, note: str = "", version: int | None = None
+) -> Problem:
     """Take a problem off hold; it is in progress again with a new deadline."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.RESUME, version)
         deadline = future_date(deadline, label=_("The deadline")) or default_deadline(p)
-        _finish(p, t, Action.RESUME, actor, {"deadline": deadline, "hold_until": None},
-                note=clean_note(note), data={"deadline": deadline.isoformat()})
+        _finish(
+            p,
+            t,
+            Action.RESUME,
+            actor,
+            {"deadline": deadline, "hold_until": None},
+            note=clean_note(note),
+            data={"deadline": deadline.isoformat()},
+        )
     return p
 
 
-def problem_reopen(*, problem, actor, note: str = "", deadline=None,
-                   version: int | None = None) -> Problem:
+def problem_reopen(
+    *, problem, actor, note: str = "", deadline=None, version: int | None = None
+) -> Problem:
     """Reopen a closed problem within the office's reopen window (重新打开)."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.REOPEN, version)
         note = clean_note(note, required=True, what=_("Say why the problem is reopened."))
         window = ledger_config().reopen_window_days
         if p.closed_at is None or p.closed_at < timezone.now() - timedelta(days=window):
-            raise conflict(p, _("Problem %(code)s was closed more than %(days)d days ago and can "
-                                "no longer be reopened; report it again.") % {
-                "code": p.code, "days": window})
+            raise conflict(
+                p,
+                _(
+                    "Problem %(code)s was closed more than %(days)d days ago and can "
+                    "no longer be reopened; report it again."
+                )
+                % {"code": p.code, "days": window},
+            )
         deadline = future_date(deadline, label=_("The deadline")) or default_deadline(p)
-        _finish(p, t, Action.REOPEN, actor, {
-            "reopened_at": timezone.now(), "reopen_count": F("reopen_count") + 1,
-            "closed_at": None, "closed_on": None, "deadline": deadline},
-            note=note, data={"deadline": deadline.isoformat()})
-        _notice("rework", notify.handler_people(p), p,
-                gettext_lazy("Problem %(code)s was reopened: %(title)s"))
+        _finish(
+            p,
+            t,
+            Action.REOPEN,
+            actor,
+            {
+                "reopened_at": timezone.now(),
+                "reopen_count": F("reopen_count") + 1,
+                "closed_at": None,
+                "closed_on": None,
+                "deadline": deadline,
+            },
+            note=note,
+            data={"deadline": deadline.isoformat()},
+        )
+        _notice(
+            "rework",
+            notify.handler_people(p),
+            p,
+            gettext_lazy("Problem %(code)s was reopened: %(title)s"),
+        )
     return p
 
 
@@ -348,13 +569,16 @@ ACTION_FUNCTIONS = {
 }
 
 
-def problem_transition(*, problem, actor, action: str, note: str = "",
-                       version: int | None = None, **fields) -> Problem:
+def problem_transition(
+    *, problem, actor, action: str, note: str = "", version: int | None = None, **fields
+) -> Problem:
     """Apply `action` to `problem` (fields the action does not take are ignored)."""
     if action not in ACTION_FUNCTIONS:
-        raise InvalidInput(_("Unknown action “%(action)s”. Known actions: %(known)s.") % {
-            "action": str(action)[:40], "known": ", ".join(ACTION_FUNCTIONS)},
-            code="unknown_action")
+        raise InvalidInput(
+            _("Unknown action “%(action)s”. Known actions: %(known)s.")
+            % {"action": str(action)[:40], "known": ", ".join(ACTION_FUNCTIONS)},
+            code="unknown_action",
+        )
     func, takes = ACTION_FUNCTIONS[action]
     kwargs = {name: fields[name] for name in takes if fields.get(name) is not None}
     return func(problem=problem, actor=actor, note=note, version=version, **kwargs)

@@ -19,21 +19,38 @@ def category(code: str = "poor.facilities") -> Category:
     return Category.objects.get(code=code)
 
 
-def report(actor, *, region=None, title="垃圾桶满溢", source=Source.CITIZEN, cat="dirty.sanitation",
-           lat=HERE[0], lon=HERE[1], **extra) -> Problem:
+def report(
+    actor,
+    *,
+    region=None,
+    title="垃圾桶满溢",
+    source=Source.CITIZEN,
+    cat="dirty.sanitation",
+    lat=HERE[0],
+    lon=HERE[1],
+    **extra,
+) -> Problem:
     """A new problem reported by `actor` (office when a citizen report is recorded)."""
-    return services.problem_create(actor=actor, title=title, category=category(cat),
-                                   source=source, region=region, lat=lat, lon=lon, **extra)
+    return services.problem_create(
+        actor=actor,
+        title=title,
+        category=category(cat),
+        source=source,
+        region=region,
+        lat=lat,
+        lon=lon,
+        **extra,
+    )
 
 
 def dispatched(cast, *, unit=None, region=None, cat="dirty.sanitation", **extra) -> Problem:
     """A problem the office registered and dispatched (to the Urban Management Bureau)."""
-    problem = report(cast.office, region=extra.pop("place", cast.zhongshan_community), cat=cat,
-                     **extra)
+    problem = report(
+        cast.office, region=extra.pop("place", cast.zhongshan_community), cat=cat, **extra
+    )
     if unit is None and region is None:
         unit = cast.urban_unit
-    return services.problem_dispatch(problem=problem, actor=cast.office, unit=unit,
-                                     region=region)
+    return services.problem_dispatch(problem=problem, actor=cast.office, unit=unit, region=region)
 
 
 def accepted(cast, **kwargs) -> Problem:
@@ -62,8 +79,9 @@ def _dms(value: float):
     return (float(degrees), float(minutes), seconds)
 
 
-def photo(seed: int = 1, *, taken: str | None = None, gps=None, size=(640, 480),
-          name="photo.jpg") -> SimpleUploadedFile:
+def photo(
+    seed: int = 1, *, taken: str | None = None, gps=None, size=(640, 480), name="photo.jpg"
+) -> SimpleUploadedFile:
     """A real JPEG upload, with EXIF time ("2026:10:08 09:30:00") and GPS when given."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "TestPhone"
@@ -89,8 +107,12 @@ def now_exif() -> str:
 def rectified(cast, *, seed: int = 11, **kwargs) -> Problem:
     """A problem the Urban Management Bureau fixed, with a clean after-photo."""
     problem = accepted(cast, **kwargs)
-    services.problem_photo_add(problem=problem, actor=cast.urban, kind="after",
-                               upload=photo(seed, taken=now_exif(), gps=HERE))
+    services.problem_photo_add(
+        problem=problem,
+        actor=cast.urban,
+        kind="after",
+        upload=photo(seed, taken=now_exif(), gps=HERE),
+    )
     return services.problem_rectify(problem=problem, actor=cast.urban, note="已清理")
 
 
@@ -109,9 +131,11 @@ def market_point(region, *, units=(), code="P-MKT-1", lat=HERE[0], lon=HERE[1]):
     from wenming.standards.models import PointType
 
     point_type, _created = PointType.objects.get_or_create(
-        code="market", defaults={"name": "农贸市场", "name_en": "Farmers' market",
-                                 "group": "commerce"})
-    point = Point.objects.create(code=code, name="青泥洼农贸市场", point_type=point_type,
-                                 region=region, lat=lat, lon=lon)
+        code="market",
+        defaults={"name": "农贸市场", "name_en": "Farmers' market", "group": "commerce"},
+    )
+    point = Point.objects.create(
+        code=code, name="青泥洼农贸市场", point_type=point_type, region=region, lat=lat, lon=lon
+    )
     point.responsible_units.set(units)
     return point

@@ -58,8 +58,9 @@ def test_the_whole_loop_from_report_to_verified_close(cast):
     assert problem.original_deadline == problem.deadline
     problem = services.problem_accept(problem=problem, actor=cast.urban)
     assert problem.status == Status.IN_PROGRESS and problem.accepted_at
-    services.problem_photo_add(problem=problem, actor=cast.urban, kind="after",
-                               upload=photo(5, gps=HERE))
+    services.problem_photo_add(
+        problem=problem, actor=cast.urban, kind="after", upload=photo(5, gps=HERE)
+    )
     problem = services.problem_rectify(problem=problem, actor=cast.urban, note="已清运")
     assert problem.status == Status.RECTIFIED and not problem.is_pending and problem.is_open
     assert problem.rectified_on == today() and problem.handling_days == 0
@@ -68,9 +69,13 @@ def test_the_whole_loop_from_report_to_verified_close(cast):
     assert problem.closed_on == today()
     events = list(problem.events.values_list("action", "from_status", "to_status"))
     assert [e for e in events if e[0] != EventKind.ATTACH] == [
-        ("create", "", "new"), ("register", "new", "registered"),
-        ("dispatch", "registered", "dispatched"), ("accept", "dispatched", "in_progress"),
-        ("rectify", "in_progress", "rectified"), ("verify_pass", "rectified", "closed")]
+        ("create", "", "new"),
+        ("register", "new", "registered"),
+        ("dispatch", "registered", "dispatched"),
+        ("accept", "dispatched", "in_progress"),
+        ("rectify", "in_progress", "rectified"),
+        ("verify_pass", "rectified", "closed"),
+    ]
     rectify = problem.events.get(action="rectify")
     assert rectify.photos.count() == 1  # the after-photo is the rectification's attachment
     assert problem.version == 6 and audit_verify().ok
@@ -79,21 +84,25 @@ def test_the_whole_loop_from_report_to_verified_close(cast):
 def test_dispatch_accepts_an_explicit_deadline_and_a_locality(cast):
     problem = report(cast.office, region=cast.zhongshan_community)
     deadline = today() + timedelta(days=10)
-    problem = services.problem_dispatch(problem=problem, actor=cast.office,
-                                        region=cast.zhongshan_street, deadline=deadline)
+    problem = services.problem_dispatch(
+        problem=problem, actor=cast.office, region=cast.zhongshan_street, deadline=deadline
+    )
     assert problem.handling_region == cast.zhongshan_street and problem.responsible_unit is None
     assert problem.deadline == deadline
     # The street's district officer answers for it too, and may start work.
     assert services.problem_accept(problem=problem, actor=cast.zhongshan).status == "in_progress"
 
 
-@pytest.mark.parametrize("kwargs, code", [
-    ({"deadline": "past"}, "date_in_past"),
-    ({}, "target_required"),
-    ({"both": True}, "target_required"),
-    ({"inactive": True}, "unknown_unit"),
-    ({"foreign_region": True}, "bad_region"),
-])
+@pytest.mark.parametrize(
+    "kwargs, code",
+    [
+        ({"deadline": "past"}, "date_in_past"),
+        ({}, "target_required"),
+        ({"both": True}, "target_required"),
+        ({"inactive": True}, "unknown_unit"),
+        ({"foreign_region": True}, "bad_region"),
+    ],
+)
 def test_bad_dispatches_are_refused_and_change_nothing(cast, kwargs, code):
     problem = report(cast.office, region=cast.zhongshan_community)
     args = {"unit": cast.urban_unit}
@@ -146,23 +155,25 @@ def test_a_stale_version_is_a_conflict(cast):
     with pytest.raises(Conflict) as caught:
         services.problem_accept(problem=problem, actor=cast.urban, version=problem.version - 1)
     assert caught.value.details["version"] == problem.version
-    assert services.problem_accept(problem=problem, actor=cast.urban,
-                                   version=problem.version).status == Status.IN_PROGRESS
+    assert (
+        services.problem_accept(problem=problem, actor=cast.urban, version=problem.version).status
+        == Status.IN_PROGRESS
+    )
 
 
 def test_return_needs_a_reason_and_sends_the_problem_back_to_the_queue(cast):
     problem = dispatched(cast)
     with pytest.raises(InvalidInput):
         services.problem_return(problem=problem, actor=cast.urban, note="  ")
-    problem = services.problem_return(problem=problem, actor=cast.urban,
-                                      note="属公安局交警支队职责")
+    problem = services.problem_return(
+        problem=problem, actor=cast.urban, note="属公安局交警支队职责"
+    )
     assert problem.status == Status.REGISTERED and problem.return_count == 1
     assert problem.responsible_unit is None and problem.deadline is None
     event = problem.events.get(action="return")
     assert event.unit == cast.urban_unit and event.note == "属公安局交警支队职责"
     # Re-dispatched to the right unit, it runs again.
-    problem = services.problem_dispatch(problem=problem, actor=cast.office,
-                                        unit=cast.police_unit)
+    problem = services.problem_dispatch(problem=problem, actor=cast.office, unit=cast.police_unit)
     assert problem.status == Status.DISPATCHED and problem.responsible_unit == cast.police_unit
 
 
@@ -175,8 +186,9 @@ def test_rework_counts_and_needs_a_fresh_after_photo(cast):
     with pytest.raises(InvalidInput) as caught:  # the first round's photo does not count
         services.problem_rectify(problem=problem, actor=cast.urban)
     assert caught.value.code == "after_photo_required"
-    services.problem_photo_add(problem=problem, actor=cast.urban, kind="after",
-                               upload=photo(21, gps=HERE))
+    services.problem_photo_add(
+        problem=problem, actor=cast.urban, kind="after", upload=photo(21, gps=HERE)
+    )
     assert services.problem_rectify(problem=problem, actor=cast.urban).status == "rectified"
 
 
@@ -191,24 +203,28 @@ def test_extension_request_approval_and_denial(cast):
     with pytest.raises(InvalidInput):  # a reason is required
         services.problem_request_extension(problem=problem, actor=cast.urban, deadline=later)
     with pytest.raises(InvalidInput):  # not later than the current deadline
-        services.problem_request_extension(problem=problem, actor=cast.urban,
-                                           deadline=problem.deadline, note="需要采购")
+        services.problem_request_extension(
+            problem=problem, actor=cast.urban, deadline=problem.deadline, note="需要采购"
+        )
     with pytest.raises(Conflict):  # nothing to approve yet
         services.problem_approve_extension(problem=problem, actor=cast.office)
-    problem = services.problem_request_extension(problem=problem, actor=cast.urban,
-                                                 deadline=later, note="需要采购配件")
+    problem = services.problem_request_extension(
+        problem=problem, actor=cast.urban, deadline=later, note="需要采购配件"
+    )
     assert problem.extension_requested_until == later
     assert "approve_extension" in actions_for(cast.office, problem)
     with pytest.raises(Conflict):  # one request at a time
-        services.problem_request_extension(problem=problem, actor=cast.urban,
-                                           deadline=later + timedelta(days=1), note="再延")
+        services.problem_request_extension(
+            problem=problem, actor=cast.urban, deadline=later + timedelta(days=1), note="再延"
+        )
     with pytest.raises(NotAllowed):  # the unit cannot approve its own request
         services.problem_approve_extension(problem=problem, actor=cast.urban)
     problem = services.problem_approve_extension(problem=problem, actor=cast.office)
     assert problem.deadline == later and problem.extension_count == 1
     assert problem.extension_requested_until is None
-    problem = services.problem_request_extension(problem=problem, actor=cast.urban,
-                                                 deadline=later + timedelta(days=3), note="再延")
+    problem = services.problem_request_extension(
+        problem=problem, actor=cast.urban, deadline=later + timedelta(days=3), note="再延"
+    )
     problem = services.problem_deny_extension(problem=problem, actor=cast.office, note="不同意")
     assert problem.deadline == later and problem.extension_count == 1
     assert problem.extension_requested_until is None
@@ -217,19 +233,26 @@ def test_extension_request_approval_and_denial(cast):
 def test_hold_and_resume_need_a_plan_and_dates(cast):
     problem = accepted(cast)
     with pytest.raises(InvalidInput):
-        services.problem_hold(problem=problem, actor=cast.office, plan="",
-                              until=today() + timedelta(days=90))
+        services.problem_hold(
+            problem=problem, actor=cast.office, plan="", until=today() + timedelta(days=90)
+        )
     with pytest.raises(InvalidInput):
         services.problem_hold(problem=problem, actor=cast.office, plan="纳入年度改造计划")
     with pytest.raises(InvalidInput):
-        services.problem_hold(problem=problem, actor=cast.office, plan="纳入年度改造计划",
-                              until=today() - timedelta(days=1))
+        services.problem_hold(
+            problem=problem,
+            actor=cast.office,
+            plan="纳入年度改造计划",
+            until=today() - timedelta(days=1),
+        )
     with pytest.raises(NotAllowed):  # holding is the office's approval
-        services.problem_hold(problem=problem, actor=cast.urban, plan="计划",
-                              until=today() + timedelta(days=90))
+        services.problem_hold(
+            problem=problem, actor=cast.urban, plan="计划", until=today() + timedelta(days=90)
+        )
     until = today() + timedelta(days=90)
-    problem = services.problem_hold(problem=problem, actor=cast.office, plan="纳入年度改造计划",
-                                    until=until)
+    problem = services.problem_hold(
+        problem=problem, actor=cast.office, plan="纳入年度改造计划", until=until
+    )
     assert problem.status == Status.ON_HOLD and problem.is_open and not problem.is_pending
     assert problem.hold_until == until and problem.hold_plan == "纳入年度改造计划"
     problem = services.problem_resume(problem=problem, actor=cast.office)
@@ -273,10 +296,12 @@ def test_a_district_forwards_to_its_street_but_not_to_a_unit(cast):
     with pytest.raises(NotAllowed):
         services.problem_dispatch(problem=problem, actor=cast.zhongshan, unit=cast.urban_unit)
     with pytest.raises(InvalidInput):  # sideways is not down
-        services.problem_dispatch(problem=problem, actor=cast.zhongshan,
-                                  region=cast.zhongshan_district)
-    problem = services.problem_dispatch(problem=problem, actor=cast.zhongshan,
-                                        region=cast.zhongshan_street)
+        services.problem_dispatch(
+            problem=problem, actor=cast.zhongshan, region=cast.zhongshan_district
+        )
+    problem = services.problem_dispatch(
+        problem=problem, actor=cast.zhongshan, region=cast.zhongshan_street
+    )
     assert problem.handling_region == cast.zhongshan_street
     assert problem.deadline == problem.original_deadline  # the district's deadline stays
 
@@ -284,19 +309,27 @@ def test_a_district_forwards_to_its_street_but_not_to_a_unit(cast):
 # --- reporting ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change, error", [
-    ({"title": " "}, InvalidInput),
-    ({"region": "city"}, InvalidInput),
-    ({"lat": 38.9, "lon": None}, InvalidInput),
-    ({"lat": 91.0, "lon": 121.0}, InvalidInput),
-    ({"source": "rumour"}, InvalidInput),
-    ({"severity": "apocalyptic"}, InvalidInput),
-    ({"actor": "leader"}, NotAllowed),
-    ({"source": Source.LEADER, "actor": "inspector"}, NotAllowed),
-])
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"title": " "}, InvalidInput),
+        ({"region": "city"}, InvalidInput),
+        ({"lat": 38.9, "lon": None}, InvalidInput),
+        ({"lat": 91.0, "lon": 121.0}, InvalidInput),
+        ({"source": "rumour"}, InvalidInput),
+        ({"severity": "apocalyptic"}, InvalidInput),
+        ({"actor": "leader"}, NotAllowed),
+        ({"source": Source.LEADER, "actor": "inspector"}, NotAllowed),
+    ],
+)
 def test_bad_reports_are_refused(cast, change, error):
-    args = {"actor": cast.office, "title": "井盖缺失", "category": category("poor.facilities"),
-            "source": Source.CITIZEN, "region": cast.zhongshan_community}
+    args = {
+        "actor": cast.office,
+        "title": "井盖缺失",
+        "category": category("poor.facilities"),
+        "source": Source.CITIZEN,
+        "region": cast.zhongshan_community,
+    }
     args.update(change)
     if change.get("region") == "city":
         args["region"] = cast.city
@@ -315,9 +348,18 @@ def test_a_region_officer_reports_only_inside_their_region(cast):
 
 
 def test_anonymous_reports_keep_no_contact(cast):
-    problem = report(cast.office, region=cast.zhongshan_community, reporter_name="张三",
-                     reporter_phone="13800000000", is_anonymous=True)
+    problem = report(
+        cast.office,
+        region=cast.zhongshan_community,
+        reporter_name="张三",
+        reporter_phone="13800000000",
+        is_anonymous=True,
+    )
     assert problem.reporter_name == "" and problem.reporter_phone == ""
-    named = report(cast.office, region=cast.zhongshan_community, reporter_name="张三",
-                   reporter_phone="13800000000")
+    named = report(
+        cast.office,
+        region=cast.zhongshan_community,
+        reporter_name="张三",
+        reporter_phone="13800000000",
+    )
     assert named.reporter_phone == "13800000000"
