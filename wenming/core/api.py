@@ -4,6 +4,7 @@ import logging
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -126,6 +127,12 @@ def on_too_big(request, exc):
 @api.exception_handler(MultiPartParserError)
 def on_bad_multipart(request, exc):
     return error_response(request, 400, "invalid", _("The multipart body is malformed."))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    # A value the database refuses (NUL in text, a number out of range): the caller's input.
+    return error_response(request, 400, "invalid", _("A value is not acceptable to the database."))
 
 
 @api.exception_handler(Exception)

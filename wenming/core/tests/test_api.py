@@ -117,3 +117,13 @@ def test_openapi_schema_is_served(cast):
 def test_healthz(db):
     response = Client().get("/healthz")
     assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_nul_in_query_is_400_json_on_every_database(cast, api_as):
+    response = api_as(cast.office).get("/api/v1/regions?level=%00")
+    assert response.status_code == 400 and response.json()["error"] == "invalid"
+
+
+def test_nul_in_json_body_is_400(cast):
+    response = post_json("/api/v1/auth/token", '{"username": "a\\u0000b", "password": "x"}')
+    assert response.status_code in (400, 401)
