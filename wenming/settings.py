@@ -179,6 +179,8 @@ LOCALE_PATHS: list[Path] = []
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries that `make install` copies out of node_modules (scripts/vendor.py).
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("WENMING_MEDIA_ROOT", VAR_DIR / "media"))

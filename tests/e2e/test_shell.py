@@ -36,3 +36,18 @@ def test_wrong_password_shows_one_message(live_server, page):
     page.fill("#id_password", "wrong")
     page.click("button[type=submit]")
     assert page.locator("[data-testid=login-error]").is_visible()
+
+
+def test_front_end_libraries_are_served_locally(live_server, page, login):
+    """Bootstrap, htmx, ECharts and Leaflet come from our own server, never a CDN."""
+    build_cast()
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    login("office")
+    for asset in ("vendor/bootstrap/bootstrap.min.css", "vendor/htmx/htmx.min.js",
+                  "vendor/echarts/echarts.min.js", "vendor/leaflet/leaflet.js"):
+        assert page.request.get(f"{live_server.url}/static/{asset}").status == 200, asset
+    # Bootstrap applied: the navbar is laid out as a flex row.
+    assert page.eval_on_selector(".navbar", "el => getComputedStyle(el).display") == "flex"
+    assert not failed, failed
