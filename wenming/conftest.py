@@ -50,7 +50,7 @@ def page_as(cast):
 
     def make(person):
         client = Client()
-        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(person, backend="wenming.core.backends.WenmingModelBackend")
         return client
 
     return make

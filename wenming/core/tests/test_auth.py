@@ -82,3 +82,13 @@ def test_pages_need_csrf(cast):
 def test_pages_require_sign_in(cast, path):
     response = Client().get(path)
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_demo_accounts_cannot_sign_in_in_production(cast, settings):
+    cast.zhongshan.is_demo = True
+    cast.zhongshan.save(update_fields=["is_demo"])
+    settings.PRODUCTION = True
+    assert login(Client(), "zhongshan", PASSWORD).status_code == 200  # form again, no session
+    assert login(Client(), "ganjingzi", PASSWORD).status_code == 302  # real accounts are fine
+    settings.PRODUCTION = False
+    assert login(Client(), "zhongshan", PASSWORD).status_code == 302
