@@ -1,5 +1,95 @@
-"""JSON API endpoints of the notifications app."""
+"""JSON API of the notifications app: the caller's own inbox (thin: parse, call, return)."""
 
-from ninja import Router
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Path, Query, Router, Schema
+from pydantic import Field
+
+from . import selectors, services
 
 router = Router(tags=["notifications"])
+
+MessageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    target_type: str
+    target_id: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class InboxOut(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+    unread: int
+
+
+class InboxQuery(Schema):
+    unread: bool = False
+    cursor: str | None = Field(None, max_length=20)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+
+
+def _out(message) -> dict:
+    notice = message.notice
+    return {
+        "id": message.pk,
+        "kind": notice.kind,
+        "title": notice.title,
+        "body": notice.body,
+        "url": notice.url,
+        "target_type": notice.target_type,
+        "target_id": notice.target_id,
+        "created_at": message.created_at,
+        "read_at": message.read_at,
+    }
+
+
+@router.get(
+    "/notifications",
+    response={200: InboxOut, 400: ErrorOut},
+    summary="The caller's own inbox, newest first",
+)
+def list_notifications(request, filters: Query[InboxQuery]):
+    items, next_cursor = selectors.inbox_page(
+        actor=request.auth, unread_only=filters.unread, cursor=filters.cursor, limit=filters.limit
+    )
+    return {
+        "items": [_out(m) for m in items],
+        "next_cursor": next_cursor,
+        "unread": selectors.unread_count(actor=request.auth),
+    }
+
+
+@router.post(
+    "/notifications/read-all",
+    response=MarkedOut,
+    summary="Mark all of the caller's messages as read",
+)
+def read_all(request):
+    return {"marked": services.message_mark_all_read(actor=request.auth)}
+
+
+@router.post(
+    "/notifications/{message_id}/read",
+    response={200: MessageOut, 404: ErrorOut},
+    summary="Mark one of the caller's messages as read",
+)
+def read_one(request, message_id: MessageId):
+    return _out(services.message_mark_read(message_id=message_id, actor=request.auth))

@@ -6,3 +6,13 @@ class NotificationsConfig(AppConfig):
     name = "wenming.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from wenming.core.home import register_nav, register_panel
+
+        from . import home
+
+        register_nav(home.nav_inbox, order=90)
+        register_panel(home.panel_calendar, order=2)
+        register_panel(home.panel_inbox, order=90)
+        register_panel(home.panel_deliveries, order=91)

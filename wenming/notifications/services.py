@@ -1,0 +1,539 @@
+"""Every write of the notifications app: notices, inbox state, robots and deliveries."""
+
+import logging
+from datetime import datetime, timedelta
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from wenming.core.audit import audit_record
+from wenming.core.errors import InvalidInput, NotAllowed, NotFound
+from wenming.org.models import Person, Region, Unit
+from wenming.org.roles import Role
+
+from . import robots
+from .models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryChannel,
+    DeliveryStatus,
+    Message,
+    Notice,
+    NotificationKind,
+    RobotKind,
+    WebhookChannel,
+)
+
+logger = logging.getLogger(__name__)
+
+# A claimed delivery is not tried again by anyone else for this long (a crash mid-send
+# leaves it to the next tick after the lease).
+CLAIM_LEASE = timedelta(minutes=5)
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "WENMING_NOTIFY_MAX_ATTEMPTS", 8))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failures: 1, 2, 4 … minutes, at most 6 hours."""
+    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+
+
+# --- notify ---------------------------------------------------------------------------------
+
+
+def _people(recipients) -> list[Person]:
+    """Active people, each once, in the given order (ids are accepted too)."""
+    seen, people, ids = set(), [], []
+    for item in recipients or ():
+        if item is None:
+            continue
+        if isinstance(item, int):
+            ids.append(item)
+        else:
+            people.append(item)
+    if ids:
+        people.extend(Person.objects.filter(pk__in=ids))
+    result = []
+    for person in people:
+        if person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        result.append(person)
+    return result
+
+
+def _where(target) -> tuple[Region | None, Unit | None]:
+    """The region and the responsible unit of the notice's object, when it has them."""
+    if target is None:
+        return None, None
+    if isinstance(target, Region):
+        return target, None
+    if isinstance(target, Unit):
+        return None, target
+    region = getattr(target, "region", None)
+    unit = getattr(target, "responsible_unit", None) or getattr(target, "unit", None)
+    return (
+        region if isinstance(region, Region) else None,
+        unit if isinstance(unit, Unit) else None,
+    )
+
+
+def _channel_matches(channel: WebhookChannel, notice: Notice, region: Region | None) -> bool:
+    if notice.kind not in (channel.kinds or []):
+        return False
+    if channel.region_id and (region is None or not region.path.startswith(channel.region.path)):
+        return False
+    return not (channel.unit_id and channel.unit_id != notice.unit_id)
+
+
+def notify(
+    *,
+    kind: str,
+    recipients,
+    title: str,
+    body: str = "",
+    url: str = "",
+    target=None,
+    dedupe_key: str | None = None,
+) -> int:
+    """Put a notice in each recipient's inbox and queue its e-mails and robot posts.
+
+    Returns the number of inbox messages created; with a `dedupe_key` already used, nothing is
+    created and 0 is returned. Sending happens after commit, in a task.
+    """
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    people = _people(recipients)
+    region, unit = _where(target)
+    with transaction.atomic():
+        if dedupe_key and Notice.objects.filter(dedupe_key=dedupe_key[:200]).exists():
+            return 0
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent twin may win the key
+                notice = Notice.objects.create(
+                    kind=kind,
+                    title=(title or "")[:200],
+                    body=body or "",
+                    url=(url or "")[:500],
+                    target_type=target._meta.label_lower if target is not None else "",
+                    target_id=str(target.pk) if target is not None else "",
+                    region=region,
+                    unit=unit,
+                    dedupe_key=dedupe_key[:200] if dedupe_key else None,
+                )
+        except IntegrityError:
+            if dedupe_key:
+                return 0
+            raise
+        messages = Message.objects.bulk_create(
+            [Message(notice=notice, recipient=person) for person in people]
+        )
+        now = timezone.now()
+        deliveries = [
+            Delivery(
+                notice=notice,
+                channel=DeliveryChannel.EMAIL,
+                message=message,
+                address=person.email,
+                next_attempt_at=now,
+            )
+            for person, message in zip(people, messages, strict=True)
+            if person.email
+        ]
+        channels = WebhookChannel.objects.filter(is_active=True).select_related("region")
+        deliveries += [
+            Delivery(
+                notice=notice,
+                channel=channel.kind,
+                webhook=channel,
+                address=channel.name[:254],
+                next_attempt_at=now,
+            )
+            for channel in channels
+            if _channel_matches(channel, notice, region)
+        ]
+        if deliveries:
+            Delivery.objects.bulk_create(deliveries)
+            transaction.on_commit(lambda: _enqueue(notice.pk))
+    return len(messages)
+
+
+def _enqueue(notice_id: int) -> None:
+    from .tasks import deliver_notice
+
+    try:
+        deliver_notice.enqueue(notice_id)
+    except Exception:
+        # The queue being down must not fail the user's request; `wenming tick` sends later.
+        logger.exception("could not enqueue delivery of notice %s", notice_id)
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+def _absolute(url: str) -> str:
+    if not url:
+        return ""
+    if urlsplit(url).scheme in ("http", "https"):
+        return url
+    base = getattr(settings, "WENMING_SITE_URL", "")
+    return urljoin(base.rstrip("/") + "/", url.lstrip("/")) if base else ""
+
+
+def _outgoing(notice: Notice) -> robots.Outgoing:
+    return robots.Outgoing(
+        label=str(NotificationKind(notice.kind).label),
+        title=notice.title,
+        body=notice.body,
+        link=_absolute(notice.url),
+    )
+
+
+def _send_email(delivery: Delivery) -> robots.SendResult:
+    notice = delivery.notice
+    link = _absolute(notice.url)
+    text = "\n\n".join(part for part in (notice.body, link) if part)
+    subject = f"[{NotificationKind(notice.kind).label}] {notice.title}"
+    try:
+        send_mail(subject, text or notice.title, None, [delivery.address], fail_silently=False)
+    except Exception as exc:  # SMTP refusals, DNS, timeouts: all mean "try again later"
+        return robots.SendResult(False, f"{type(exc).__name__}: {exc}"[:1000])
+    return robots.SendResult(True)
+
+
+def _send_webhook(delivery: Delivery) -> robots.SendResult:
+    channel = delivery.webhook
+    if channel is None:
+        return robots.SendResult(False, _("The group robot was removed."))
+    if not channel.is_active:
+        return robots.SendResult(False, _("The group robot is switched off."))
+    url, payload = robots.build_request(
+        kind=channel.kind,
+        url=channel.url,
+        secret=channel.secret,
+        out=_outgoing(delivery.notice),
+        link_text=_("Open in Wenming"),
+    )
+    return robots.post_json(kind=channel.kind, url=url, payload=payload)
+
+
+def _claim(delivery_id: int, now: datetime, *, force: bool = False) -> Delivery | None:
+    """Take a due delivery for sending (compare-and-set, so two workers never both send it)."""
+    row = (
+        Delivery.objects.filter(pk=delivery_id)
+        .values("attempts", "status", "next_attempt_at")
+        .first()
+    )
+    if row is None or row["status"] == DeliveryStatus.SENT:
+        return None
+    if not force and (row["next_attempt_at"] is None or row["next_attempt_at"] > now):
+        return None
+    taken = Delivery.objects.filter(
+        pk=delivery_id,
+        attempts=row["attempts"],
+        status=row["status"],
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    if not taken:
+        return None
+    return Delivery.objects.select_related("notice", "webhook").get(pk=delivery_id)
+
+
+def delivery_send(
+    *, delivery_id: int, now: datetime | None = None, force: bool = False
+) -> str | None:
+    """Try one delivery if it is due; returns "sent", "failed", "gave_up" or None (not tried).
+
+    Machine bookkeeping, not audited: the Delivery row and its attempt log are the record.
+    """
+    now = now or timezone.now()
+    delivery = _claim(delivery_id, now, force=force)
+    if delivery is None:
+        return None
+    # Group chats and e-mails speak the site's language, not the language of whoever
+    # happened to trigger the send.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if delivery.channel == DeliveryChannel.EMAIL:
+                result = _send_email(delivery)
+            else:
+                result = _send_webhook(delivery)
+        except Exception as exc:  # a bug in a sender must not stop the other deliveries
+            logger.exception("delivery %s crashed", delivery_id)
+            result = robots.SendResult(False, f"{type(exc).__name__}: {exc}"[:1000])
+    return _record(delivery, result, now)
+
+
+def _record(delivery: Delivery, result: robots.SendResult, at: datetime) -> str:
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            at=at,
+            ok=result.ok,
+            http_status=result.http_status,
+            error=result.error,
+        )
+        if result.ok:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.SENT, sent_at=at, next_attempt_at=None, last_error=""
+            )
+            return "sent"
+        gave_up = delivery.attempts >= max_attempts()
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED,
+            last_error=result.error,
+            next_attempt_at=None if gave_up else at + backoff(delivery.attempts),
+        )
+    return "gave_up" if gave_up else "failed"
+
+
+def notice_deliver(*, notice_id: int) -> dict[str, int]:
+    """Send every due delivery of one notice (what the on-commit task runs)."""
+    counts: dict[str, int] = {}
+    ids = list(
+        Delivery.objects.filter(
+            notice_id=notice_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+        ).values_list("pk", flat=True)
+    )
+    for delivery_id in ids:
+        outcome = delivery_send(delivery_id=delivery_id)
+        if outcome:
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def deliveries_retry_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Send every pending or failed delivery whose time has come (run by `wenming tick`)."""
+    now = now or timezone.now()
+    ids = list(
+        Delivery.objects.filter(
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts = {"sent": 0, "failed": 0, "gave_up": 0}
+    for delivery_id in ids:
+        outcome = delivery_send(delivery_id=delivery_id, now=now)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+def delivery_retry(*, delivery_id: int, actor) -> Delivery:
+    """The office asks for a failed delivery to be sent again now (a fresh set of attempts)."""
+    _require_office(actor)
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            raise NotFound()
+        if delivery.status != DeliveryStatus.FAILED:
+            raise InvalidInput(_("Only a failed delivery can be retried."), code="not_failed")
+        delivery.attempts = 0
+        delivery.next_attempt_at = timezone.now()
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+        audit_record(
+            action="delivery.retry",
+            actor=actor,
+            target=delivery,
+            data={"channel": delivery.channel, "address": delivery.address},
+        )
+        transaction.on_commit(lambda: _enqueue(delivery.notice_id))
+    return delivery
+
+
+# --- inbox ----------------------------------------------------------------------------------
+# Reading one's own mail is personal state, like opening an e-mail: not audited.
+
+
+def message_mark_read(*, message_id: int, actor) -> Message:
+    """Mark one of the actor's own inbox messages as read (idempotent)."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("notice")
+            .filter(pk=message_id, recipient_id=getattr(actor, "pk", None))
+            .first()
+        )
+        if message is None:
+            raise NotFound()
+        if message.read_at is None:
+            message.read_at = timezone.now()
+            message.save(update_fields=["read_at"])
+    return message
+
+
+def message_mark_all_read(*, actor) -> int:
+    """Mark every unread message of the actor as read; returns how many were unread."""
+    with transaction.atomic():
+        return Message.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+# --- group robots -----------------------------------------------------------------------------
+
+
+def _require_office(actor) -> None:
+    if getattr(actor, "role", None) != Role.OFFICE_ADMIN:
+        raise NotAllowed(_("Only the Civilization Office may do this."))
+
+
+def _clean_channel(*, name: str, kind: str, url: str, secret: str, kinds, region, unit) -> dict:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("Give the robot a name of at most 100 characters."), code="name")
+    if kind not in RobotKind.values:
+        raise InvalidInput(_("Choose WeCom, DingTalk or Feishu."), code="kind")
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+        raise InvalidInput(_("The webhook address must be an http(s) URL."), code="url")
+    kinds = sorted(set(kinds or []))
+    if not kinds or any(k not in NotificationKind.values for k in kinds):
+        raise InvalidInput(_("Choose at least one notification kind."), code="kinds")
+    secret = (secret or "").strip()
+    if len(secret) > 200:
+        raise InvalidInput(_("The signing secret is too long."), code="secret")
+    return {
+        "name": name,
+        "kind": kind,
+        "url": url,
+        "secret": secret,
+        "kinds": kinds,
+        "region": region,
+        "unit": unit,
+    }
+
+
+def _channel_audit(channel: WebhookChannel) -> dict:
+    # The secret and the URL's key never enter the audit log.
+    return {
+        "name": channel.name,
+        "kind": channel.kind,
+        "host": urlsplit(channel.url).netloc,
+        "kinds": channel.kinds,
+        "region": channel.region.code if channel.region else None,
+        "unit": channel.unit.code if channel.unit else None,
+        "active": channel.is_active,
+        "signed": bool(channel.secret),
+    }
+
+
+def webhook_channel_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    url: str,
+    secret: str = "",
+    kinds=(),
+    region: Region | None = None,
+    unit: Unit | None = None,
+    is_active: bool = True,
+    is_demo: bool = False,
+) -> WebhookChannel:
+    """The office adds a group robot that receives the chosen kinds of notices."""
+    _require_office(actor)
+    fields = _clean_channel(
+        name=name, kind=kind, url=url, secret=secret, kinds=kinds, region=region, unit=unit
+    )
+    with transaction.atomic():
+        channel = WebhookChannel.objects.create(**fields, is_active=is_active, is_demo=is_demo)
+        audit_record(
+            action="webhook.create", actor=actor, target=channel, data=_channel_audit(channel)
+        )
+    return channel
+
+
+def webhook_channel_update(
+    *,
+    actor,
+    channel_id: int,
+    name: str,
+    kind: str,
+    url: str,
+    secret: str | None = None,
+    kinds=(),
+    region: Region | None = None,
+    unit: Unit | None = None,
+    is_active: bool = True,
+) -> WebhookChannel:
+    """The office changes a group robot; `secret=None` keeps the stored secret."""
+    _require_office(actor)
+    with transaction.atomic():
+        channel = WebhookChannel.objects.select_for_update().filter(pk=channel_id).first()
+        if channel is None:
+            raise NotFound()
+        fields = _clean_channel(
+            name=name,
+            kind=kind,
+            url=url,
+            secret=channel.secret if secret is None else secret,
+            kinds=kinds,
+            region=region,
+            unit=unit,
+        )
+        before = _channel_audit(channel)
+        for key, value in fields.items():
+            setattr(channel, key, value)
+        channel.is_active = is_active
+        channel.save()
+        audit_record(
+            action="webhook.update",
+            actor=actor,
+            target=channel,
+            data={"before": before, "after": _channel_audit(channel)},
+        )
+    return channel
+
+
+def webhook_channel_delete(*, actor, channel_id: int) -> None:
+    """The office removes a group robot; its past deliveries stay on record."""
+    _require_office(actor)
+    with transaction.atomic():
+        channel = WebhookChannel.objects.select_for_update().filter(pk=channel_id).first()
+        if channel is None:
+            raise NotFound()
+        audit_record(
+            action="webhook.delete", actor=actor, target=channel, data=_channel_audit(channel)
+        )
+        channel.delete()
+
+
+def webhook_channel_test(*, actor, channel_id: int) -> robots.SendResult:
+    """Post a test message to a group robot at once and report what it answered."""
+    _require_office(actor)
+    channel = WebhookChannel.objects.filter(pk=channel_id).first()
+    if channel is None:
+        raise NotFound()
+    with translation.override(settings.LANGUAGE_CODE):
+        out = robots.Outgoing(
+            label=_("Test"),
+            title=_("Wenming test message"),
+            body=_("If you can read this, the group robot works."),
+            link=_absolute("/"),
+        )
+        url, payload = robots.build_request(
+            kind=channel.kind,
+            url=channel.url,
+            secret=channel.secret,
+            out=out,
+            link_text=_("Open in Wenming"),
+        )
+    result = robots.post_json(kind=channel.kind, url=url, payload=payload)
+    audit_record(
+        action="webhook.test",
+        actor=actor,
+        target=channel,
+        data={"ok": result.ok, "error": result.error[:200]},
+    )
+    return result
