@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wenming.core.audit import audit_record
 from wenming.core.errors import Conflict, InvalidInput, NotAllowed
@@ -41,6 +42,8 @@ TRANSITIONS = {
     (SystemStatus.DRAFT, "activate"): SystemStatus.ACTIVE,
     (SystemStatus.ACTIVE, "archive"): SystemStatus.ARCHIVED,
 }
+
+ACTION_LABELS = {"activate": gettext_lazy("put in force"), "archive": gettext_lazy("archived")}
 
 # Fields whose change would alter what an existing result meant.
 DESTRUCTIVE = {
@@ -316,8 +319,8 @@ def _transition(system: EvaluationSystem, action: str) -> str:
     if target is None:
         allowed = [a for (status, a) in TRANSITIONS if status == system.status]
         raise Conflict(
-            _("A %(status)s system cannot be %(action)sd.")
-            % {"status": system.get_status_display(), "action": action},
+            _("A system in status %(status)s cannot be %(action)s.")
+            % {"status": system.get_status_display(), "action": ACTION_LABELS[action]},
             code="illegal_transition",
             details={"status": system.status, "allowed": allowed},
         )

@@ -68,109 +68,117 @@ class Sheet:
     columns: tuple[Column, ...]
 
 
-gl = gettext_lazy
 SHEETS = (
     Sheet(
         "system",
-        gl("Evaluation system"),
+        gettext_lazy("Evaluation system"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("name", gl("Name"), required=True),
-            Column("edition_year", gl("Edition year"), "int", required=True),
-            Column("level", gl("Level"), "choice", required=True, choices=SystemLevel),
-            Column("status", gl("Status"), "choice", required=True, choices=SystemStatus),
-            Column("weight_material", gl("Material review weight"), "decimal", required=True),
-            Column("weight_field", gl("Field inspection weight"), "decimal", required=True),
-            Column("weight_questionnaire", gl("Questionnaire weight"), "decimal", required=True),
-            Column("description", gl("Description")),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("name", gettext_lazy("Name"), required=True),
+            Column("edition_year", gettext_lazy("Edition year"), "int", required=True),
+            Column("level", gettext_lazy("Level"), "choice", required=True, choices=SystemLevel),
+            Column("status", gettext_lazy("Status"), "choice", required=True, choices=SystemStatus),
+            Column(
+                "weight_material", gettext_lazy("Material review weight"), "decimal", required=True
+            ),
+            Column(
+                "weight_field", gettext_lazy("Field inspection weight"), "decimal", required=True
+            ),
+            Column(
+                "weight_questionnaire",
+                gettext_lazy("Questionnaire weight"),
+                "decimal",
+                required=True,
+            ),
+            Column("description", gettext_lazy("Description")),
         ),
     ),
     Sheet(
         "items",
-        gl("Items"),
+        gettext_lazy("Items"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("name", gl("Name"), required=True),
-            Column("description", gl("Description")),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("name", gettext_lazy("Name"), required=True),
+            Column("description", gettext_lazy("Description")),
         ),
     ),
     Sheet(
         "indicators",
-        gl("Indicators"),
+        gettext_lazy("Indicators"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("item_code", gl("Item code"), required=True),
-            Column("name", gl("Name"), required=True),
-            Column("description", gl("Description")),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("item_code", gettext_lazy("Item code"), required=True),
+            Column("name", gettext_lazy("Name"), required=True),
+            Column("description", gettext_lazy("Description")),
         ),
     ),
     Sheet(
         "standards",
-        gl("Standards"),
+        gettext_lazy("Standards"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("indicator_code", gl("Indicator code"), required=True),
-            Column("text", gl("Standard text"), required=True),
-            Column("points", gl("Points"), "decimal", required=True),
-            Column("methods", gl("Methods"), "methods", required=True),
-            Column("is_hard", gl("Hard requirement"), "bool"),
-            Column("lead_unit", gl("Lead unit code")),
-            Column("co_units", gl("Supporting unit codes"), "list"),
-            Column("notes", gl("Notes")),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("indicator_code", gettext_lazy("Indicator code"), required=True),
+            Column("text", gettext_lazy("Standard text"), required=True),
+            Column("points", gettext_lazy("Points"), "decimal", required=True),
+            Column("methods", gettext_lazy("Methods"), "methods", required=True),
+            Column("is_hard", gettext_lazy("Hard requirement"), "bool"),
+            Column("lead_unit", gettext_lazy("Lead unit code")),
+            Column("co_units", gettext_lazy("Supporting unit codes"), "list"),
+            Column("notes", gettext_lazy("Notes")),
         ),
     ),
     Sheet(
         "negative",
-        gl("Negative list"),
+        gettext_lazy("Negative list"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("text", gl("Text"), required=True),
-            Column("penalty", gl("Penalty"), "choice", required=True, choices=Penalty),
-            Column("deduction", gl("Points deducted"), "decimal"),
-            Column("notes", gl("Notes")),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("text", gettext_lazy("Text"), required=True),
+            Column("penalty", gettext_lazy("Penalty"), "choice", required=True, choices=Penalty),
+            Column("deduction", gettext_lazy("Points deducted"), "decimal"),
+            Column("notes", gettext_lazy("Notes")),
         ),
     ),
     Sheet(
         "point_types",
-        gl("Point types"),
+        gettext_lazy("Point types"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("name", gl("Name"), required=True),
-            Column("name_en", gl("English name")),
-            Column("group", gl("Group"), "choice", required=True, choices=PointGroup),
-            Column("sampling_weight", gl("Sampling weight"), "decimal", required=True),
-            Column("description", gl("Description")),
-            Column("is_active", gl("Active"), "bool"),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("name", gettext_lazy("Name"), required=True),
+            Column("name_en", gettext_lazy("English name")),
+            Column("group", gettext_lazy("Group"), "choice", required=True, choices=PointGroup),
+            Column("sampling_weight", gettext_lazy("Sampling weight"), "decimal", required=True),
+            Column("description", gettext_lazy("Description")),
+            Column("is_active", gettext_lazy("Active"), "bool"),
         ),
     ),
     Sheet(
         "checklist",
-        gl("Checklist items"),
+        gettext_lazy("Checklist items"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("point_type_code", gl("Point type code"), required=True),
-            Column("standard_code", gl("Standard code"), required=True),
-            Column("text", gl("Check"), required=True),
-            Column("deduction", gl("Deduction on failure"), "decimal", required=True),
-            Column("photo_required", gl("Photo required on failure"), "bool"),
-            Column("default_category_code", gl("Default problem category")),
-            Column("deadline_days", gl("Deadline (working days)"), "int", required=True),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("point_type_code", gettext_lazy("Point type code"), required=True),
+            Column("standard_code", gettext_lazy("Standard code"), required=True),
+            Column("text", gettext_lazy("Check"), required=True),
+            Column("deduction", gettext_lazy("Deduction on failure"), "decimal", required=True),
+            Column("photo_required", gettext_lazy("Photo required on failure"), "bool"),
+            Column("default_category_code", gettext_lazy("Default problem category")),
+            Column("deadline_days", gettext_lazy("Deadline (working days)"), "int", required=True),
         ),
     ),
     Sheet(
         "points",
-        gl("Assessment points"),
+        gettext_lazy("Assessment points"),
         (
-            Column("code", gl("Code"), required=True),
-            Column("name", gl("Name"), required=True),
-            Column("point_type_code", gl("Point type code"), required=True),
-            Column("region_code", gl("Region code"), required=True),
-            Column("responsible_units", gl("Responsible unit codes"), "list"),
-            Column("address", gl("Address")),
-            Column("lat", gl("Latitude (WGS-84)"), "float", required=True),
-            Column("lon", gl("Longitude (WGS-84)"), "float", required=True),
-            Column("is_active", gl("Active"), "bool"),
-            Column("notes", gl("Notes")),
+            Column("code", gettext_lazy("Code"), required=True),
+            Column("name", gettext_lazy("Name"), required=True),
+            Column("point_type_code", gettext_lazy("Point type code"), required=True),
+            Column("region_code", gettext_lazy("Region code"), required=True),
+            Column("responsible_units", gettext_lazy("Responsible unit codes"), "list"),
+            Column("address", gettext_lazy("Address")),
+            Column("lat", gettext_lazy("Latitude (WGS-84)"), "float", required=True),
+            Column("lon", gettext_lazy("Longitude (WGS-84)"), "float", required=True),
+            Column("is_active", gettext_lazy("Active"), "bool"),
+            Column("notes", gettext_lazy("Notes")),
         ),
     ),
 )
@@ -429,9 +437,9 @@ def _bool_in(value) -> bool | None:
     if isinstance(value, bool):
         return value
     text = _norm(value)
-    if text in {"1", "true", "y", "yes", "是", "√", "✓"} | _in_all_languages(gl("yes")):
+    if text in {"1", "true", "y", "yes", "是", "√", "✓"} | _in_all_languages(gettext_lazy("yes")):
         return True
-    if text in {"0", "false", "n", "no", "否", "×"} | _in_all_languages(gl("no")):
+    if text in {"0", "false", "n", "no", "否", "×"} | _in_all_languages(gettext_lazy("no")):
         return False
     raise CellError(_("Write yes or no (found %(value)s).") % {"value": _text(value)})
 
