@@ -1,5 +1,673 @@
-"""JSON API endpoints of the problems app."""
+"""Ledger endpoints of the JSON API (thin: parse, call one service or selector, shape the answer).
 
-from ninja import Router
+Every list is scoped and keyset-paginated; every POST honours an Idempotency-Key header.
+Out-of-scope problems answer 404; refusals answer {"error", "message", "details"}.
+"""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from wenming.core.calendar import add_working_days
+from wenming.core.errors import InvalidInput, NotFound
+from wenming.org.selectors import regions_visible, units_visible
+
+from . import metrics, selectors, services
+from .idempotency import idempotent
+from .lifecycle import actions_for
+from .models import Severity, Source
+from .services.transitions import ACTION_FUNCTIONS, check_role
+
+try:  # django-ninja ≥ 1.7 wants Status(...) instead of a (status, body) tuple
+    from ninja import Status
+except ImportError:  # pragma: no cover - older django-ninja
+
+    def Status(code, body):  # noqa: N802 - stands in for the class
+        return code, body
+
 
 router = Router(tags=["problems"])
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    details: dict | list | None = None
+
+
+class ProblemOut(Schema):
+    code: str
+    title: str
+    status: str
+    status_label: str
+    category: str
+    category_name: str
+    source: str
+    severity: str
+    region: str
+    region_name: str
+    district: str | None
+    street: str | None
+    responsible_unit: str | None
+    handling_region: str | None
+    handler_name: str
+    deadline: date | None
+    overdue: bool
+    due_soon: bool
+    created_at: datetime
+    updated_at: datetime
+    rework_count: int
+    extension_count: int
+    lat: float | None
+    lon: float | None
+    address: str
+    version: int
+
+
+class EventOut(Schema):
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    created_at: datetime
+    note: str
+    data: dict
+
+
+class PhotoOut(Schema):
+    id: int
+    kind: str
+    round: int
+    url: str
+    thumb_url: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    lat: float | None
+    lon: float | None
+    distance_m: float | None
+    flags: list[str]
+    copy_of_problem: str | None
+    uploaded_at: datetime
+
+
+class CandidateOut(Schema):
+    code: str
+    title: str
+    status: str
+    distance_m: float
+
+
+class ProblemDetailOut(ProblemOut):
+    description: str
+    point: str | None
+    checklist_item: int | None
+    standard: str | None
+    co_units: list[str]
+    original_deadline: date | None
+    registered_at: datetime | None
+    dispatched_at: datetime | None
+    accepted_at: datetime | None
+    rectified_at: datetime | None
+    closed_at: datetime | None
+    rejected_at: datetime | None
+    held_at: datetime | None
+    reopened_at: datetime | None
+    return_count: int
+    reopen_count: int
+    also_reported_count: int
+    flagged_photo_count: int
+    duplicate_of: str | None
+    recurrence_of: str | None
+    is_anonymous: bool
+    reporter_name: str | None
+    reporter_phone: str | None
+    hold_plan: str
+    hold_until: date | None
+    extension_requested_until: date | None
+    extension_reason: str
+    allowed_actions: list[str]
+    events: list[EventOut]
+    photos: list[PhotoOut]
+    duplicate_candidates: list[CandidateOut]
+
+
+class PageOut(Schema):
+    items: list[ProblemOut]
+    next_cursor: str | None
+    count: int | None
+    counts_by_status: dict[str, int] | None = None
+
+
+class ProblemIn(Schema):
+    title: str
+    category: str | None = None
+    source: str = Source.INSPECTION
+    description: str = ""
+    region: str | None = None
+    point: str | None = None
+    checklist_item: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    severity: str = Severity.NORMAL
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    is_anonymous: bool = False
+    co_units: list[str] = []
+
+
+class TransitionIn(Schema):
+    action: str
+    note: str = ""
+    unit: str | None = None
+    region: str | None = None
+    deadline: date | None = None
+    duplicate_of: str | None = None
+    plan: str = ""
+    until: date | None = None
+    co_units: list[str] | None = None
+    version: int | None = None
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    problem_class: str
+    subject: str
+    kind: str
+    deadline_days: int
+    after_photo_required: bool
+    is_active: bool
+
+
+class MetricsOut(Schema):
+    period: str
+    region: str | None
+    unit: str | None
+    due: int
+    closed: int
+    closed_on_time: int
+    handled_on_time: int
+    reworked: int
+    overdue_pending: int
+    extended: int
+    recurrences: int
+    handling_days_avg: float | None
+    dispatched: int
+    returned: int
+    reports: int
+    valid_reports: int
+    after_photos: int
+    flagged_photos: int
+    flags: dict[str, int]
+    closing_rate: float | None
+    on_time_closing_rate: float | None
+    on_time_handling_rate: float | None
+    rework_rate: float | None
+    overdue_pending_rate: float | None
+    extension_rate: float | None
+    accurate_dispatch_rate: float | None
+    recurrence_rate: float | None
+    valid_report_rate: float | None
+    flagged_photo_rate: float | None
+
+
+class BreakdownRowOut(MetricsOut):
+    name: str
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+# --- shaping answers ----------------------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _problem_out(p, *, today: date, soon: date) -> dict:
+    pending = p.is_pending and p.deadline is not None
+    return {
+        "code": p.code,
+        "title": p.title,
+        "status": p.status,
+        "status_label": str(p.get_status_display()),
+        "category": p.category.code,
+        "category_name": p.category.display_name,
+        "source": p.source,
+        "severity": p.severity,
+        "region": p.region.code,
+        "region_name": p.region.display_name,
+        "district": p.district.code if p.district_id else None,
+        "street": p.street.code if p.street_id else None,
+        "responsible_unit": p.responsible_unit.code if p.responsible_unit_id else None,
+        "handling_region": p.handling_region.code if p.handling_region_id else None,
+        "handler_name": p.handler_display,
+        "deadline": _iso(p.deadline),
+        "overdue": pending and p.deadline < today,
+        "due_soon": pending and today <= p.deadline <= soon,
+        "created_at": _iso(p.created_at),
+        "updated_at": _iso(p.updated_at),
+        "rework_count": p.rework_count,
+        "extension_count": p.extension_count,
+        "lat": p.lat,
+        "lon": p.lon,
+        "address": p.address,
+        "version": p.version,
+    }
+
+
+def _today_and_soon() -> tuple[date, date]:
+    today = timezone.localdate()
+    return today, add_working_days(today, 1)
+
+
+def _photo_out(photo, *, private: bool) -> dict:
+    from django.urls import reverse
+
+    return {
+        "id": photo.pk,
+        "kind": photo.kind,
+        "round": photo.round,
+        "url": reverse("problems:photo", args=[photo.pk, "full"]),
+        "thumb_url": reverse("problems:photo", args=[photo.pk, "thumb"]),
+        "width": photo.width,
+        "height": photo.height,
+        "taken_at": _iso(photo.taken_at),
+        "lat": photo.lat if private else None,
+        "lon": photo.lon if private else None,
+        "distance_m": photo.distance_m,
+        "flags": photo.flags,
+        "copy_of_problem": photo.copy_of.problem.code if photo.copy_of_id else None,
+        "uploaded_at": _iso(photo.uploaded_at),
+    }
+
+
+def _detail_out(actor, p) -> dict:
+    today, soon = _today_and_soon()
+    private = selectors.shows_private_details(actor)
+    photos = selectors.problem_photos(actor=actor, problem=p)
+    events = selectors.problem_timeline(actor=actor, problem=p)
+    candidates = selectors.duplicate_candidates(actor=actor, problem=p) if p.is_open else []
+    data = _problem_out(p, today=today, soon=soon)
+    data.update(
+        {
+            "description": p.description,
+            "point": p.point.code if p.point_id else None,
+            "checklist_item": p.checklist_item_id,
+            "standard": p.standard.code if p.standard_id else None,
+            "co_units": sorted(p.co_units.values_list("code", flat=True)),
+            "original_deadline": _iso(p.original_deadline),
+            **{
+                name: _iso(getattr(p, name))
+                for name in (
+                    "registered_at",
+                    "dispatched_at",
+                    "accepted_at",
+                    "rectified_at",
+                    "closed_at",
+                    "rejected_at",
+                    "held_at",
+                    "reopened_at",
+                )
+            },
+            "return_count": p.return_count,
+            "reopen_count": p.reopen_count,
+            "also_reported_count": p.also_reported_count,
+            "flagged_photo_count": p.flagged_photo_count,
+            "duplicate_of": p.duplicate_of.code if p.duplicate_of_id else None,
+            "recurrence_of": p.recurrence_of.code if p.recurrence_of_id else None,
+            "is_anonymous": p.is_anonymous,
+            "reporter_name": p.reporter_name if private else None,
+            "reporter_phone": p.reporter_phone if private else None,
+            "hold_plan": p.hold_plan,
+            "hold_until": _iso(p.hold_until),
+            "extension_requested_until": _iso(p.extension_requested_until),
+            "extension_reason": p.extension_reason,
+            "allowed_actions": actions_for(actor, p),
+            "events": [
+                {
+                    "action": e.action,
+                    "label": str(e.get_action_display()),
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "actor": e.actor_name or None,
+                    "created_at": _iso(e.created_at),
+                    "note": e.note,
+                    "data": e.data,
+                }
+                for e in events
+            ],
+            "photos": [
+                _photo_out(ph, private=private)
+                for kind in ("before", "after")
+                for ph in photos[kind]
+            ],
+            "duplicate_candidates": [
+                {
+                    "code": other.code,
+                    "title": other.title,
+                    "status": other.status,
+                    "distance_m": distance,
+                }
+                for other, distance in candidates
+            ],
+        }
+    )
+    return data
+
+
+# --- resolving codes in requests ------------------------------------------------------------
+
+
+def _region(actor, code):
+    if not code:
+        return None
+    region = regions_visible(actor=actor).filter(code=str(code)[:12]).first()
+    if region is None:
+        raise InvalidInput(
+            _("Unknown region: %(code)s.") % {"code": str(code)[:20]}, code="unknown_region"
+        )
+    return region
+
+
+def _unit(actor, code):
+    if not code:
+        return None
+    unit = units_visible(actor=actor).filter(code=str(code)[:32]).first()
+    if unit is None:
+        raise InvalidInput(
+            _("Unknown member unit: %(code)s.") % {"code": str(code)[:40]}, code="unknown_unit"
+        )
+    return unit
+
+
+def _units(actor, codes):
+    if codes is None:
+        return None
+    return [_unit(actor, code) for code in codes[:20]]
+
+
+def _category(code):
+    if not code:
+        return None
+    category = selectors.Category.objects.filter(code=str(code)[:40]).first()
+    if category is None:
+        raise InvalidInput(
+            _("Unknown category: %(code)s.") % {"code": str(code)[:40]}, code="unknown_category"
+        )
+    return category
+
+
+def _point(actor, code):
+    if not code:
+        return None
+    from wenming.points.selectors import point_get
+
+    try:
+        return point_get(actor=actor, code=str(code)[:40])
+    except NotFound:
+        raise InvalidInput(
+            _("Unknown assessment point: %(code)s.") % {"code": str(code)[:40]},
+            code="unknown_point",
+        ) from None
+
+
+def _checklist_item(actor, pk):
+    if pk is None:
+        return None
+    from wenming.standards.selectors import checklist_item_get
+
+    try:
+        return checklist_item_get(actor=actor, pk=pk)
+    except NotFound:
+        raise InvalidInput(
+            _("Unknown checklist item: %(id)s.") % {"id": pk}, code="unknown_checklist_item"
+        ) from None
+
+
+def _duplicate_of(actor, code):
+    if not code:
+        return None
+    try:
+        return selectors.problem_get(actor=actor, code=code)
+    except NotFound:
+        raise InvalidInput(
+            _("Unknown problem: %(code)s.") % {"code": str(code)[:20]}, code="unknown_problem"
+        ) from None
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+
+@router.get("/problems", response={200: PageOut, **ERRORS}, summary="The ledger (scoped)")
+def list_problems(
+    request,
+    status: str | None = None,
+    open: str | None = None,
+    region: str | None = None,
+    unit: str | None = None,
+    category: str | None = None,
+    source: str | None = None,
+    overdue: str | None = None,
+    due_soon: str | None = None,
+    mine: str | None = None,
+    flagged: str | None = None,
+    returned: str | None = None,
+    extension: str | None = None,
+    created_from: str | None = None,
+    created_to: str | None = None,
+    q: str | None = None,
+    code: str | None = None,
+    sort: str | None = None,
+    cursor: str | None = None,
+    limit: int = selectors.DEFAULT_LIMIT,
+    count: bool = True,
+    counts: bool = False,
+):
+    """Filters as in the ledger page; `cursor` from the previous page's `next_cursor`."""
+    actor = request.auth
+    params = {k: v for k, v in locals().items() if k not in ("request", "actor")}
+    found = selectors.ledger_filter(actor=actor, params=params)
+    if code and not sort:
+        found.sort = "-code"
+    qs = selectors.ledger_queryset(actor=actor, f=found)
+    page = selectors.ledger_page(qs, sort=found.sort, cursor=cursor, limit=limit)
+    today, soon = _today_and_soon()
+    return Status(
+        200,
+        {
+            "items": [_problem_out(p, today=today, soon=soon) for p in page.items],
+            "next_cursor": page.next_cursor,
+            "count": qs.count() if count else None,
+            "counts_by_status": selectors.status_counts(actor=actor, f=found) if counts else None,
+        },
+    )
+
+
+@router.post("/problems", response={201: ProblemDetailOut, **ERRORS}, summary="Report a problem")
+def create_problem(request, payload: ProblemIn):
+    actor = request.auth
+
+    def run():
+        checklist_item = _checklist_item(actor, payload.checklist_item)
+        problem = services.problem_create(
+            actor=actor,
+            title=payload.title,
+            category=_category(payload.category),
+            source=payload.source,
+            description=payload.description,
+            region=_region(actor, payload.region),
+            point=_point(actor, payload.point),
+            checklist_item=checklist_item,
+            lat=payload.lat,
+            lon=payload.lon,
+            address=payload.address,
+            severity=payload.severity,
+            reporter_name=payload.reporter_name,
+            reporter_phone=payload.reporter_phone,
+            is_anonymous=payload.is_anonymous,
+            co_units=_units(actor, payload.co_units) or (),
+        )
+        problem = selectors.Problem.objects.select_related(
+            "category",
+            "region",
+            "district",
+            "street",
+            "responsible_unit",
+            "handling_region",
+            "point",
+            "standard",
+            "duplicate_of",
+            "recurrence_of",
+        ).get(pk=problem.pk)
+        return 201, _detail_out(actor, problem)
+
+    return Status(*idempotent(request, "POST /problems", run))
+
+
+@router.get(
+    "/problems/{code}",
+    response={200: ProblemDetailOut, **ERRORS},
+    summary="One problem with its timeline and photos",
+)
+def get_problem(request, code: str):
+    return Status(
+        200, _detail_out(request.auth, selectors.problem_get(actor=request.auth, code=code))
+    )
+
+
+@router.post(
+    "/problems/{code}/transitions",
+    response={200: ProblemDetailOut, **ERRORS},
+    summary="Apply a lifecycle action",
+)
+def transition(request, code: str, payload: TransitionIn):
+    """409 with `details` = the current state when the action is not possible now."""
+    actor = request.auth
+    problem = selectors.problem_get(actor=actor, code=code)
+    if payload.action in ACTION_FUNCTIONS:
+        check_role(actor, payload.action)  # before resolving codes the role could not use
+
+    def run():
+        services.problem_transition(
+            problem=problem,
+            actor=actor,
+            action=payload.action,
+            note=payload.note,
+            version=payload.version,
+            unit=_unit(actor, payload.unit),
+            region=_region(actor, payload.region),
+            deadline=payload.deadline,
+            duplicate_of=_duplicate_of(actor, payload.duplicate_of),
+            plan=payload.plan,
+            until=payload.until,
+            co_units=_units(actor, payload.co_units),
+        )
+        return 200, _detail_out(
+            actor,
+            selectors.problem_get(actor=actor, code=problem.code)
+            if _still_visible(actor, problem)
+            else _fresh(problem),
+        )
+
+    return Status(*idempotent(request, f"POST /problems/{problem.code}/transitions", run))
+
+
+def _still_visible(actor, problem) -> bool:
+    return selectors.problems_visible(actor=actor).filter(pk=problem.pk).exists()
+
+
+def _fresh(problem):
+    return selectors.Problem.objects.select_related(
+        "category", "region", "district", "street", "responsible_unit", "handling_region"
+    ).get(pk=problem.pk)
+
+
+@router.post(
+    "/problems/{code}/attachments",
+    response={201: PhotoOut, **ERRORS},
+    summary="Add a before- or after-photo (multipart)",
+)
+def add_attachment(request, code: str, kind: Form[str], file: File[UploadedFile]):
+    """201 with the integrity flags of an after-photo; 400 for anything but a real image."""
+    actor = request.auth
+    problem = selectors.problem_get(actor=actor, code=code)
+
+    def run():
+        photo = services.problem_photo_add(problem=problem, actor=actor, kind=kind, upload=file)
+        return 201, _photo_out(photo, private=selectors.shows_private_details(actor))
+
+    return Status(*idempotent(request, f"POST /problems/{problem.code}/attachments", run))
+
+
+@router.get(
+    "/problem-categories", response={200: list[CategoryOut], **ERRORS}, summary="Problem categories"
+)
+def list_categories(request, active: bool = False):
+    return Status(200, list(selectors.categories_visible(actor=request.auth, active_only=active)))
+
+
+def _metrics_out(values: metrics.ProblemMetrics, *, period, region=None, unit=None) -> dict:
+    return {"period": period.label, "region": region, "unit": unit, **values.as_dict()}
+
+
+@router.get(
+    "/metrics/problems",
+    response={200: MetricsOut, **ERRORS},
+    summary="Ledger metrics of a month for a region subtree or a unit",
+)
+def problem_metrics(request, period: str, region: str | None = None, unit: str | None = None):
+    actor = request.auth
+    month = metrics.period_parse(period)
+    region_obj, unit_obj = _region(actor, region), _unit(actor, unit)
+    values = metrics.problem_metrics(actor=actor, period=month, region=region_obj, unit=unit_obj)
+    return Status(
+        200,
+        _metrics_out(
+            values,
+            period=month,
+            region=region_obj and region_obj.code,
+            unit=unit_obj and unit_obj.code,
+        ),
+    )
+
+
+@router.get(
+    "/metrics/problems/breakdown",
+    response={200: list[BreakdownRowOut], **ERRORS},
+    summary="Ledger metrics of a month for every district or every unit",
+)
+def problem_metrics_breakdown(request, period: str, by: str = "district"):
+    actor = request.auth
+    month = metrics.period_parse(period)
+    rows = metrics.metrics_breakdown(actor=actor, period=month, by=by)
+    if by == "district":
+        names = {r.pk: r for r in regions_visible(actor=actor).filter(pk__in=list(rows))}
+    else:
+        names = {u.pk: u for u in units_visible(actor=actor).filter(pk__in=list(rows))}
+    result = []
+    for key, values in rows.items():
+        owner = names.get(key)
+        if owner is None:
+            continue
+        result.append(
+            {
+                **_metrics_out(
+                    values,
+                    period=month,
+                    region=owner.code if by == "district" else None,
+                    unit=owner.code if by == "unit" else None,
+                ),
+                "name": owner.display_name,
+            }
+        )
+    result.sort(key=lambda row: row["region"] or row["unit"] or "")
+    return Status(200, result)

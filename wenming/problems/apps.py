@@ -6,3 +6,17 @@ class ProblemsConfig(AppConfig):
     name = "wenming.problems"
     label = "problems"
     verbose_name = _("Problem ledger")
+
+    def ready(self):
+        from wenming.core.home import register_nav, register_panel
+        from wenming.notifications.ticks import register_tick
+
+        from . import home
+        from .ticks import problems_tick
+
+        register_nav(home.nav_ledger, order=20)
+        register_panel(home.panel_office, order=10)
+        register_panel(home.panel_overdue_by_district, order=11)
+        register_panel(home.panel_handler, order=10)
+        register_panel(home.panel_reporter, order=10)
+        register_tick(problems_tick)

@@ -746,6 +746,8 @@ class IdempotencyRecord(models.Model):
     endpoint = models.CharField(max_length=200)
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField(default=dict)
+    # SHA-256 of a JSON request body: the same key with another body is refused.
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -5,5 +5,12 @@ from . import views
 app_name = "problems"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
+    path("new/", views.create, name="create"),
+    path("export.xlsx", views.export, name="export"),
+    path("bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("settings/", views.settings_page, name="settings"),
+    path("photos/<int:pk>/<str:variant>/", views.photo_file, name="photo"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/act/", views.act, name="act"),
+    path("<str:code>/photos/", views.add_photo, name="add_photo"),
 ]

@@ -31,15 +31,20 @@ from ._common import (
 )
 
 
-def _begin(problem, actor, action: str, version: int | None):
-    """Lock the problem and check, in order: role (403), status (409), relation (403)."""
-    p = lock_problem(problem)
-    system = actor is None
-    if not system and not role_may_ever(getattr(actor, "role", ""), action):
+def check_role(actor, action: str) -> None:
+    """403 unless `actor`'s role performs `action` in some status (None is the system)."""
+    if actor is not None and not role_may_ever(getattr(actor, "role", ""), action):
         raise NotAllowed(
             _("Your role may not “%(action)s” problems.") % {"action": Action(action).label},
             code="forbidden",
         )
+
+
+def _begin(problem, actor, action: str, version: int | None):
+    """Lock the problem and check, in order: role (403), status (409), relation (403)."""
+    p = lock_problem(problem)
+    system = actor is None
+    check_role(actor, action)
     transition = TRANSITIONS.get((p.status, action))
     if transition is None:
         allowed = ", ".join(a for (s, a) in TRANSITIONS if s == p.status) or _("none")

@@ -1,0 +1,153 @@
+"""Forms of the ledger pages (validation of shapes; the services decide everything else)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wenming.org.models import Region, RegionLevel, Unit
+
+from .models import Category, CategoryKind, ProblemClass, Severity, Source, Subject, TargetLevel
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files][:6]
+
+
+class ProblemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Severity.choices, initial=Severity.NORMAL
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.none(),
+        help_text=_("The community, street or district."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    reporter_name = forms.CharField(label=_("Reporter"), max_length=100, required=False)
+    reporter_phone = forms.CharField(label=_("Reporter phone"), max_length=30, required=False)
+    is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
+    photos = MultiplePhotoField(label=_("Before-photos"), required=False)
+
+    def __init__(self, *args, regions, categories, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions.exclude(level=RegionLevel.CITY)
+        self.fields["category"].queryset = categories
+        self.fields["source"].choices = [c for c in Source.choices if c[0] in sources]
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+
+class ActionForm(forms.Form):
+    """All fields any action may take; each action uses its own (see services.ACTION_FUNCTIONS)."""
+
+    action = forms.CharField(max_length=30)
+    note = forms.CharField(required=False, max_length=2000)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(is_active=True), required=False, to_field_name="code"
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(), required=False, to_field_name="code"
+    )
+    deadline = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+    plan = forms.CharField(required=False, max_length=2000)
+    duplicate_of = forms.CharField(required=False, max_length=20)
+    version = forms.IntegerField(required=False, min_value=1)
+
+
+class BulkDispatchForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(is_active=True), required=False, to_field_name="code"
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(), required=False, to_field_name="code"
+    )
+    deadline = forms.DateField(required=False)
+
+
+class CategoryForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40, required=False)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("English name"), max_length=100, required=False)
+    problem_class = forms.ChoiceField(label=_("Class"), choices=ProblemClass.choices)
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CategoryKind.choices)
+    deadline_days = forms.IntegerField(
+        label=_("Deadline (working days)"), min_value=1, max_value=365
+    )
+    after_photo_required = forms.BooleanField(label=_("After-photo required"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class RoutingRuleForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("every category"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        required=False,
+        to_field_name="code",
+        queryset=Region.objects.exclude(level=RegionLevel.COMMUNITY),
+        empty_label=_("the whole city"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Member unit"),
+        required=False,
+        to_field_name="code",
+        queryset=Unit.objects.filter(is_active=True),
+    )
+    target_level = forms.ChoiceField(
+        label=_("or the locality"), required=False, choices=[("", "—"), *TargetLevel.choices]
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ConfigForm(forms.Form):
+    auto_dispatch = forms.BooleanField(
+        label=_("Dispatch inspection problems automatically"), required=False
+    )
+    duplicate_radius_m = forms.IntegerField(
+        label=_("Duplicate radius (m)"), min_value=1, max_value=5000
+    )
+    recurrence_days = forms.IntegerField(
+        label=_("Recurrence window (days)"), min_value=1, max_value=365
+    )
+    reopen_window_days = forms.IntegerField(
+        label=_("Reopen window (days)"), min_value=1, max_value=365
+    )
+    escalation_working_days = forms.IntegerField(
+        label=_("Escalate when overdue by more than (working days)"), min_value=1, max_value=60
+    )
+    far_photo_m = forms.IntegerField(
+        label=_("After-photo distance limit (m)"), min_value=10, max_value=10000
+    )
+    near_copy_distance = forms.IntegerField(
+        label=_("Near-copy threshold (bits)"), min_value=0, max_value=3
+    )

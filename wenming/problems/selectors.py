@@ -1,0 +1,531 @@
+"""Every read of the ledger a user sees; each starts from `scope_queryset`.
+
+The ledger list is built for a million rows: every filter maps to a column with a composite
+index ending in the sort key, "open" is `is_open` (never `exclude(status=…)`), overdue and
+due-soon read `(is_pending, deadline)`, a code prefix is an integer range, text goes through
+the full-text index, and pages are keyset (cursor) pages so page 500 costs what page 1 costs.
+"""
+
+import base64
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wenming.core.calendar import add_working_days
+from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.scope import scope_queryset
+from wenming.org.models import Region, RegionLevel, Unit
+from wenming.org.roles import Role
+
+from . import search
+from .models import (
+    Category,
+    PhotoKind,
+    Problem,
+    ProblemEvent,
+    ProblemPhoto,
+    RoutingRule,
+    Source,
+    Status,
+)
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+# sort name → [(field, descending)]; the last field makes the order total.
+SORTS = {
+    "-created": [("created_at", True), ("id", True)],
+    "created": [("created_at", False), ("id", False)],
+    "deadline": [("deadline", False), ("id", False)],
+    "-deadline": [("deadline", True), ("id", True)],
+    "-code": [("code_year", True), ("code_serial", True)],
+    "code": [("code_year", False), ("code_serial", False)],
+}
+SORT_LABELS = {
+    "-created": gettext_lazy("newest first"),
+    "created": gettext_lazy("oldest first"),
+    "deadline": gettext_lazy("deadline, earliest first"),
+    "-deadline": gettext_lazy("deadline, latest first"),
+    "-code": gettext_lazy("code, descending"),
+    "code": gettext_lazy("code, ascending"),
+}
+
+
+def problems_visible(*, actor) -> QuerySet:
+    """The problems `actor` may read (the only entry to the ledger)."""
+    qs = scope_queryset(Problem.objects.all(), actor)
+    region = getattr(actor, "region", None)
+    if getattr(actor, "role", "") == Role.REGION_OFFICER and region is not None:
+        # Same rows as the scope (the region's subtree), said in the denormalised column, so
+        # the planner takes the (district|street, created_at) index instead of sorting.
+        column = _region_column(region)
+        if column:
+            qs = qs.filter(**{column: region.pk})
+    return qs
+
+
+def _region_column(region) -> str | None:
+    return {
+        RegionLevel.DISTRICT: "district_id",
+        RegionLevel.STREET: "street_id",
+        RegionLevel.COMMUNITY: "region_id",
+    }.get(region.level)
+
+
+@dataclass
+class LedgerFilter:
+    """The clerk's filters, parsed and resolved (codes → rows the actor may see)."""
+
+    statuses: list[str] = field(default_factory=list)
+    open_only: bool = False
+    region: Region | None = None
+    unit: Unit | None = None
+    category: Category | None = None
+    source: str = ""
+    overdue: bool = False
+    due_soon: bool = False
+    mine: bool = False
+    flagged: bool = False
+    returned: bool = False
+    extension_requested: bool = False
+    created_from: date | None = None
+    created_to: date | None = None
+    q: str = ""
+    code: str = ""
+    sort: str = "-created"
+
+    def as_params(self) -> dict:
+        """The filter as query parameters (for links: export, next page, status chips)."""
+        params = {
+            "status": ",".join(self.statuses),
+            "open": "1" if self.open_only else "",
+            "region": self.region.code if self.region else "",
+            "unit": self.unit.code if self.unit else "",
+            "category": self.category.code if self.category else "",
+            "source": self.source,
+            "overdue": "1" if self.overdue else "",
+            "due_soon": "1" if self.due_soon else "",
+            "mine": "1" if self.mine else "",
+            "flagged": "1" if self.flagged else "",
+            "returned": "1" if self.returned else "",
+            "extension": "1" if self.extension_requested else "",
+            "created_from": self.created_from.isoformat() if self.created_from else "",
+            "created_to": self.created_to.isoformat() if self.created_to else "",
+            "q": self.q,
+            "code": self.code,
+            "sort": self.sort if self.sort != "-created" else "",
+        }
+        return {k: v for k, v in params.items() if v}
+
+
+def _flag(value) -> bool:
+    return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _date(value, label) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    parsed = parse_date(str(value)[:10]) if len(str(value)) == 10 else None
+    if parsed is None:
+        raise InvalidInput(
+            _("%(field)s is not a date (YYYY-MM-DD).") % {"field": label}, code="bad_date"
+        )
+    return parsed
+
+
+def _by_code(model, qs, code, label):
+    if not code:
+        return None
+    obj = qs.filter(code=str(code)[:64]).first()
+    if obj is None:
+        raise InvalidInput(
+            _("Unknown %(what)s: %(code)s.") % {"what": label, "code": code},
+            code=f"unknown_{model}",
+        )
+    return obj
+
+
+def ledger_filter(*, actor, params) -> LedgerFilter:
+    """Parse query parameters (API or page) into a LedgerFilter; 400 on anything unknown."""
+    from wenming.org.selectors import regions_visible, units_visible
+
+    get = params.get
+    statuses = [s for s in str(get("status") or "").split(",") if s]
+    for status in statuses:
+        if status not in Status.values:
+            raise InvalidInput(
+                _("Unknown status: %(status)s.") % {"status": status[:40]}, code="unknown_status"
+            )
+    source = str(get("source") or "")
+    if source and source not in Source.values:
+        raise InvalidInput(
+            _("Unknown source: %(source)s.") % {"source": source[:40]}, code="unknown_source"
+        )
+    sort = str(get("sort") or "-created")
+    if sort not in SORTS:
+        raise InvalidInput(
+            _("Unknown sort: %(sort)s. Use one of %(sorts)s.")
+            % {"sort": sort[:40], "sorts": ", ".join(SORTS)},
+            code="unknown_sort",
+        )
+    found = LedgerFilter(
+        statuses=statuses,
+        open_only=_flag(get("open")),
+        source=source,
+        sort=sort,
+        region=_by_code("region", regions_visible(actor=actor), get("region"), _("region")),
+        unit=_by_code("unit", units_visible(actor=actor), get("unit"), _("member unit")),
+        category=_by_code("category", Category.objects.all(), get("category"), _("category")),
+        overdue=_flag(get("overdue")),
+        due_soon=_flag(get("due_soon")),
+        mine=_flag(get("mine")),
+        flagged=_flag(get("flagged")),
+        returned=_flag(get("returned")),
+        extension_requested=_flag(get("extension")),
+        created_from=_date(get("created_from"), _("From")),
+        created_to=_date(get("created_to"), _("To")),
+        q=str(get("q") or "").strip()[:100],
+        code=str(get("code") or "").strip()[:20],
+    )
+    if found.created_from and found.created_to and found.created_from > found.created_to:
+        raise InvalidInput(_("The date range ends before it starts."), code="bad_date_range")
+    if found.code and search.code_prefix_filter(found.code) is None:
+        raise InvalidInput(
+            _("A code looks like WM2026-000123 (any prefix of it)."), code="bad_code"
+        )
+    return found
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _handler_is(actor) -> Q:
+    """The problems `actor` answers for now."""
+    if getattr(actor, "role", "") == Role.UNIT_OFFICER and actor.unit_id:
+        return Q(responsible_unit_id=actor.unit_id)
+    if getattr(actor, "role", "") == Role.REGION_OFFICER and actor.region_id:
+        return Q(handling_region_id__in=actor.region.subtree_ids())
+    return Q(pk__in=[])
+
+
+def _apply_region(qs: QuerySet, region) -> QuerySet:
+    column = _region_column(region)
+    return qs.filter(**{column: region.pk}) if column else qs
+
+
+def apply_filter(qs: QuerySet, f: LedgerFilter, *, actor, with_status: bool = True) -> QuerySet:
+    """Narrow a scoped queryset by the filter (unordered)."""
+    if with_status and f.statuses:
+        qs = (
+            qs.filter(status=f.statuses[0])
+            if len(f.statuses) == 1
+            else qs.filter(status__in=f.statuses)
+        )
+    if f.open_only:
+        qs = qs.filter(is_open=True)
+    if f.region is not None:
+        qs = _apply_region(qs, f.region)
+    if f.unit is not None:
+        qs = qs.filter(responsible_unit=f.unit)
+    if f.category is not None:
+        qs = qs.filter(category=f.category)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    today = timezone.localdate()
+    if f.overdue:
+        qs = qs.filter(is_pending=True, deadline__lt=today)
+    if f.due_soon:
+        qs = qs.filter(
+            is_pending=True, deadline__gte=today, deadline__lte=add_working_days(today, 1)
+        )
+    if f.mine:
+        qs = qs.filter(_handler_is(actor))
+    if f.flagged:
+        qs = qs.filter(flagged_photo_count__gt=0)
+    if f.returned:
+        qs = qs.filter(status=Status.REGISTERED, return_count__gt=0)
+    if f.extension_requested:
+        qs = qs.filter(is_pending=True, extension_requested_until__isnull=False)
+    if f.created_from:
+        qs = qs.filter(created_at__gte=_day_start(f.created_from))
+    if f.created_to:
+        qs = qs.filter(created_at__lt=_day_start(f.created_to + timedelta(days=1)))
+    if f.code:
+        qs = qs.filter(search.code_prefix_filter(f.code))
+    if f.q:
+        code_range = search.code_prefix_filter(f.q)
+        qs = qs.filter(code_range) if code_range is not None else search.text_filter(qs, f.q)
+    if f.sort in ("deadline", "-deadline"):
+        qs = qs.filter(deadline__isnull=False)  # only dispatched problems have a deadline
+    return qs
+
+
+def ledger_queryset(*, actor, f: LedgerFilter) -> QuerySet:
+    """The filtered ledger `actor` may see (unordered)."""
+    return apply_filter(problems_visible(actor=actor), f, actor=actor)
+
+
+# --- keyset pages -------------------------------------------------------------------------
+
+
+def _encode(values: list) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, date | datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: str) -> list:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        fields = SORTS[sort]
+        if not isinstance(values, list) or len(values) != len(fields):
+            raise ValueError
+        return [
+            _cursor_value(name, value) for (name, _desc), value in zip(fields, values, strict=True)
+        ]
+    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidInput(
+            _("The page cursor is not valid; start again from the first page."), code="bad_cursor"
+        ) from None
+
+
+def _cursor_value(name: str, value):
+    if name == "created_at":
+        parsed = parse_datetime(str(value))
+        if parsed is None:
+            raise ValueError
+        return parsed
+    if name == "deadline":
+        parsed = parse_date(str(value))
+        if parsed is None:
+            raise ValueError
+        return parsed
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError
+    return value
+
+
+def _after(fields, values) -> Q:
+    """Rows after the cursor: a range bound on the first key (index-friendly) plus the tie."""
+    (first, first_desc), (second, second_desc) = fields
+    v1, v2 = values
+    op1, op2 = ("lt" if first_desc else "gt"), ("lt" if second_desc else "gt")
+    bound = Q(**{f"{first}__{op1}e": v1})
+    return bound & (Q(**{f"{first}__{op1}": v1}) | Q(**{f"{second}__{op2}": v2}))
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    sort: str
+
+
+def ledger_page(
+    qs: QuerySet,
+    *,
+    sort: str = "-created",
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    related: bool = True,
+) -> Page:
+    """One keyset page of `qs` in `sort` order."""
+    fields = SORTS[sort]
+    limit = max(1, min(int(limit or DEFAULT_LIMIT), MAX_LIMIT))
+    if cursor:
+        qs = qs.filter(_after(fields, _decode(cursor, sort)))
+    order = [f"-{name}" if desc else name for name, desc in fields]
+    qs = qs.order_by(*order)
+    if related:
+        qs = qs.select_related(
+            "category", "region", "district", "responsible_unit", "handling_region"
+        )
+    rows = list(qs[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode([getattr(last, name) for name, _desc in fields])
+    return Page(items=rows, next_cursor=next_cursor, sort=sort)
+
+
+def status_counts(*, actor, f: LedgerFilter) -> dict[str, int]:
+    """Problems per status under the filter (ignoring its status part): one GROUP BY."""
+    qs = apply_filter(problems_visible(actor=actor), f, actor=actor, with_status=False)
+    rows = qs.order_by().values_list("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(Status.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+# --- one problem --------------------------------------------------------------------------
+
+
+def problem_get(*, actor, code: str) -> Problem:
+    """One problem by code, or NotFound (also when it lies outside the actor's scope)."""
+    problem = (
+        problems_visible(actor=actor)
+        .filter(code=str(code).upper()[:16])
+        .select_related(
+            "category",
+            "region",
+            "district",
+            "street",
+            "responsible_unit",
+            "handling_region",
+            "point",
+            "checklist_item",
+            "standard",
+            "duplicate_of",
+            "recurrence_of",
+            "reported_by",
+        )
+        .first()
+    )
+    if problem is None:
+        raise NotFound(
+            _("No problem %(code)s, or it lies outside the data you may see.")
+            % {"code": str(code)[:20]},
+            code="problem_not_found",
+        )
+    return problem
+
+
+def problem_timeline(*, actor, problem) -> list[ProblemEvent]:
+    """The problem's events, oldest first, with the photos each carried."""
+    events = scope_queryset(ProblemEvent.objects.filter(problem=problem), actor)
+    return list(
+        events.select_related("actor", "unit")
+        .prefetch_related("photos")
+        .order_by("created_at", "id")
+    )
+
+
+def problem_photos(*, actor, problem) -> dict[str, list[ProblemPhoto]]:
+    """Before- and after-photos of a problem, side by side."""
+    photos = scope_queryset(ProblemPhoto.objects.filter(problem=problem), actor)
+    result = {PhotoKind.BEFORE: [], PhotoKind.AFTER: []}
+    for photo in photos.select_related("copy_of__problem").order_by("uploaded_at", "id"):
+        result[photo.kind].append(photo)
+    return result
+
+
+def photo_get(*, actor, photo_id: int) -> ProblemPhoto:
+    photo = (
+        scope_queryset(ProblemPhoto.objects.filter(pk=photo_id), actor)
+        .select_related("problem")
+        .first()
+    )
+    if photo is None:
+        raise NotFound(code="photo_not_found")
+    return photo
+
+
+def shows_private_details(actor) -> bool:
+    """Reporter contacts and original (GPS-bearing) photos are for the office only."""
+    return getattr(actor, "role", "") == Role.OFFICE_ADMIN
+
+
+def duplicate_candidates(*, actor, problem, limit: int = 10) -> list[tuple[Problem, float]]:
+    """Open problems of the same category within the office's radius, nearest first."""
+    from .services import ledger_config
+
+    if problem.lat is None:
+        return []
+    radius = ledger_config().duplicate_radius_m
+    dlat = radius / 111_320
+    dlon = radius / (111_320 * max(0.01, math.cos(math.radians(problem.lat))))
+    nearby = (
+        problems_visible(actor=actor)
+        .filter(
+            category_id=problem.category_id,
+            is_open=True,
+            lat__gte=problem.lat - dlat,
+            lat__lte=problem.lat + dlat,
+            lon__gte=problem.lon - dlon,
+            lon__lte=problem.lon + dlon,
+        )
+        .exclude(pk=problem.pk)
+        .order_by("-created_at")[:200]
+    )
+    from wenming.core.uploads import haversine_m
+
+    found = []
+    for other in nearby:
+        distance = haversine_m(problem.lat, problem.lon, other.lat, other.lon)
+        if distance <= radius:
+            found.append((other, round(distance, 1)))
+    found.sort(key=lambda pair: pair[1])
+    return found[:limit]
+
+
+# --- reference data -----------------------------------------------------------------------
+
+
+def categories_visible(*, actor, active_only: bool = False) -> QuerySet:
+    qs = scope_queryset(Category.objects.all(), actor)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def routing_rules_visible(*, actor) -> QuerySet:
+    return scope_queryset(RoutingRule.objects.select_related("category", "region", "unit"), actor)
+
+
+# --- home panels --------------------------------------------------------------------------
+
+
+def office_queues(*, actor) -> dict[str, int]:
+    """What waits for the office: triage, verification, returns, extensions, flags, overdue."""
+    qs = problems_visible(actor=actor)
+    today = timezone.localdate()
+    return {
+        "new": qs.filter(status=Status.NEW).count(),
+        "rectified": qs.filter(status=Status.RECTIFIED).count(),
+        "returned": qs.filter(status=Status.REGISTERED, return_count__gt=0).count(),
+        "extension": qs.filter(is_pending=True, extension_requested_until__isnull=False).count(),
+        "flagged": qs.filter(status=Status.RECTIFIED, flagged_photo_count__gt=0).count(),
+        "overdue": qs.filter(is_pending=True, deadline__lt=today).count(),
+    }
+
+
+def overdue_by_district(*, actor) -> list[dict]:
+    """Overdue problems per district, most first (one GROUP BY)."""
+    today = timezone.localdate()
+    rows = (
+        problems_visible(actor=actor)
+        .filter(is_pending=True, deadline__lt=today)
+        .order_by()
+        .values("district__code", "district__name", "district__name_en")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return list(rows)
+
+
+def handler_queues(*, actor) -> dict[str, int]:
+    """What waits for a unit or region: newly dispatched, due soon, overdue, in progress."""
+    qs = problems_visible(actor=actor).filter(_handler_is(actor), is_pending=True)
+    today = timezone.localdate()
+    return {
+        "dispatched": qs.filter(status=Status.DISPATCHED).count(),
+        "due_soon": qs.filter(
+            deadline__gte=today, deadline__lte=add_working_days(today, 1)
+        ).count(),
+        "overdue": qs.filter(deadline__lt=today).count(),
+        "in_progress": qs.filter(status=Status.IN_PROGRESS).count(),
+    }
+
+
+def reported_by_me(*, actor) -> dict[str, int]:
+    qs = problems_visible(actor=actor).filter(reported_by=actor)
+    return {"open": qs.filter(is_open=True).count(), "all": qs.count()}

@@ -1,0 +1,22 @@
+// The problem's place on a Leaflet map (no inline script: the CSP forbids it). When tiles
+// cannot be loaded the marker stays on a plain background.
+(function () {
+  "use strict";
+  function draw() {
+    var el = document.getElementById("wm-problem-map");
+    if (!el || el.dataset.drawn || typeof L === "undefined") { return; }
+    el.dataset.drawn = "1";
+    var here = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
+    var map = L.map(el).setView(here, 17);
+    var tiles = L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.attribution });
+    var loaded = 0;
+    tiles.on("tileload", function () { loaded += 1; });
+    tiles.addTo(map);
+    window.setTimeout(function () {
+      if (loaded === 0) { map.removeLayer(tiles); el.classList.add("wm-map-plain"); }
+    }, 6000);
+    L.marker(here).addTo(map).bindPopup(el.dataset.label);
+  }
+  draw();
+  document.body.addEventListener("htmx:afterSwap", draw);
+})();

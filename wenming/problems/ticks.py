@@ -1,0 +1,168 @@
+"""`wenming tick` for the ledger: due-soon and overdue notices, and escalation.
+
+Idempotent: a notice goes out once per problem, kind and deadline (the deadline it was sent
+for is kept on the problem, and the same fact is the notice's dedupe key), so running the tick
+every few minutes — or twice at once — sends nothing twice. An extension moves the deadline and
+so allows one new notice for the new date.
+"""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from wenming.core.calendar import add_working_days, working_days_between
+
+from . import notify
+from .models import EventKind, IdempotencyRecord, Problem
+from .services import ledger_config
+from .services._common import record_event
+
+BATCH = 500
+
+
+def _not_sent_for(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": F("deadline")})
+
+
+def _send(kind: str, problem: Problem, recipients, title: str, *, key_date: date) -> int:
+    ids = list(recipients.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return notify.send_now(
+        kind=kind,
+        recipient_ids=ids,
+        problem=problem,
+        title=title,
+        body=problem.title,
+        url=notify.problem_url(problem),
+        dedupe_key=f"problem:{problem.pk}:{kind}:{key_date.isoformat()}",
+    )
+
+
+def _mark(problem: Problem, field: str) -> bool:
+    """Claim the notice for this deadline (compare-and-set, so a parallel tick skips it)."""
+    claimed = (
+        Problem.objects.filter(pk=problem.pk, deadline=problem.deadline)
+        .filter(_not_sent_for(field))
+        .update(**{field: problem.deadline})
+    )
+    return claimed == 1
+
+
+def _due_soon(today: date) -> int:
+    horizon = add_working_days(today, 1)
+    sent = 0
+    qs = (
+        Problem.objects.filter(is_pending=True, deadline__gte=today, deadline__lte=horizon)
+        .filter(_not_sent_for("due_soon_notice_for"))
+        .select_related("responsible_unit", "handling_region")
+        .order_by("deadline", "id")
+    )
+    for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
+        if _mark(problem, "due_soon_notice_for"):
+            with override("zh-hans"):
+                title = _("Problem %(code)s is due on %(deadline)s: %(title)s") % {
+                    "code": problem.code,
+                    "deadline": problem.deadline,
+                    "title": problem.title,
+                }
+            _send(
+                "due_soon",
+                problem,
+                notify.handler_people(problem),
+                title,
+                key_date=problem.deadline,
+            )
+            sent += 1
+    return sent
+
+
+def _overdue(today: date) -> int:
+    sent = 0
+    qs = (
+        Problem.objects.filter(is_pending=True, deadline__lt=today)
+        .filter(_not_sent_for("overdue_notice_for"))
+        .select_related("responsible_unit", "handling_region")
+        .order_by("deadline", "id")
+    )
+    for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
+        if _mark(problem, "overdue_notice_for"):
+            with override("zh-hans"):
+                title = _("Problem %(code)s is overdue (deadline %(deadline)s): %(title)s") % {
+                    "code": problem.code,
+                    "deadline": problem.deadline,
+                    "title": problem.title,
+                }
+            _send(
+                "overdue", problem, notify.handler_people(problem), title, key_date=problem.deadline
+            )
+            sent += 1
+    return sent
+
+
+def escalation_cutoff(today: date, working_days: int) -> date:
+    """The latest deadline that is overdue by more than `working_days` working days today."""
+    day = today
+    while working_days_between(day, today) <= working_days:
+        day -= timedelta(days=1)
+    return day
+
+
+def _escalate(today: date, now) -> int:
+    config = ledger_config()
+    cutoff = escalation_cutoff(today, config.escalation_working_days)
+    escalated = 0
+    qs = (
+        Problem.objects.filter(is_pending=True, deadline__lte=cutoff, escalated_at__isnull=True)
+        .select_related("responsible_unit", "handling_region", "handling_region__parent")
+        .order_by("deadline", "id")
+    )
+    for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
+        with transaction.atomic():
+            claimed = Problem.objects.filter(pk=problem.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            )
+            if not claimed:
+                continue
+            overdue_days = working_days_between(problem.deadline, today)
+            record_event(
+                problem=problem,
+                action=EventKind.ESCALATE,
+                actor=None,
+                data={
+                    "overdue_working_days": overdue_days,
+                    "deadline": problem.deadline.isoformat(),
+                },
+            )
+        with override("zh-hans"):
+            title = _("Escalated: problem %(code)s is %(days)d working days overdue: %(title)s") % {
+                "code": problem.code,
+                "days": overdue_days,
+                "title": problem.title,
+            }
+        recipients = notify.handler_people(problem, escalate=True) | notify.office_people()
+        _send("escalation", problem, recipients.distinct(), title, key_date=problem.deadline)
+        escalated += 1
+    return escalated
+
+
+def problems_tick(*, now) -> dict:
+    """Send due-soon and overdue notices, escalate long-overdue problems, purge old keys."""
+    today = timezone.localdate(now)
+    result = {
+        "due_soon": _due_soon(today),
+        "overdue": _overdue(today),
+        "escalated": _escalate(today, now),
+    }
+    purged, _detail = IdempotencyRecord.objects.filter(
+        created_at__lt=now - timedelta(days=7)
+    ).delete()
+    result["idempotency_purged"] = purged
+    return result
+
+
+problems_tick.tick_name = "problems"
