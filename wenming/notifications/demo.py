@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from wenming.core.scope import scope_queryset
@@ -87,6 +88,13 @@ def _robots(stdout) -> list[WebhookChannel]:
     return made
 
 
+def _problem_url(problem) -> str:
+    try:
+        return reverse("problems:detail", args=[problem.code])
+    except NoReverseMatch:
+        return ""
+
+
 def _problem_notices(rng: random.Random, now) -> int:
     """Inbox messages about demo problems in each demo person's scope (if the ledger has any)."""
     try:
@@ -111,9 +119,7 @@ def _problem_notices(rng: random.Random, now) -> int:
             key = f"demo:{person.pk}:{problem.pk}:{kind}"
             if Notice.objects.filter(dedupe_key=key).exists():
                 continue
-            url = ""
-            if hasattr(problem, "get_absolute_url"):
-                url = problem.get_absolute_url()
+            url = _problem_url(problem)
             notice = Notice.objects.create(
                 kind=kind,
                 title=title.format(code=problem.code, title=problem.title)[:200],

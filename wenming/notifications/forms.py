@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.org.models import Region, RegionLevel, Unit
 
@@ -47,7 +48,9 @@ class WebhookChannelForm(forms.Form):
         queryset=Unit.objects.filter(is_active=True).order_by("code"),
         help_text=_("Leave empty for every unit."),
     )
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("group robot", "Active"), required=False, initial=True
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,24 @@
+"""The notifications share of the demo city loads, is idempotent and resets cleanly."""
+
+from io import StringIO
+
+from wenming.notifications import demo
+from wenming.notifications.models import Delivery, Notice, WebhookChannel
+
+
+def test_demo_load_is_idempotent_and_reset_removes_only_demo_data(cast):
+    real = WebhookChannel.objects.create(
+        name="真实群", kind="wecom", url="https://x.example/", kinds=["overdue"]
+    )
+    out = StringIO()
+    demo.load(scale="small", stdout=out)
+    demo.load(scale="small", stdout=out)
+    assert WebhookChannel.objects.filter(is_demo=True).count() == len(demo.ROBOTS)
+    assert not WebhookChannel.objects.filter(is_demo=True, is_active=True).exists()
+    gave_up = Delivery.objects.filter(status="failed", next_attempt_at__isnull=True)
+    assert gave_up.count() == 2  # the office's home shows what a broken robot looks like
+    assert "notifications:" in out.getvalue()
+
+    demo.reset(stdout=out)
+    assert list(WebhookChannel.objects.all()) == [real]
+    assert not Notice.objects.filter(is_demo=True).exists() and not Delivery.objects.exists()
