@@ -8,6 +8,7 @@ The checks on every after-photo (issue 4, item 6), shown to the verifier and cou
 """
 
 import contextlib
+from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,6 +25,7 @@ from ..models import EventKind, PhotoKind, Problem, ProblemPhoto, Status
 from ._common import OPEN_FOR_BEFORE_PHOTOS, conflict, ledger_config, lock_problem, record_event
 
 AFTER_PHOTO_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+CLOCK_TOLERANCE = timedelta(minutes=2)
 
 
 def phash_bands(phash: str) -> tuple[int, int, int, int]:
@@ -58,7 +60,12 @@ def integrity_flags(problem: Problem, info, config=None) -> dict:
         "distance_m": None,
         "copy_of": None,
     }
-    if info.taken_at and problem.dispatched_at and info.taken_at < problem.dispatched_at:
+    # EXIF times have whole seconds and phone clocks drift a little: allow two minutes.
+    if (
+        info.taken_at
+        and problem.dispatched_at
+        and (info.taken_at < problem.dispatched_at - CLOCK_TOLERANCE)
+    ):
         flags["flag_before_dispatch"] = True
     if info.lat is not None and problem.lat is not None:
         distance = haversine_m(problem.lat, problem.lon, info.lat, info.lon)

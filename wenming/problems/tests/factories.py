@@ -1,6 +1,7 @@
 """Builders for ledger tests: problems made through the services, and real photos by Pillow."""
 
 import io
+import itertools
 import random
 from datetime import date
 
@@ -53,10 +54,20 @@ def dispatched(cast, *, unit=None, region=None, cat="dirty.sanitation", **extra)
     return services.problem_dispatch(problem=problem, actor=cast.office, unit=unit, region=region)
 
 
+def handler_of(cast, problem):
+    """The persona who answers for `problem` in the cast."""
+    if problem.responsible_unit_id:
+        return {cast.urban_unit.pk: cast.urban, cast.education_unit.pk: cast.education}[
+            problem.responsible_unit_id
+        ]
+    if problem.handling_region.path.startswith(cast.zhongshan_district.path):
+        return cast.zhongshan
+    return cast.ganjingzi
+
+
 def accepted(cast, **kwargs) -> Problem:
     problem = dispatched(cast, **kwargs)
-    actor = cast.urban if problem.responsible_unit_id else cast.zhongshan
-    return services.problem_accept(problem=problem, actor=actor)
+    return services.problem_accept(problem=problem, actor=handler_of(cast, problem))
 
 
 def scene(seed: int = 1, size=(640, 480)) -> Image.Image:
@@ -94,7 +105,9 @@ def photo(
         info[ExifTags.GPS.GPSLongitudeRef] = "E"
         info[ExifTags.GPS.GPSLongitude] = _dms(gps[1])
     out = io.BytesIO()
-    scene(seed, size).save(out, "JPEG", exif=exif, quality=90)
+    # Always the same drawing for a seed, scaled: a resized copy is the same picture.
+    picture = scene(seed).resize(size) if size != (640, 480) else scene(seed)
+    picture.save(out, "JPEG", exif=exif, quality=90)
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
@@ -104,8 +117,12 @@ def now_exif() -> str:
     return timezone.localtime().strftime("%Y:%m:%d %H:%M:%S")
 
 
-def rectified(cast, *, seed: int = 11, **kwargs) -> Problem:
-    """A problem the Urban Management Bureau fixed, with a clean after-photo."""
+_seeds = itertools.count(1000)
+
+
+def rectified(cast, *, seed: int | None = None, **kwargs) -> Problem:
+    """A problem its handler fixed, with a clean after-photo (a new picture each time)."""
+    seed = next(_seeds) if seed is None else seed
     problem = accepted(cast, **kwargs)
     services.problem_photo_add(
         problem=problem,
