@@ -9,7 +9,7 @@ import tempfile
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,29 +24,29 @@ def _columns():
     english = (get_language() or "").startswith("en")
     name = "name_en" if english else "name"
     return [
-        (_("Code"), "code", 16),
-        (_("Title"), "title", 40),
-        (_("Status"), "status", 14),
-        (_("Category"), f"category__{name}", 22),
-        (_("Source"), "source", 12),
-        (_("Severity"), "severity", 8),
-        (_("District"), f"district__{name}", 14),
-        (_("Street"), f"street__{name}", 16),
-        (_("Community"), f"region__{name}", 16),
-        (_("Address"), "address", 30),
-        (_("Responsible unit"), f"responsible_unit__{name}", 22),
-        (_("Responsible region"), f"handling_region__{name}", 16),
-        (_("Deadline"), "deadline", 12),
-        (_("Reported"), "created_at", 18),
-        (_("Dispatched"), "dispatched_at", 18),
-        (_("Rectified"), "rectified_at", 18),
-        (_("Closed"), "closed_at", 18),
-        (_("Reworks"), "rework_count", 8),
-        (_("Extensions"), "extension_count", 8),
-        (_("Returns"), "return_count", 8),
-        (_("Flagged photos"), "flagged_photo_count", 8),
-        (_("Latitude"), "lat", 11),
-        (_("Longitude"), "lon", 11),
+        (pgettext("ledger column", "Code"), "code", 16),
+        (pgettext("ledger column", "Title"), "title", 40),
+        (pgettext("ledger column", "Status"), "status", 14),
+        (pgettext("ledger column", "Category"), f"category__{name}", 22),
+        (pgettext("ledger column", "Source"), "source", 12),
+        (pgettext("ledger column", "Severity"), "severity", 8),
+        (pgettext("ledger column", "District"), f"district__{name}", 14),
+        (pgettext("ledger column", "Street"), f"street__{name}", 16),
+        (pgettext("ledger column", "Community"), f"region__{name}", 16),
+        (pgettext("ledger column", "Address"), "address", 30),
+        (pgettext("ledger column", "Responsible unit"), f"responsible_unit__{name}", 22),
+        (pgettext("ledger column", "Responsible region"), f"handling_region__{name}", 16),
+        (pgettext("ledger column", "Deadline"), "deadline", 12),
+        (pgettext("ledger column", "Reported"), "created_at", 18),
+        (pgettext("ledger column", "Dispatched"), "dispatched_at", 18),
+        (pgettext("ledger column", "Rectified"), "rectified_at", 18),
+        (pgettext("ledger column", "Closed"), "closed_at", 18),
+        (pgettext("ledger column", "Reworks"), "rework_count", 8),
+        (pgettext("ledger column", "Extensions"), "extension_count", 8),
+        (pgettext("ledger column", "Returns"), "return_count", 8),
+        (pgettext("ledger column", "Flagged photos"), "flagged_photo_count", 8),
+        (pgettext("ledger column", "Latitude"), "lat", 11),
+        (pgettext("ledger column", "Longitude"), "lon", 11),
     ]
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.lookups import Lookup
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
@@ -21,47 +22,47 @@ from wenming.org.roles import Role
 class ProblemClass(models.TextChoices):
     """The four kinds of failing the campaign fights: 脏、乱、差、缺."""
 
-    DIRTY = "dirty", _("Dirty")
-    CHAOTIC = "chaotic", _("Chaotic")
-    POOR = "poor", _("Poor")
-    LACKING = "lacking", _("Lacking")
+    DIRTY = "dirty", pgettext_lazy("problem class", "Dirty")
+    CHAOTIC = "chaotic", pgettext_lazy("problem class", "Chaotic")
+    POOR = "poor", pgettext_lazy("problem class", "Poor")
+    LACKING = "lacking", pgettext_lazy("problem class", "Lacking")
 
 
 class Subject(models.TextChoices):
-    APPEARANCE = "appearance", _("City appearance")
-    SANITATION = "sanitation", _("Environmental sanitation")
-    ADVERTISING = "advertising", _("Advertising and signage")
-    CONSTRUCTION = "construction", _("Construction")
-    STREET_ORDER = "street_order", _("Street order")
-    PARKING = "parking", _("Parking order")
-    FACILITIES = "facilities", _("Public facilities")
-    ROADS = "roads", _("Roads")
-    GREENING = "greening", _("Greening")
-    TRAFFIC = "traffic", _("Traffic order")
-    MARKET_ORDER = "market_order", _("Market order")
-    PSA = "psa", _("Public-service ads")
-    SIGNAGE = "signage", _("Signs and guidance")
-    SERVICE = "service", _("Public services")
-    CIVIL_BEHAVIOUR = "civil_behaviour", _("Civil behaviour")
-    OTHER = "other", _("Other")
+    APPEARANCE = "appearance", pgettext_lazy("problem subject", "City appearance")
+    SANITATION = "sanitation", pgettext_lazy("problem subject", "Environmental sanitation")
+    ADVERTISING = "advertising", pgettext_lazy("problem subject", "Advertising and signage")
+    CONSTRUCTION = "construction", pgettext_lazy("problem subject", "Construction")
+    STREET_ORDER = "street_order", pgettext_lazy("problem subject", "Street order")
+    PARKING = "parking", pgettext_lazy("problem subject", "Parking order")
+    FACILITIES = "facilities", pgettext_lazy("problem subject", "Public facilities")
+    ROADS = "roads", pgettext_lazy("problem subject", "Roads")
+    GREENING = "greening", pgettext_lazy("problem subject", "Greening")
+    TRAFFIC = "traffic", pgettext_lazy("problem subject", "Traffic order")
+    MARKET_ORDER = "market_order", pgettext_lazy("problem subject", "Market order")
+    PSA = "psa", pgettext_lazy("problem subject", "Public-service ads")
+    SIGNAGE = "signage", pgettext_lazy("problem subject", "Signs and guidance")
+    SERVICE = "service", pgettext_lazy("problem subject", "Public services")
+    CIVIL_BEHAVIOUR = "civil_behaviour", pgettext_lazy("problem subject", "Civil behaviour")
+    OTHER = "other", pgettext_lazy("problem subject", "Other")
 
 
 class CategoryKind(models.TextChoices):
     """Digital urban management: facilities go to the owner first, events to the locality."""
 
-    FACILITY = "facility", _("Facility")
-    EVENT = "event", _("Event")
+    FACILITY = "facility", pgettext_lazy("category kind", "Facility")
+    EVENT = "event", pgettext_lazy("category kind", "Event")
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    REGISTERED = "registered", _("Registered")
-    DISPATCHED = "dispatched", _("Dispatched")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RECTIFIED = "rectified", _("Rectified, awaiting verification")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
-    ON_HOLD = "on_hold", _("On hold")
+    NEW = "new", pgettext_lazy("problem status", "New")
+    REGISTERED = "registered", pgettext_lazy("problem status", "Registered")
+    DISPATCHED = "dispatched", pgettext_lazy("problem status", "Dispatched")
+    IN_PROGRESS = "in_progress", pgettext_lazy("problem status", "In progress")
+    RECTIFIED = "rectified", pgettext_lazy("problem status", "Rectified, awaiting verification")
+    CLOSED = "closed", pgettext_lazy("problem status", "Closed")
+    REJECTED = "rejected", pgettext_lazy("problem status", "Rejected")
+    ON_HOLD = "on_hold", pgettext_lazy("problem status", "On hold")
 
 
 # State kinds are fixed even if labels change (domain.md); every metric reads the kind.
@@ -88,60 +89,63 @@ def status_flags(status: str) -> dict:
 
 
 class Action(models.TextChoices):
-    REGISTER = "register", _("Register")
-    REJECT = "reject", _("Reject")
-    DISPATCH = "dispatch", _("Dispatch")
-    RETURN = "return", _("Return")
-    ACCEPT = "accept", _("Accept")
-    RECTIFY = "rectify", _("Report rectification")
-    VERIFY_PASS = "verify_pass", _("Verify")
-    VERIFY_FAIL = "verify_fail", _("Send back for rework")
-    REQUEST_EXTENSION = "request_extension", _("Request an extension")
-    APPROVE_EXTENSION = "approve_extension", _("Approve the extension")
-    DENY_EXTENSION = "deny_extension", _("Deny the extension")
-    HOLD = "hold", _("Put on hold")
-    RESUME = "resume", _("Resume")
-    REOPEN = "reopen", _("Reopen")
+    REGISTER = "register", pgettext_lazy("problem action", "Register")
+    REJECT = "reject", pgettext_lazy("problem action", "Reject")
+    DISPATCH = "dispatch", pgettext_lazy("problem action", "Dispatch")
+    RETURN = "return", pgettext_lazy("problem action", "Return")
+    ACCEPT = "accept", pgettext_lazy("problem action", "Accept")
+    RECTIFY = "rectify", pgettext_lazy("problem action", "Report rectification")
+    VERIFY_PASS = "verify_pass", pgettext_lazy("problem action", "Verify")
+    VERIFY_FAIL = "verify_fail", pgettext_lazy("problem action", "Send back for rework")
+    REQUEST_EXTENSION = "request_extension", pgettext_lazy("problem action", "Request an extension")
+    APPROVE_EXTENSION = (
+        "approve_extension",
+        pgettext_lazy("problem action", "Approve the extension"),
+    )
+    DENY_EXTENSION = "deny_extension", pgettext_lazy("problem action", "Deny the extension")
+    HOLD = "hold", pgettext_lazy("problem action", "Put on hold")
+    RESUME = "resume", pgettext_lazy("problem action", "Resume")
+    REOPEN = "reopen", pgettext_lazy("problem action", "Reopen")
 
 
 class EventKind(models.TextChoices):
     """What a timeline row records: a transition (its action) or another change."""
 
-    CREATE = "create", _("Reported")
-    REGISTER = "register", _("Registered")
-    REJECT = "reject", _("Rejected")
-    DISPATCH = "dispatch", _("Dispatched")
-    RETURN = "return", _("Returned")
-    ACCEPT = "accept", _("Accepted")
-    RECTIFY = "rectify", _("Rectification reported")
-    VERIFY_PASS = "verify_pass", _("Verified and closed")
-    VERIFY_FAIL = "verify_fail", _("Sent back for rework")
-    REQUEST_EXTENSION = "request_extension", _("Extension requested")
-    APPROVE_EXTENSION = "approve_extension", _("Extension approved")
-    DENY_EXTENSION = "deny_extension", _("Extension denied")
-    HOLD = "hold", _("Put on hold")
-    RESUME = "resume", _("Resumed")
-    REOPEN = "reopen", _("Reopened")
-    ATTACH = "attach", _("Photo added")
-    ALSO_REPORTED = "also_reported", _("Reported again (duplicate)")
-    ESCALATE = "escalate", _("Escalated")
+    CREATE = "create", pgettext_lazy("problem event", "Reported")
+    REGISTER = "register", pgettext_lazy("problem event", "Registered")
+    REJECT = "reject", pgettext_lazy("problem event", "Rejected")
+    DISPATCH = "dispatch", pgettext_lazy("problem event", "Dispatched")
+    RETURN = "return", pgettext_lazy("problem event", "Returned")
+    ACCEPT = "accept", pgettext_lazy("problem event", "Accepted")
+    RECTIFY = "rectify", pgettext_lazy("problem event", "Rectification reported")
+    VERIFY_PASS = "verify_pass", pgettext_lazy("problem event", "Verified and closed")
+    VERIFY_FAIL = "verify_fail", pgettext_lazy("problem event", "Sent back for rework")
+    REQUEST_EXTENSION = "request_extension", pgettext_lazy("problem event", "Extension requested")
+    APPROVE_EXTENSION = "approve_extension", pgettext_lazy("problem event", "Extension approved")
+    DENY_EXTENSION = "deny_extension", pgettext_lazy("problem event", "Extension denied")
+    HOLD = "hold", pgettext_lazy("problem event", "Put on hold")
+    RESUME = "resume", pgettext_lazy("problem event", "Resumed")
+    REOPEN = "reopen", pgettext_lazy("problem event", "Reopened")
+    ATTACH = "attach", pgettext_lazy("problem event", "Photo added")
+    ALSO_REPORTED = "also_reported", pgettext_lazy("problem event", "Reported again (duplicate)")
+    ESCALATE = "escalate", pgettext_lazy("problem event", "Escalated")
 
 
 class Source(models.TextChoices):
-    INSPECTION = "inspection", _("Inspection")
-    CITIZEN = "citizen", _("Citizen report")
-    HOTLINE = "hotline", _("12345 hotline")
-    MEDIA = "media", _("Media exposure")
-    LEADER = "leader", _("Leader's instruction")
-    SELF_FOUND = "self_found", _("Self-found")
-    OTHER = "other", _("Other")
+    INSPECTION = "inspection", pgettext_lazy("problem source", "Inspection")
+    CITIZEN = "citizen", pgettext_lazy("problem source", "Citizen report")
+    HOTLINE = "hotline", pgettext_lazy("problem source", "12345 hotline")
+    MEDIA = "media", pgettext_lazy("problem source", "Media exposure")
+    LEADER = "leader", pgettext_lazy("problem source", "Leader's instruction")
+    SELF_FOUND = "self_found", pgettext_lazy("problem source", "Self-found")
+    OTHER = "other", pgettext_lazy("problem source", "Other")
 
 
 class Severity(models.TextChoices):
-    LOW = "low", _("Low")
-    NORMAL = "normal", _("Normal")
-    HIGH = "high", _("High")
-    URGENT = "urgent", _("Urgent")
+    LOW = "low", pgettext_lazy("problem severity", "Low")
+    NORMAL = "normal", pgettext_lazy("problem severity", "Normal")
+    HIGH = "high", pgettext_lazy("problem severity", "High")
+    URGENT = "urgent", pgettext_lazy("problem severity", "Urgent")
 
 
 EVERY_ROLE = frozenset(Role.values)
@@ -525,8 +529,8 @@ class ProblemEvent(models.Model):
 
 
 class PhotoKind(models.TextChoices):
-    BEFORE = "before", _("Before")
-    AFTER = "after", _("After")
+    BEFORE = "before", pgettext_lazy("photo kind", "Before")
+    AFTER = "after", pgettext_lazy("photo kind", "After")
 
 
 class ProblemPhoto(models.Model):
@@ -644,8 +648,8 @@ class ProblemCounter(models.Model):
 
 
 class TargetLevel(models.TextChoices):
-    DISTRICT = "district", _("The problem's district")
-    STREET = "street", _("The problem's street")
+    DISTRICT = "district", pgettext_lazy("routing target", "The problem's district")
+    STREET = "street", pgettext_lazy("routing target", "The problem's street")
 
 
 class RoutingRule(models.Model):

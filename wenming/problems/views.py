@@ -6,6 +6,7 @@ JavaScript every form still works with a full page load.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.calendar import add_working_days
-from wenming.core.errors import DomainError, InvalidInput, NotAllowed
+from wenming.core.errors import DomainError, InvalidInput
 from wenming.org.roles import Role
 from wenming.org.selectors import regions_visible, units_visible
 
@@ -41,7 +42,7 @@ def _is_htmx(request) -> bool:
 
 def _office_only(request) -> None:
     if request.user.role != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the Civilization Office may do this."))
+        raise PermissionDenied(_("Only the Civilization Office may do this."))
 
 
 def _ledger_context(request) -> dict:
@@ -298,7 +299,7 @@ def create(request):
     """Report a problem (office, officers, inspectors, evaluators)."""
     actor = request.user
     if actor.role not in REPORTERS:
-        raise NotAllowed(_("Your role may not report problems."))
+        raise PermissionDenied(_("Your role may not report problems."))
     sources = (
         Source.values
         if actor.role == Role.OFFICE_ADMIN

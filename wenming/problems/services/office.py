@@ -161,7 +161,7 @@ def routing_rule_update(
     """Change or (de)activate a routing rule; the audit entry keeps before and after."""
     _office_only(actor)
     with transaction.atomic():
-        rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
+        rule = RoutingRule.objects.select_for_update().order_by().filter(pk=rule_id).first()
         if rule is None:
             raise NotFound(_("No such routing rule."))
         before = _rule_snapshot(rule)
@@ -193,7 +193,7 @@ def routing_rule_delete(*, actor, rule_id: int) -> None:
     """Remove a routing rule (the audit entry keeps what it said)."""
     _office_only(actor)
     with transaction.atomic():
-        rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
+        rule = RoutingRule.objects.select_for_update().order_by().filter(pk=rule_id).first()
         if rule is None:
             raise NotFound(_("No such routing rule."))
         audit_record(
