@@ -348,7 +348,7 @@ def ledger_page(
     qs = qs.order_by(*order)
     if related:
         qs = qs.select_related(
-            "category", "region", "district", "responsible_unit", "handling_region"
+            "category", "region", "district", "street", "responsible_unit", "handling_region"
         )
     rows = list(qs[: limit + 1])
     next_cursor = None

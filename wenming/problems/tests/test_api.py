@@ -424,3 +424,60 @@ def test_categories_are_listed(cast, api_as):
     body = api_as(cast.zhongshan).get("problem-categories").json()
     codes_ = {c["code"] for c in body}
     assert {"dirty.appearance", "poor.facilities", "civil.behaviour"} <= codes_
+
+
+def test_the_list_costs_the_same_queries_for_5_or_50_problems(
+    cast, api_as, django_assert_max_num_queries
+):
+    client = api_as(cast.office)
+    for i in range(5):
+        dispatched(cast, title=f"问题{i}")
+    client.get("problems")  # warm the token's last-used stamp
+    with django_assert_max_num_queries(6) as few:
+        client.get("problems", counts="1")
+    for i in range(45):
+        dispatched(cast, title=f"问题{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("problems", counts="1", limit=50).json()["items"]) == 50
+
+
+def test_an_inspectors_failed_check_reaches_its_owner_at_once(cast, api_as):
+    """The inspection journey: a failed checklist item at a point becomes a routed problem."""
+    from wenming.core.calendar import add_working_days
+    from wenming.standards.models import ChecklistItem
+    from wenming.standards.tests.factories import small_system
+
+    small_system()
+    dirty = ChecklistItem.objects.get(code="MARKET-01")
+    lacking = ChecklistItem.objects.get(code="MARKET-03")
+    client = api_as(cast.inspector)
+    event = client.post(
+        "problems",
+        {
+            "title": "地面有积水污物",
+            "source": "inspection",
+            "point": "ZS-MKT-1",
+            "checklist_item": dirty.pk,
+        },
+    ).json()
+    assert event["category"] == "dirty.sanitation" and event["point"] == "ZS-MKT-1"
+    assert event["standard"] == "1.1.1" and event["region"] == "210202001001"
+    # An event goes to the locality first: the market's street.
+    assert event["status"] == "dispatched" and event["handling_region"] == "210202001"
+    assert event["deadline"] == add_working_days(timezone.localdate(), 2).isoformat()
+    facility = client.post(
+        "problems",
+        {
+            "title": "公益广告不足",
+            "source": "inspection",
+            "point": "ZS-MKT-1",
+            "checklist_item": lacking.pk,
+        },
+    ).json()
+    # A facility goes to its owner first: the Urban Management Bureau answers for the market.
+    assert facility["category"] == "lacking.psa" and facility["responsible_unit"] == "URBAN"
+    bad = client.post(
+        "problems",
+        {"title": "x", "source": "inspection", "point": "ZS-MKT-1", "checklist_item": 999999},
+    )
+    assert bad.status_code == 400 and bad.json()["error"] == "unknown_checklist_item"
