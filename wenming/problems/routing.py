@@ -102,9 +102,12 @@ def _decide(targets: list[Target], basis: str) -> Route:
     return Route(chosen=targets[0] if len(targets) == 1 else None, candidates=targets, basis=basis)
 
 
-def route_for(*, category, region, point=None) -> Route:
-    """Where a problem of `category` at `region` (and `point`) should go."""
-    district, street = locate(region)
+def route_for(*, category, region, point=None, located=None) -> Route:
+    """Where a problem of `category` at `region` (and `point`) should go.
+
+    `located` is `locate(region)` when the caller has it already.
+    """
+    district, street = located or locate(region)
     rules = _matching_rules(category, region)
     if rules:
         return _decide(_distinct([_rule_targets(r, district, street) for r in rules]), "rule")

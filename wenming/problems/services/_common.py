@@ -1,5 +1,6 @@
 """What every ledger write shares: the row lock, compare-and-set save, events and audit."""
 
+import time
 from datetime import date
 
 from django.db import transaction
@@ -13,13 +14,30 @@ from wenming.core.errors import Conflict, InvalidInput
 
 from ..models import LedgerConfig, Problem, ProblemEvent, Status
 
+_config_cache: tuple[LedgerConfig, float] | None = None
+CONFIG_CACHE_SECONDS = 30
+
 
 def ledger_config() -> LedgerConfig:
-    """The office's ledger settings (the row is created with defaults on first use)."""
+    """The office's ledger settings (the row is created with defaults on first use).
+
+    Read on every report, so kept per process for CONFIG_CACHE_SECONDS; this process forgets
+    it when the office saves (`ledger_config_forget`), other processes within the TTL.
+    """
+    global _config_cache
+    cached = _config_cache
+    if cached is not None and time.monotonic() - cached[1] < CONFIG_CACHE_SECONDS:
+        return cached[0]
     config = LedgerConfig.objects.filter(pk=1).first()
     if config is None:
         config, _created = LedgerConfig.objects.get_or_create(pk=1)
+    _config_cache = (config, time.monotonic())
     return config
+
+
+def ledger_config_forget() -> None:
+    global _config_cache
+    _config_cache = None
 
 
 def actor_name(actor) -> str:

@@ -223,22 +223,23 @@ def problem_create(
             for validated in photos:
                 photo_store_before(problem=problem, actor=actor, validated=validated)
         if auto_dispatch and source == Source.INSPECTION and ledger_config().auto_dispatch:
-            _auto_dispatch(problem)
+            problem = _auto_dispatch(problem, located=(district, street))
     return problem
 
 
-def _auto_dispatch(problem: Problem) -> None:
+def _auto_dispatch(problem: Problem, *, located) -> Problem:
     """Register and dispatch at once when routing finds exactly one target (system actor)."""
-    route = route_for(category=problem.category, region=problem.region, point=problem.point)
+    route = route_for(
+        category=problem.category, region=problem.region, point=problem.point, located=located
+    )
     if route.chosen is None:
-        return
+        return problem
     from .transitions import problem_dispatch
 
-    problem_dispatch(
+    return problem_dispatch(
         problem=problem,
         actor=None,
         unit=route.chosen.unit,
         region=route.chosen.region,
         note=_("Dispatched automatically (%(basis)s).") % {"basis": route.explanation},
     )
-    problem.refresh_from_db()

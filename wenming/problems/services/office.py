@@ -9,7 +9,7 @@ from wenming.core.errors import InvalidInput, NotAllowed, NotFound
 from wenming.org.roles import Role
 
 from ..models import Category, CategoryKind, LedgerConfig, ProblemClass, RoutingRule, Subject
-from ._common import ledger_config
+from ._common import ledger_config, ledger_config_forget
 
 CATEGORY_FIELDS = (
     "name",
@@ -233,6 +233,8 @@ def ledger_config_update(*, actor, **values) -> LedgerConfig:
         for name, value in clean.items():
             setattr(config, name, value)
         config.save()
+        ledger_config_forget()
+        transaction.on_commit(ledger_config_forget)
         audit_record(
             action="ledger_config.update",
             actor=actor,

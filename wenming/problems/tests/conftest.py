@@ -3,6 +3,7 @@
 import pytest
 
 from wenming.core import calendar
+from wenming.problems.services._common import ledger_config_forget
 
 
 @pytest.fixture(autouse=True)
@@ -11,5 +12,7 @@ def _media(settings, tmp_path):
     # argon2 costs ~0.25 s per persona; these tests never check a password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     calendar.cache_clear()
+    ledger_config_forget()
     yield
     calendar.cache_clear()
+    ledger_config_forget()
