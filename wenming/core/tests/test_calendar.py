@@ -25,11 +25,18 @@ FALLBACK_YEAR = 2031  # a year chinese-calendar has no data for
 
 
 @pytest.fixture(autouse=True)
-def fresh_calendar():
+def fresh_calendar(monkeypatch):
     # The calendar caches the Holiday table per process; each test starts from its own data.
     calendar.cache_clear()
+    # These tests were written against chinesecalendar's data up to 2026: a later release that
+    # knows 2027 must not turn the "year without data" cases into known years.
+    monkeypatch.setattr(calendar, "_PACKAGE_MAX", min(calendar._PACKAGE_MAX, 2026))
     yield
     calendar.cache_clear()
+
+
+def test_the_installed_package_knows_2026():
+    assert calendar._PACKAGE_MIN <= 2026 <= calendar._PACKAGE_MAX
 
 
 # --- 2026 National Day golden week (1–7 October) and its make-up workdays ---------------------
