@@ -2,6 +2,7 @@
 
 from typing import Any, Literal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -51,42 +52,66 @@ class PointFilters(Schema):
     format: Literal["json", "geojson"] = "json"
 
 
-def units_by_point(points: list[Point]) -> dict[int, list[str]]:
-    """Unit codes per point for one page, in one query."""
+def units_by_point(point_ids: list[int]) -> dict[int, list[str]]:
+    """Unit codes per point for one page, in one query (sorted here: an ORDER BY on the unit
+    code lets SQLite walk the whole link table in unit order instead of using the point ids)."""
     through = Point.responsible_units.through
     result: dict[int, list[str]] = {}
     rows = (
-        through.objects.filter(point_id__in=[p.pk for p in points])
-        .order_by("unit__code")
+        through.objects.filter(point_id__in=point_ids)
+        .order_by()
         .values_list("point_id", "unit__code")
     )
     for point_id, code in rows:
         result.setdefault(point_id, []).append(code)
+    for codes in result.values():
+        codes.sort()
     return result
 
 
-def point_out(point: Point, units: list[str]) -> dict:
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def point_out(row: dict, units: list[str], english: bool | None = None) -> dict:
+    """A row of `selectors.point_rows` (or a Point) as the API shows it."""
+    if isinstance(row, Point):
+        row = {
+            "code": row.code,
+            "name": row.name,
+            "address": row.address,
+            "lat": row.lat,
+            "lon": row.lon,
+            "is_active": row.is_active,
+            "point_type__code": row.point_type.code,
+            "point_type__name": row.point_type.name,
+            "point_type__name_en": row.point_type.name_en,
+            "region__code": row.region.code,
+            "region__name": row.region.name,
+            "region__name_en": row.region.name_en,
+        }
+    english = _english() if english is None else english
     return {
-        "code": point.code,
-        "name": point.name,
-        "type": point.point_type.code,
-        "type_name": point.point_type.display_name,
-        "region": point.region.code,
-        "region_name": point.region.display_name,
+        "code": row["code"],
+        "name": row["name"],
+        "type": row["point_type__code"],
+        "type_name": (english and row["point_type__name_en"]) or row["point_type__name"],
+        "region": row["region__code"],
+        "region_name": (english and row["region__name_en"]) or row["region__name"],
         "responsible_units": units,
-        "address": point.address,
-        "lat": point.lat,
-        "lon": point.lon,
-        "is_active": point.is_active,
+        "address": row["address"],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "is_active": row["is_active"],
     }
 
 
-def feature(point: Point, units: list[str]) -> dict:
-    properties = point_out(point, units)
+def feature(row: dict, units: list[str], english: bool | None = None) -> dict:
+    properties = point_out(row, units, english)
     lat, lon = properties.pop("lat"), properties.pop("lon")
     return {
         "type": "Feature",
-        "id": point.code,
+        "id": row["code"],
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
         "properties": properties,
     }
@@ -110,18 +135,19 @@ def filtered(actor, filters: PointFilters):
 )
 def list_points(request, filters: Query[PointFilters]):
     qs = filtered(request.auth, filters)
-    page, cursor = selectors.point_page(qs, after=filters.after, limit=filters.limit)
-    units = units_by_point(page)
+    rows, cursor = selectors.point_rows(qs, after=filters.after, limit=filters.limit)
+    units = units_by_point([r["id"] for r in rows])
+    english = _english()
     if filters.format == "geojson":
         return {
             "type": "FeatureCollection",
             "next": cursor,
-            "features": [feature(p, units.get(p.pk, [])) for p in page],
+            "features": [feature(r, units.get(r["id"], []), english) for r in rows],
         }
-    return {"items": [point_out(p, units.get(p.pk, [])) for p in page], "next": cursor}
+    return {"items": [point_out(r, units.get(r["id"], []), english) for r in rows], "next": cursor}
 
 
 @router.get("/points/{code}", response=PointOut, summary="One assessment point")
 def get_point(request, code: str):
     point = selectors.point_get(actor=request.auth, code=code)
-    return point_out(point, units_by_point([point]).get(point.pk, []))
+    return point_out(point, units_by_point([point.pk]).get(point.pk, []))

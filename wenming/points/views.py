@@ -1,5 +1,7 @@
 """Points pages: the map with the filtered list, a point's page, the office's edit form."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
@@ -61,7 +63,7 @@ def index(request):
     qs = selectors.points_visible(actor=actor, search=search, **filters)
     after = request.GET.get("after") or None
     rows, cursor = selectors.point_page(qs, after=after, limit=PAGE_SIZE)
-    units = units_by_point(rows)
+    units = units_by_point([row.pk for row in rows])
     for row in rows:
         row.unit_codes = units.get(row.pk, [])
     query = request.GET.copy()
@@ -106,14 +108,16 @@ def map_data(request):
     except InvalidInput as exc:
         return JsonResponse({"error": exc.code, "message": str(exc.message)}, status=400)
     qs = selectors.points_visible(actor=request.user, bbox=bbox, **filters)
-    rows, cursor = selectors.point_page(qs, after=None, limit=MAP_LIMIT)
-    units = units_by_point(rows)
+    rows, cursor = selectors.point_rows(qs, after=None, limit=MAP_LIMIT)
+    units = units_by_point([row["id"] for row in rows])
+    english = (request.LANGUAGE_CODE or "").startswith("en")
+    base = reverse("points:index")
     features = []
     for row in rows:
-        item = feature(row, units.get(row.pk, []))
-        lat, lon = for_display(row.lat, row.lon, gcj02=gcj02)
+        item = feature(row, units.get(row["id"], []), english)
+        lat, lon = for_display(row["lat"], row["lon"], gcj02=gcj02)
         item["geometry"]["coordinates"] = [round(lon, 6), round(lat, 6)]
-        item["properties"]["url"] = reverse("points:detail", args=[row.code])
+        item["properties"]["url"] = f"{base}{quote(row['code'])}/"
         features.append(item)
     return JsonResponse(
         {"type": "FeatureCollection", "features": features, "truncated": cursor is not None}
