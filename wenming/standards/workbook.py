@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import override, pgettext, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -71,114 +71,163 @@ class Sheet:
 SHEETS = (
     Sheet(
         "system",
-        gettext_lazy("Evaluation system"),
+        pgettext_lazy("workbook", "Evaluation system"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("name", gettext_lazy("Name"), required=True),
-            Column("edition_year", gettext_lazy("Edition year"), "int", required=True),
-            Column("level", gettext_lazy("Level"), "choice", required=True, choices=SystemLevel),
-            Column("status", gettext_lazy("Status"), "choice", required=True, choices=SystemStatus),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("name", pgettext_lazy("workbook", "Name"), required=True),
+            Column("edition_year", pgettext_lazy("workbook", "Edition year"), "int", required=True),
             Column(
-                "weight_material", gettext_lazy("Material review weight"), "decimal", required=True
+                "level",
+                pgettext_lazy("workbook", "Level"),
+                "choice",
+                required=True,
+                choices=SystemLevel,
             ),
             Column(
-                "weight_field", gettext_lazy("Field inspection weight"), "decimal", required=True
+                "status",
+                pgettext_lazy("workbook", "Status"),
+                "choice",
+                required=True,
+                choices=SystemStatus,
             ),
             Column(
-                "weight_questionnaire",
-                gettext_lazy("Questionnaire weight"),
+                "weight_material",
+                pgettext_lazy("workbook", "Material review weight"),
                 "decimal",
                 required=True,
             ),
-            Column("description", gettext_lazy("Description")),
+            Column(
+                "weight_field",
+                pgettext_lazy("workbook", "Field inspection weight"),
+                "decimal",
+                required=True,
+            ),
+            Column(
+                "weight_questionnaire",
+                pgettext_lazy("workbook", "Questionnaire weight"),
+                "decimal",
+                required=True,
+            ),
+            Column("description", pgettext_lazy("workbook", "Description")),
         ),
     ),
     Sheet(
         "items",
-        gettext_lazy("Items"),
+        pgettext_lazy("workbook", "Items"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("name", gettext_lazy("Name"), required=True),
-            Column("description", gettext_lazy("Description")),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("name", pgettext_lazy("workbook", "Name"), required=True),
+            Column("description", pgettext_lazy("workbook", "Description")),
         ),
     ),
     Sheet(
         "indicators",
-        gettext_lazy("Indicators"),
+        pgettext_lazy("workbook", "Indicators"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("item_code", gettext_lazy("Item code"), required=True),
-            Column("name", gettext_lazy("Name"), required=True),
-            Column("description", gettext_lazy("Description")),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("item_code", pgettext_lazy("workbook", "Item code"), required=True),
+            Column("name", pgettext_lazy("workbook", "Name"), required=True),
+            Column("description", pgettext_lazy("workbook", "Description")),
         ),
     ),
     Sheet(
         "standards",
-        gettext_lazy("Standards"),
+        pgettext_lazy("workbook", "Standards"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("indicator_code", gettext_lazy("Indicator code"), required=True),
-            Column("text", gettext_lazy("Standard text"), required=True),
-            Column("points", gettext_lazy("Points"), "decimal", required=True),
-            Column("methods", gettext_lazy("Methods"), "methods", required=True),
-            Column("is_hard", gettext_lazy("Hard requirement"), "bool"),
-            Column("lead_unit", gettext_lazy("Lead unit code")),
-            Column("co_units", gettext_lazy("Supporting unit codes"), "list"),
-            Column("notes", gettext_lazy("Notes")),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("indicator_code", pgettext_lazy("workbook", "Indicator code"), required=True),
+            Column("text", pgettext_lazy("workbook", "Standard text"), required=True),
+            Column("points", pgettext_lazy("workbook", "Points"), "decimal", required=True),
+            Column("methods", pgettext_lazy("workbook", "Methods"), "methods", required=True),
+            Column("is_hard", pgettext_lazy("workbook", "Hard requirement"), "bool"),
+            Column("lead_unit", pgettext_lazy("workbook", "Lead unit code")),
+            Column("co_units", pgettext_lazy("workbook", "Supporting unit codes"), "list"),
+            Column("notes", pgettext_lazy("workbook", "Notes")),
         ),
     ),
     Sheet(
         "negative",
-        gettext_lazy("Negative list"),
+        pgettext_lazy("workbook", "Negative list"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("text", gettext_lazy("Text"), required=True),
-            Column("penalty", gettext_lazy("Penalty"), "choice", required=True, choices=Penalty),
-            Column("deduction", gettext_lazy("Points deducted"), "decimal"),
-            Column("notes", gettext_lazy("Notes")),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("text", pgettext_lazy("workbook", "Text"), required=True),
+            Column(
+                "penalty",
+                pgettext_lazy("workbook", "Penalty"),
+                "choice",
+                required=True,
+                choices=Penalty,
+            ),
+            Column("deduction", pgettext_lazy("workbook", "Points deducted"), "decimal"),
+            Column("notes", pgettext_lazy("workbook", "Notes")),
         ),
     ),
     Sheet(
         "point_types",
-        gettext_lazy("Point types"),
+        pgettext_lazy("workbook", "Point types"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("name", gettext_lazy("Name"), required=True),
-            Column("name_en", gettext_lazy("English name")),
-            Column("group", gettext_lazy("Group"), "choice", required=True, choices=PointGroup),
-            Column("sampling_weight", gettext_lazy("Sampling weight"), "decimal", required=True),
-            Column("description", gettext_lazy("Description")),
-            Column("is_active", gettext_lazy("Active"), "bool"),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("name", pgettext_lazy("workbook", "Name"), required=True),
+            Column("name_en", pgettext_lazy("workbook", "English name")),
+            Column(
+                "group",
+                pgettext_lazy("workbook", "Group"),
+                "choice",
+                required=True,
+                choices=PointGroup,
+            ),
+            Column(
+                "sampling_weight",
+                pgettext_lazy("workbook", "Sampling weight"),
+                "decimal",
+                required=True,
+            ),
+            Column("description", pgettext_lazy("workbook", "Description")),
+            Column("is_active", pgettext_lazy("workbook", "Active"), "bool"),
         ),
     ),
     Sheet(
         "checklist",
-        gettext_lazy("Checklist items"),
+        pgettext_lazy("workbook", "Checklist items"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("point_type_code", gettext_lazy("Point type code"), required=True),
-            Column("standard_code", gettext_lazy("Standard code"), required=True),
-            Column("text", gettext_lazy("Check"), required=True),
-            Column("deduction", gettext_lazy("Deduction on failure"), "decimal", required=True),
-            Column("photo_required", gettext_lazy("Photo required on failure"), "bool"),
-            Column("default_category_code", gettext_lazy("Default problem category")),
-            Column("deadline_days", gettext_lazy("Deadline (working days)"), "int", required=True),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("point_type_code", pgettext_lazy("workbook", "Point type code"), required=True),
+            Column("standard_code", pgettext_lazy("workbook", "Standard code"), required=True),
+            Column("text", pgettext_lazy("workbook", "Check"), required=True),
+            Column(
+                "deduction",
+                pgettext_lazy("workbook", "Deduction on failure"),
+                "decimal",
+                required=True,
+            ),
+            Column(
+                "photo_required", pgettext_lazy("workbook", "Photo required on failure"), "bool"
+            ),
+            Column("default_category_code", pgettext_lazy("workbook", "Default problem category")),
+            Column(
+                "deadline_days",
+                pgettext_lazy("workbook", "Deadline (working days)"),
+                "int",
+                required=True,
+            ),
         ),
     ),
     Sheet(
         "points",
-        gettext_lazy("Assessment points"),
+        pgettext_lazy("workbook", "Assessment points"),
         (
-            Column("code", gettext_lazy("Code"), required=True),
-            Column("name", gettext_lazy("Name"), required=True),
-            Column("point_type_code", gettext_lazy("Point type code"), required=True),
-            Column("region_code", gettext_lazy("Region code"), required=True),
-            Column("responsible_units", gettext_lazy("Responsible unit codes"), "list"),
-            Column("address", gettext_lazy("Address")),
-            Column("lat", gettext_lazy("Latitude (WGS-84)"), "float", required=True),
-            Column("lon", gettext_lazy("Longitude (WGS-84)"), "float", required=True),
-            Column("is_active", gettext_lazy("Active"), "bool"),
-            Column("notes", gettext_lazy("Notes")),
+            Column("code", pgettext_lazy("workbook", "Code"), required=True),
+            Column("name", pgettext_lazy("workbook", "Name"), required=True),
+            Column("point_type_code", pgettext_lazy("workbook", "Point type code"), required=True),
+            Column("region_code", pgettext_lazy("workbook", "Region code"), required=True),
+            Column(
+                "responsible_units", pgettext_lazy("workbook", "Responsible unit codes"), "list"
+            ),
+            Column("address", pgettext_lazy("workbook", "Address")),
+            Column("lat", pgettext_lazy("workbook", "Latitude (WGS-84)"), "float", required=True),
+            Column("lon", pgettext_lazy("workbook", "Longitude (WGS-84)"), "float", required=True),
+            Column("is_active", pgettext_lazy("workbook", "Active"), "bool"),
+            Column("notes", pgettext_lazy("workbook", "Notes")),
         ),
     ),
 )
@@ -205,7 +254,7 @@ def sheet_title(key: str) -> str:
 
 
 def _yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
+    return pgettext("workbook", "yes") if value else pgettext("workbook", "no")
 
 
 def _list_out(values) -> str:
@@ -389,6 +438,21 @@ def export_workbook(system: EvaluationSystem, target, *, actor=None, progress=No
     workbook.save(target)
 
 
+def workbook_row_count(path) -> int:
+    """Rows below the headers, all sheets together (for a progress bar; 0 if unreadable)."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # the import itself reports an unreadable file properly
+        return 0
+    try:
+        return sum(
+            max(0, sum(1 for _row in ws.iter_rows(values_only=True)) - 1)
+            for ws in workbook.worksheets
+        )
+    finally:
+        workbook.close()
+
+
 # --- import --------------------------------------------------------------------------------
 
 
@@ -437,9 +501,13 @@ def _bool_in(value) -> bool | None:
     if isinstance(value, bool):
         return value
     text = _norm(value)
-    if text in {"1", "true", "y", "yes", "是", "√", "✓"} | _in_all_languages(gettext_lazy("yes")):
+    if text in {"1", "true", "y", "yes", "是", "√", "✓"} | _in_all_languages(
+        pgettext_lazy("workbook", "yes")
+    ):
         return True
-    if text in {"0", "false", "n", "no", "否", "×"} | _in_all_languages(gettext_lazy("no")):
+    if text in {"0", "false", "n", "no", "否", "×"} | _in_all_languages(
+        pgettext_lazy("workbook", "no")
+    ):
         return False
     raise CellError(_("Write yes or no (found %(value)s).") % {"value": _text(value)})
 

@@ -10,7 +10,7 @@ from wenming.core.progress import progress
 from wenming.standards import selectors
 from wenming.standards.models import EvaluationSystem
 from wenming.standards.services import ImportRefused, workbook_import
-from wenming.standards.workbook import export_row_count, export_workbook
+from wenming.standards.workbook import export_row_count, export_workbook, workbook_row_count
 
 
 class Command(BaseCommand):
@@ -43,7 +43,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            with path.open("rb") as handle, progress(0, f"Reading {path.name}") as advance:
+            total = workbook_row_count(path)
+            with path.open("rb") as handle, progress(total, f"Checking {path.name}") as advance:
                 system = workbook_import(file=handle, actor=None, progress=advance)
         except ImportRefused as exc:
             for error in exc.details.get("errors", []):
