@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.org.models import Unit
 
-from .models import ChecklistItem, EvaluationSystem, Method, Standard, code_validator
+from .models import (
+    ChecklistItem,
+    EvaluationSystem,
+    Method,
+    PointType,
+    Standard,
+    code_validator,
+)
 
 
 class BootstrapMixin:
@@ -99,6 +106,13 @@ class ChecklistItemForm(BootstrapMixin, forms.ModelForm):
     def validate_unique(self):
         # The service reports duplicate codes with its own message.
         pass
+
+
+class PointTypeForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PointType
+        fields = ["name", "name_en", "group", "sampling_weight", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class ImportForm(BootstrapMixin, forms.Form):

@@ -17,7 +17,15 @@ from wenming.org.roles import Role
 from wenming.org.selectors import unit_get, units_visible
 
 from . import selectors, services
-from .forms import ChecklistItemForm, CloneForm, ImportForm, StandardForm, SystemForm
+from .forms import (
+    ChecklistItemForm,
+    CloneForm,
+    ImportForm,
+    PointTypeForm,
+    StandardForm,
+    SystemForm,
+)
+from .models import ChecklistItem
 from .workbook import export_workbook
 
 
@@ -244,6 +252,63 @@ def checklist_edit(request, pk):
             "title": _("Checklist item %(code)s") % {"code": item.code},
             "delete_url": f"/standards/checklist/{pk}/delete/",
         },
+    )
+
+
+@page
+def checklist_new(request, type_code):
+    """Add a check to a point type's checklist in one system (allowed on the system in force)."""
+    office_only(request)
+    system = _chosen_system(request)
+    point_type = selectors.point_type_get(actor=request.user, code=type_code)
+    form = ChecklistItemForm(
+        request.POST or None, instance=ChecklistItem(system=system, point_type=point_type)
+    )
+    back = f"/standards/point-types/{point_type.code}/?system={system.code}"
+    if request.method == "POST" and form.is_valid():
+        _result, failed = _run(
+            request,
+            lambda: services.checklist_item_create(
+                system=system, point_type=point_type, actor=request.user, **form.cleaned_data
+            ),
+            _("The checklist item has been saved."),
+            fallback=request.get_full_path(),
+        )
+        return failed or redirect(back)
+    return render(
+        request,
+        "standards/form.html",
+        {
+            "form": form,
+            "system": system,
+            "back": back,
+            "title": _("New check for %(type)s") % {"type": point_type.display_name},
+        },
+    )
+
+
+@page
+def point_type_edit(request, type_code):
+    office_only(request)
+    point_type = selectors.point_type_get(actor=request.user, code=type_code)
+    form = PointTypeForm(
+        request.POST or None, instance=selectors.point_type_get(actor=request.user, code=type_code)
+    )
+    back = f"/standards/point-types/{point_type.code}/"
+    if request.method == "POST" and form.is_valid():
+        _result, failed = _run(
+            request,
+            lambda: services.point_type_update(
+                point_type=point_type, actor=request.user, data=form.cleaned_data
+            ),
+            _("The point type has been saved."),
+            fallback=request.path,
+        )
+        return failed or redirect(back)
+    return render(
+        request,
+        "standards/form.html",
+        {"form": form, "back": back, "title": point_type.display_name},
     )
 
 
