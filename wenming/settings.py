@@ -244,7 +244,26 @@ LOGGING = {
     "loggers": {"axes": {"level": "ERROR"}},
 }
 
+# --- E-mail (notifications) -------------------------------------------------------------
+# Development prints e-mails to the console; production sets an SMTP URL's parts.
+EMAIL_BACKEND = os.environ.get(
+    "WENMING_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("WENMING_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("WENMING_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("WENMING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("WENMING_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("WENMING_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("WENMING_EMAIL_FROM", "wenming@localhost")
+
 # --- Product settings ---------------------------------------------------------------------
+# Absolute base of links in e-mails and group-robot messages, e.g. https://wenming.example.cn
+WENMING_SITE_URL = os.environ.get("WENMING_SITE_URL", "").rstrip("/")
+WENMING_MAX_UPLOAD_MB = int(os.environ.get("WENMING_MAX_UPLOAD_MB", "10"))
+WENMING_MAX_IMAGE_PIXELS = int(os.environ.get("WENMING_MAX_IMAGE_PIXELS", "60000000"))
+WENMING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("WENMING_NOTIFY_MAX_ATTEMPTS", "8"))
 WENMING_DEMO_PASSWORD = "wenming-demo"
 WENMING_API_TOKEN_PREFIX = "wm_"
 SITE_TITLE = _("Wenming — Civilized City Campaign")

@@ -5,7 +5,7 @@ from django.contrib import admin
 from wenming.org.roles import Role
 
 from .calendar import holiday_delete, holiday_set
-from .models import Holiday
+from .models import ApiToken, AuditEntry, Holiday
 
 
 @admin.register(Holiday)
@@ -52,3 +52,41 @@ class HolidayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for day in queryset.values_list("date", flat=True):
             holiday_delete(day=day, actor=request.user)
+
+
+class OfficeReadOnlyAdmin(admin.ModelAdmin):
+    """Visible to office admins, written only by the services (never edited by hand)."""
+
+    def has_module_permission(self, request):
+        user = request.user
+        return bool(user.is_active and user.is_staff and user.role == Role.OFFICE_ADMIN)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(OfficeReadOnlyAdmin):
+    list_display = ["seq", "created_at", "actor_name", "action", "target_type", "target_id", "ip"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "action", "target_id"]
+    date_hierarchy = "created_at"
+    ordering = ["-seq"]
+    show_full_result_count = False  # the log grows without bound; no COUNT(*) per page
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(OfficeReadOnlyAdmin):
+    list_display = ["name", "person", "key_prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "person__username"]
+    raw_id_fields = ["person"]

@@ -102,3 +102,14 @@ def test_healthz_is_json_without_login(db):
 
 def test_views_module_exposes_lockout_callable():
     assert callable(views.lockout_response)
+
+
+def test_office_reads_the_audit_log_in_the_admin_and_nobody_edits_it(cast, page_as):
+    from wenming.core.audit import audit_record
+
+    entry = audit_record(action="test.visible", actor=cast.office)
+    office = page_as(cast.office)
+    listing = office.get("/admin/core/auditentry/")
+    assert listing.status_code == 200 and "test.visible" in listing.content.decode()
+    assert office.get(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
+    assert office.get("/admin/core/auditentry/add/").status_code == 403
