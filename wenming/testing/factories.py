@@ -1,7 +1,10 @@
 """factory-boy factories shared by every app's tests."""
 
+import functools
+
 import factory
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from wenming.org.models import LEVEL_OF_KIND, Person, Region, RegionKind, Unit
 from wenming.org.roles import Role
@@ -34,17 +37,18 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Unit {n}")
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """The demo password hashed once per process: argon2 is slow on purpose, tests need speed."""
+    return make_password(settings.WENMING_DEMO_PASSWORD)
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"person{n}")
     role = Role.OFFICE_ADMIN
-    password = factory.PostGenerationMethodCall("set_password", settings.WENMING_DEMO_PASSWORD)
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    # A real argon2 hash of the demo password, so signing in through the form works.
+    password = factory.LazyFunction(demo_password_hash)
