@@ -140,6 +140,7 @@ class PageOut(Schema):
     items: list[ProblemOut]
     next_cursor: str | None
     count: int | None
+    count_exact: bool | None = None
     counts_by_status: dict[str, int] | None = None
 
 
@@ -447,6 +448,15 @@ def _duplicate_of(actor, code):
 # --- endpoints ----------------------------------------------------------------------------
 
 
+def _count_fields(qs, wanted: bool, cap: int) -> dict:
+    """`count` is exact up to the cap (10,000; 1,000 for a text search), else `count_exact` is
+    false and `count` is the cap."""
+    if not wanted:
+        return {"count": None, "count_exact": None}
+    number, exact = selectors.ledger_count(qs, cap=cap)
+    return {"count": number, "count_exact": exact}
+
+
 @router.get("/problems", response={200: PageOut, **ERRORS}, summary="The ledger (scoped)")
 def list_problems(
     request,
@@ -476,8 +486,6 @@ def list_problems(
     actor = request.auth
     params = {k: v for k, v in locals().items() if k not in ("request", "actor")}
     found = selectors.ledger_filter(actor=actor, params=params)
-    if code and not sort:
-        found.sort = "-code"
     qs = selectors.ledger_queryset(actor=actor, f=found)
     page = selectors.ledger_page(qs, sort=found.sort, cursor=cursor, limit=limit)
     today, soon = _today_and_soon()
@@ -486,7 +494,7 @@ def list_problems(
         {
             "items": [_problem_out(p, today=today, soon=soon) for p in page.items],
             "next_cursor": page.next_cursor,
-            "count": qs.count() if count else None,
+            **_count_fields(qs, count, selectors.count_cap(found)),
             "counts_by_status": selectors.status_counts(actor=actor, f=found) if counts else None,
         },
     )

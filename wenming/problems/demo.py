@@ -965,7 +965,8 @@ class _Generator:
         moment = datetime(day.year, day.month, day.day, 8, 5)
         if moment < until and moment <= self.now:
             p.escalated_at = moment
-            self.emit(p, E.ESCALATE, "", "", None, moment, data={"overdue_working_days": n + 1})
+            data = {"overdue_working_days": n + 1, "deadline": p.deadline.isoformat()}
+            self.emit(p, E.ESCALATE, "", "", None, moment, data=data)
 
     def _handle(self, p: _P, t: datetime) -> datetime:
         """Extension, hold, then the fix: on time for most, late for some, very late for a few."""

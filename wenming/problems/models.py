@@ -206,8 +206,12 @@ class CoUnitLookup(Lookup):
         table = connection.ops.quote_name(through.db_table)
         problem_col = connection.ops.quote_name(through.get_field("problem").column)
         unit_col = connection.ops.quote_name(through.get_field("unit").column)
+        # SQLite's unary + keeps the planner from driving the query through this rarely-used
+        # branch (a multi-index OR, then a sort of every row of the unit): it walks the
+        # ledger's sort index instead and checks the branch as it goes.
+        plus = "+" if connection.vendor == "sqlite" else ""
         # Identifiers come from the model's metadata (quoted); the unit id is a parameter.
-        sql = f"{lhs} IN (SELECT {problem_col} FROM {table} WHERE {unit_col} = %s)"  # noqa: S608
+        sql = f"{plus}{lhs} IN (SELECT {problem_col} FROM {table} WHERE {unit_col} = %s)"  # noqa: S608
         return sql, [*lhs_params, int(self.rhs)]
 
 
@@ -399,22 +403,65 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["created_at", "id"], name="problem_created"),
             _created_index("status"),
-            _created_index("is_open"),
-            _created_index("district"),
-            _created_index("street"),
+            # Partial indexes: "open" and "awaiting handling" are a small part of the ledger.
+            # (A bare boolean test cannot bound a composite index on SQLite; a partial index
+            # whose condition the query repeats is used on both databases.)
+            models.Index(
+                fields=["created_at", "id"], condition=Q(is_open=True), name="problem_open_created"
+            ),
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(is_pending=True),
+                name="problem_pending_deadline",
+            ),
+            # The region column at the end lets a region officer's scope (region IN subtree)
+            # be checked inside the index, without reading the rows.
+            models.Index(
+                fields=["district", "created_at", "id", "region"], name="problem_district_created"
+            ),
+            models.Index(
+                fields=["street", "created_at", "id", "region"], name="problem_street_created"
+            ),
             _created_index("region"),
             _created_index("responsible_unit"),
             _created_index("category"),
             _created_index("source"),
             _created_index("reported_by"),
-            models.Index(fields=["is_pending", "deadline", "id"], name="problem_pending_deadline"),
+            # What a district, a unit or a locality has to handle, by deadline (home panels,
+            # "overdue" and "due soon" lists of an officer).
             models.Index(
-                fields=["responsible_unit", "status", "deadline"], name="problem_unit_status_dl"
+                fields=["district", "deadline", "id", "region"],
+                condition=Q(is_pending=True),
+                name="problem_district_pending",
             ),
             models.Index(
-                fields=["handling_region", "status", "deadline"], name="problem_hregion_status_dl"
+                fields=["responsible_unit", "deadline", "id"],
+                condition=Q(is_pending=True),
+                name="problem_unit_pending",
             ),
-            models.Index(fields=["deadline"], name="problem_deadline"),
+            models.Index(
+                fields=["handling_region", "deadline", "id"],
+                condition=Q(is_pending=True),
+                name="problem_hregion_pending",
+            ),
+            # Covers a month's metrics: the due set is a deadline range read from the index
+            # alone, grouped by district or unit (metrics.py).
+            models.Index(
+                fields=[
+                    "deadline",
+                    "status",
+                    "district",
+                    "responsible_unit",
+                    "is_pending",
+                    "closed_on",
+                    "rectified_on",
+                    "rework_count",
+                    "extension_count",
+                    "recurrence_of",
+                    "handling_days",
+                ],
+                name="problem_due_cover",
+            ),
             models.Index(fields=["category", "lat", "lon"], name="problem_category_place"),
             models.Index(fields=["point", "closed_at"], name="problem_point_closed"),
         ]
@@ -521,7 +568,10 @@ class ProblemEvent(models.Model):
         verbose_name_plural = _("problem events")
         indexes = [
             models.Index(fields=["problem", "created_at", "id"], name="pevent_problem_time"),
-            models.Index(fields=["action", "created_at"], name="pevent_action_time"),
+            # Covers the month's dispatches and returns grouped by unit or district.
+            models.Index(
+                fields=["action", "created_at", "unit", "district"], name="pevent_action_time"
+            ),
         ]
 
     def __str__(self) -> str:

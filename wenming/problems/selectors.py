@@ -36,12 +36,15 @@ from .models import (
     Status,
 )
 
+LIST_RELATED = ("category", "region", "district", "street", "responsible_unit", "handling_region")
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 
 # sort name → [(field, descending)]; the last field makes the order total.
 SORTS = {
     "-created": [("created_at", True), ("id", True)],
+    # Text search: the full-text index hands back ids, newest first, without a sort.
+    "-id": [("id", True)],
     "created": [("created_at", False), ("id", False)],
     "deadline": [("deadline", False), ("id", False)],
     "-deadline": [("deadline", True), ("id", True)],
@@ -49,6 +52,7 @@ SORTS = {
     "code": [("code_year", False), ("code_serial", False)],
 }
 SORT_LABELS = {
+    "": gettext_lazy("default (newest first)"),
     "-created": gettext_lazy("newest first"),
     "created": gettext_lazy("oldest first"),
     "deadline": gettext_lazy("deadline, earliest first"),
@@ -100,6 +104,7 @@ class LedgerFilter:
     q: str = ""
     code: str = ""
     sort: str = "-created"
+    sort_given: bool = False
 
     def as_params(self) -> dict:
         """The filter as query parameters (for links: export, next page, status chips)."""
@@ -120,7 +125,7 @@ class LedgerFilter:
             "created_to": self.created_to.isoformat() if self.created_to else "",
             "q": self.q,
             "code": self.code,
-            "sort": self.sort if self.sort != "-created" else "",
+            "sort": self.sort if self.sort_given else "",
         }
         return {k: v for k, v in params.items() if v}
 
@@ -154,6 +159,13 @@ def _by_code(model, qs, code, label):
     return obj
 
 
+def _default_sort(q: str, code: str) -> str:
+    """Newest first, said the way the serving index reads it."""
+    if code or (q and search.code_prefix_filter(q) is not None):
+        return "-code"
+    return "-id" if q else "-created"
+
+
 def ledger_filter(*, actor, params) -> LedgerFilter:
     """Parse query parameters (API or page) into a LedgerFilter; 400 on anything unknown."""
     from wenming.org.selectors import regions_visible, units_visible
@@ -170,7 +182,9 @@ def ledger_filter(*, actor, params) -> LedgerFilter:
         raise InvalidInput(
             _("Unknown source: %(source)s.") % {"source": source[:40]}, code="unknown_source"
         )
-    sort = str(get("sort") or "-created")
+    sort = str(get("sort") or "")
+    if not sort:
+        sort = _default_sort(str(get("q") or "").strip(), str(get("code") or "").strip())
     if sort not in SORTS:
         raise InvalidInput(
             _("Unknown sort: %(sort)s. Use one of %(sorts)s.")
@@ -182,6 +196,7 @@ def ledger_filter(*, actor, params) -> LedgerFilter:
         open_only=_flag(get("open")),
         source=source,
         sort=sort,
+        sort_given=bool(get("sort")),
         region=_by_code("region", regions_visible(actor=actor), get("region"), _("region")),
         unit=_by_code("unit", units_visible(actor=actor), get("unit"), _("member unit")),
         category=_by_code("category", Category.objects.all(), get("category"), _("category")),
@@ -317,6 +332,9 @@ def _cursor_value(name: str, value):
 
 def _after(fields, values) -> Q:
     """Rows after the cursor: a range bound on the first key (index-friendly) plus the tie."""
+    if len(fields) == 1:
+        (name, desc), value = fields[0], values[0]
+        return Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
     (first, first_desc), (second, second_desc) = fields
     v1, v2 = values
     op1, op2 = ("lt" if first_desc else "gt"), ("lt" if second_desc else "gt")
@@ -347,9 +365,9 @@ def ledger_page(
     order = [f"-{name}" if desc else name for name, desc in fields]
     qs = qs.order_by(*order)
     if related:
-        qs = qs.select_related(
-            "category", "region", "district", "street", "responsible_unit", "handling_region"
-        )
+        # Separate small queries, not joins: with joins SQLite's planner may drive the query
+        # from the (tiny) category table and sort a million rows instead of walking the index.
+        qs = qs.prefetch_related(*LIST_RELATED)
     rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
@@ -357,6 +375,23 @@ def ledger_page(
         last = rows[-1]
         next_cursor = _encode([getattr(last, name) for name, _desc in fields])
     return Page(items=rows, next_cursor=next_cursor, sort=sort)
+
+
+COUNT_CAP = 10_000
+# A text search counts through row look-ups (the full-text index knows no other column).
+SEARCH_COUNT_CAP = 1_000
+
+
+def count_cap(f: LedgerFilter) -> int:
+    text = f.q and search.code_prefix_filter(f.q) is None
+    return SEARCH_COUNT_CAP if text else COUNT_CAP
+
+
+def ledger_count(qs: QuerySet, *, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, exact): counting stops after `cap` rows, so a broad filter costs what a narrow
+    one does (performance.md: "an approximate count above a threshold, labelled as such")."""
+    found = qs.order_by()[: cap + 1].count()
+    return (found, True) if found <= cap else (cap, False)
 
 
 def status_counts(*, actor, f: LedgerFilter) -> dict[str, int]:

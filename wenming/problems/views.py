@@ -75,11 +75,13 @@ def _ledger_context(request) -> dict:
         }
         for status, label in Status.choices
     ]
+    total, exact = selectors.ledger_count(qs, cap=selectors.count_cap(found))
     return {
         "filter": found,
         "page": page,
         "error": error,
-        "total": qs.count(),
+        "total": total,
+        "total_exact": exact,
         "chips": chips,
         "all_url": "?" + urlencode({k: v for k, v in params.items() if k != "status"}),
         "next_url": (

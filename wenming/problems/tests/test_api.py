@@ -433,7 +433,7 @@ def test_the_list_costs_the_same_queries_for_5_or_50_problems(
     for i in range(5):
         dispatched(cast, title=f"问题{i}")
     client.get("problems")  # warm the token's last-used stamp
-    with django_assert_max_num_queries(6) as few:
+    with django_assert_max_num_queries(14) as few:  # page, 6 look-ups, count, counts, token
         client.get("problems", counts="1")
     for i in range(45):
         dispatched(cast, title=f"问题{i}")
@@ -481,3 +481,31 @@ def test_an_inspectors_failed_check_reaches_its_owner_at_once(cast, api_as):
         {"title": "x", "source": "inspection", "point": "ZS-MKT-1", "checklist_item": 999999},
     )
     assert bad.status_code == 400 and bad.json()["error"] == "unknown_checklist_item"
+
+
+def test_counts_stop_at_the_cap_and_say_so(cast, api_as, monkeypatch):
+    from wenming.problems import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    for i in range(5):
+        report(cast.office, region=cast.zhongshan_community, title=f"垃圾桶满溢{i}")
+    body = api_as(cast.office).get("problems").json()
+    assert (body["count"], body["count_exact"]) == (3, False)
+    body = api_as(cast.office).get("problems", q="垃圾桶").json()
+    assert (body["count"], body["count_exact"]) == (2, False)
+    body = api_as(cast.office).get("problems", q="垃圾桶满溢4").json()
+    assert (body["count"], body["count_exact"]) == (1, True)
+
+
+def test_text_search_pages_newest_first_through_the_index(cast, api_as):
+    made = [
+        report(cast.office, region=cast.zhongshan_community, title=f"井盖缺失{i}").code
+        for i in range(5)
+    ]
+    client = api_as(cast.office)
+    first = client.get("problems", q="井盖", limit=2).json()
+    second = client.get("problems", q="井盖", limit=2, cursor=first["next_cursor"]).json()
+    third = client.get("problems", q="井盖", limit=2, cursor=second["next_cursor"]).json()
+    seen = [i["code"] for page in (first, second, third) for i in page["items"]]
+    assert seen == list(reversed(made)) and third["next_cursor"] is None
