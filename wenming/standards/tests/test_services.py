@@ -16,6 +16,7 @@ from wenming.standards.models import (
     StandardsEvent,
     SystemStatus,
 )
+from wenming.standards.services import rules
 
 from .factories import small_system
 
@@ -23,7 +24,7 @@ from .factories import small_system
 @pytest.fixture
 def referenced(monkeypatch):
     """Pretend results (problems, findings) already refer to every system's tree."""
-    monkeypatch.setattr(services, "system_references", lambda system: ["problems"])
+    monkeypatch.setattr(rules, "system_references", lambda system: ["problems"])
 
 
 def std(system, code) -> Standard:
@@ -272,7 +273,7 @@ def test_system_references_finds_rows_of_other_tables(cast, system, monkeypatch)
     assert services.system_references(system) == []
     # Counting this app's own tables as "other" shows the introspection at work: checklist
     # items refer to standards, events to the system.
-    monkeypatch.setattr(services, "OWN_APPS", frozenset())
+    monkeypatch.setattr(rules, "OWN_APPS", frozenset())
     with translation.override("en"):
         found = services.system_references(system)
     assert "checklist items" in found and "standards events" in found

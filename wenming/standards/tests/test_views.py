@@ -6,15 +6,15 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from wenming.standards import services
 from wenming.standards.models import EvaluationSystem, Standard
+from wenming.standards.services import rules
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
 def referenced(monkeypatch):
-    monkeypatch.setattr(services, "system_references", lambda system: ["problems"])
+    monkeypatch.setattr(rules, "system_references", lambda system: ["problems"])
 
 
 def test_everyone_reads_the_system_and_its_views(cast, system, page_as):
@@ -167,22 +167,38 @@ def test_pages_switch_to_english(cast, system, page_as):
     assert "Responsibility matrix" in page and "field inspection" in page
 
 
-def test_office_adds_a_check_to_the_system_in_force_and_edits_a_point_type(cast, system,
-                                                                          page_as, referenced):
+def test_office_adds_a_check_to_the_system_in_force_and_edits_a_point_type(
+    cast, system, page_as, referenced
+):
     client = page_as(cast.office)
     standard = Standard.objects.get(system=system, code="1.1.1")
-    response = client.post("/standards/point-types/PARK/checks/new/?system=T-2026", {
-        "code": "PARK-01", "text": "园内公益广告不少于10处", "standard": standard.pk,
-        "deduction": "0.3", "photo_required": "on", "default_category_code": "lacking.psa",
-        "deadline_days": "5"})
+    response = client.post(
+        "/standards/point-types/PARK/checks/new/?system=T-2026",
+        {
+            "code": "PARK-01",
+            "text": "园内公益广告不少于10处",
+            "standard": standard.pk,
+            "deduction": "0.3",
+            "photo_required": "on",
+            "default_category_code": "lacking.psa",
+            "deadline_days": "5",
+        },
+    )
     assert response.status_code == 302
     assert system.checklist_items.filter(code="PARK-01", point_type__code="PARK").exists()
-    response = client.post("/standards/point-types/PARK/edit/", {
-        "name": "公园", "name_en": "Parks", "group": "public_space", "sampling_weight": "1.5",
-        "description": "", "is_active": "on"})
+    response = client.post(
+        "/standards/point-types/PARK/edit/",
+        {
+            "name": "公园",
+            "name_en": "Parks",
+            "group": "public_space",
+            "sampling_weight": "1.5",
+            "description": "",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/standards/point-types/PARK/").content.decode()
     assert "1.5" in page and "PARK-01" in page
     assert page_as(cast.urban).get("/standards/point-types/PARK/edit/").status_code == 403
-    assert page_as(cast.urban).get(
-        "/standards/point-types/PARK/checks/new/").status_code == 403
+    assert page_as(cast.urban).get("/standards/point-types/PARK/checks/new/").status_code == 403
