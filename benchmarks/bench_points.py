@@ -7,7 +7,7 @@ a temporary database is created next to it and dropped afterwards) with the demo
 and as raw SQL, the ratio product/raw, and the query plan showing the index. No assertions:
 the figures are for reading.
 
-Usage: python -m benchmarks points [--points N] [--repeat N]
+Usage: python -m benchmarks points [--points=N] [--repeat=N]
 Each database runs in its own process, so Django is configured once per database.
 """
 
@@ -211,7 +211,7 @@ def _run(points: int, repeat: int) -> None:
     def selector_bbox():
         b = next_box()
         qs = selectors.points_visible(actor=office, bbox=selectors.BBox(*b))
-        selectors.point_page(qs, after=None, limit=3000)
+        selectors.point_rows(qs, after=None, limit=3000)
 
     bbox_sql = (
         "SELECT p.id, p.code, p.name, p.lat, p.lon, p.is_active, t.code, r.code "
@@ -230,7 +230,7 @@ def _run(points: int, repeat: int) -> None:
     print("\n  map: points in a viewport (bbox), up to 3,000, as the office")
     floor = _timed(raw_bbox, repeat)
     print(_row("API GET /points?bbox=…&format=geojson", _timed(api_bbox, repeat), floor))
-    print(_row("selector points_visible(bbox) + page", _timed(selector_bbox, repeat), floor))
+    print(_row("selector points_visible(bbox) + point_rows", _timed(selector_bbox, repeat), floor))
     print(_row("raw SQL (same predicate, same order)", floor))
     b = boxes[0]
     for line in _explain(bbox_sql, [b[1], b[3], b[0], b[2]]):
@@ -250,7 +250,7 @@ def _run(points: int, repeat: int) -> None:
 
     def selector_list():
         qs = selectors.points_visible(actor=zhongshan, region=district, point_type=market)
-        selectors.point_page(qs, after=None, limit=50)
+        selectors.point_rows(qs, after=None, limit=50)
 
     placeholders = ",".join(["%s"] * len(subtree))
     list_sql = (
@@ -268,7 +268,7 @@ def _run(points: int, repeat: int) -> None:
     floor = _timed(raw_list, repeat)
     print(_row("API GET /points?type=MARKET&region=210202", _timed(api_list, repeat), floor))
     print(
-        _row("selector points_visible(type, region) + page", _timed(selector_list, repeat), floor)
+        _row("selector points_visible(type, region) + rows", _timed(selector_list, repeat), floor)
     )
     print(_row("raw SQL (same predicate, same order)", floor))
     for line in _explain(list_sql, [market.pk, *subtree]):
