@@ -31,9 +31,7 @@ import contextlib
 import heapq
 import io
 import json
-import queue
 import random
-import threading
 import time
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -1884,57 +1882,6 @@ def load(
         )
 
 
-class _Flusher:
-    """Writes batches of rows, each in its own transaction.
-
-    For a big load the writes run in a thread with its own connection, so the database
-    inserts one batch while the generator simulates the next (the machine has two cores;
-    the simulation is pure Python and the inserts are mostly C or another process).
-    """
-
-    def __init__(self, writer: _Writer, *, threaded: bool):
-        self.writer = writer
-        self.error: BaseException | None = None
-        self.queue: queue.Queue | None = queue.Queue(maxsize=2) if threaded else None
-        if self.queue is not None:
-            self.thread = threading.Thread(target=self._run, name="demo-writer", daemon=True)
-            self.thread.start()
-
-    def put(self, batch: list[tuple[str, list, list]]) -> None:
-        if self.error is not None:
-            raise self.error
-        if self.queue is None:
-            self._write(batch)
-        else:
-            self.queue.put(batch)
-
-    def _write(self, batch) -> None:
-        with transaction.atomic():
-            for table, columns, rows in batch:
-                self.writer.insert(table, columns, rows)
-
-    def _run(self) -> None:
-        try:
-            if connection.vendor == "sqlite":  # this thread's connection, as in _Writer._drop
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA foreign_keys=OFF")
-            while (batch := self.queue.get()) is not None:
-                if self.error is None:
-                    try:
-                        self._write(batch)
-                    except BaseException as exc:  # noqa: BLE001 - re-raised by the main thread
-                        self.error = exc
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        if self.queue is not None:
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
 def _load_rows(gen: _Generator, rows: _Rows, writer: _Writer, total: int) -> int:
     problem_table = Problem._meta.db_table
     event_table = ProblemEvent._meta.db_table
@@ -1942,38 +1889,32 @@ def _load_rows(gen: _Generator, rows: _Rows, writer: _Writer, total: int) -> int
     co_columns = [through.get_field("problem").column, through.get_field("unit").column]
     made = 0
     buffers: tuple[list, list, list] = ([], [], [])
-    # Not inside a transaction (a test's): another connection would not see its rows.
-    flusher = _Flusher(writer, threaded=writer.bulk and not connection.in_atomic_block)
 
+    # (Writing in a second thread while the next batch is simulated was measured: no gain,
+    # the sqlite3 and psycopg row adapters hold the GIL.)
     def flush():
-        flusher.put(
-            [
-                (problem_table, rows.problem_columns, list(buffers[0])),
-                (event_table, rows.event_columns, list(buffers[1])),
-                (through.db_table, co_columns, list(buffers[2])),
-            ]
-        )
+        with transaction.atomic():
+            writer.insert(problem_table, rows.problem_columns, buffers[0])
+            writer.insert(event_table, rows.event_columns, buffers[1])
+            writer.insert(through.db_table, co_columns, buffers[2])
         for buffer in buffers:
             buffer.clear()
 
     with writer, progress(total, "Demo problems", unit="problems") as advance:
-        try:
-            for p in gen.problems():
-                buffers[0].append(rows.problem(p))
-                buffers[1].extend(rows.events(p))
-                if p.unit_id is not None and gen.rng.random() < 0.06:
-                    other = gen.world.owner_of("lacking.facilities", gen.rng)
-                    if other and other != p.unit_id:
-                        buffers[2].append((p.id, other))
-                made += 1
-                if len(buffers[0]) >= BATCH:
-                    flush()
-                    advance(BATCH)
-            pending = len(buffers[0])
-            flush()
-            advance(pending)
-        finally:
-            flusher.close()
+        for p in gen.problems():
+            buffers[0].append(rows.problem(p))
+            buffers[1].extend(rows.events(p))
+            if p.unit_id is not None and gen.rng.random() < 0.06:
+                other = gen.world.owner_of("lacking.facilities", gen.rng)
+                if other and other != p.unit_id:
+                    buffers[2].append((p.id, other))
+            made += 1
+            if len(buffers[0]) >= BATCH:
+                flush()
+                advance(BATCH)
+        pending = len(buffers[0])
+        flush()
+        advance(pending)
     writer.finish()
     return made
 
