@@ -9,6 +9,7 @@ trade: schools → Education, markets → Market Supervision, back streets → U
 import random
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wenming.core.progress import progress
 from wenming.org.models import Region, Unit
@@ -211,7 +212,7 @@ def load(*, scale: str = "small", stdout=None) -> None:
         return
     rows = build_rows(scale=scale)
     with (
-        progress(len(rows), "Demo assessment points", unit="points") as advance,
+        progress(len(rows), _("Demo assessment points"), unit="points") as advance,
         transaction.atomic(),
     ):
         points_bulk_upsert(rows=rows, actor=None, is_demo=True)

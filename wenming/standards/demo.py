@@ -7,6 +7,7 @@ a standard tested by several methods shares its points equally among them.
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wenming.core.progress import progress
 
@@ -132,7 +133,7 @@ def load(*, scale: str = "small", stdout=None) -> None:
     """The demo system in force, its point types and checklists, and a draft next edition."""
     if EvaluationSystem.objects.filter(code=content.DEMO_SYSTEM_CODE).exists():
         return
-    with progress(2, "Demo evaluation system", unit="steps") as advance, transaction.atomic():
+    with progress(2, _("Demo evaluation system"), unit="steps") as advance, transaction.atomic():
         system = system_load(spec=build_spec(), actor=None, is_demo=True)
         advance(1)
         system_clone(

@@ -162,7 +162,7 @@ def _guard(system: EvaluationSystem, *, destructive: bool) -> None:
     if system.status == SystemStatus.ARCHIVED:
         raise Conflict(
             _("%(name)s is archived and read-only; clone it as a new edition to change the rules.")
-            % {"name": system},
+            % {"name": system.code},
             code="system_archived",
         )
     if destructive:
@@ -173,7 +173,7 @@ def _guard(system: EvaluationSystem, *, destructive: bool) -> None:
                     "This change would rewrite history: %(what)s already refer to %(name)s. Clone "
                     "it as a new edition for the new rules instead."
                 )
-                % {"what": ", ".join(references), "name": system},
+                % {"what": ", ".join(references), "name": system.code},
                 code="history_protected",
                 details={"referenced_by": references},
             )
