@@ -165,10 +165,13 @@ def test_plain_bytes_and_file_objects_work_too():
 
 
 def test_a_text_file_renamed_jpg_is_refused_whatever_it_claims():
-    error = refusal(b"This is not a photo, just text.\n" * 20, "rectified.jpg", "image/jpeg")
+    text = b"This is not a photo, just text.\n" * 20
+    error = refusal(text, "rectified.jpg", "image/jpeg")
     assert error.code == "not_an_image" and error.status == 400
+    with translation.override("zh-hans"):
+        assert "JPEG、PNG 或 WebP" in str(refusal(text, "rectified.jpg", "image/jpeg").message)
     with translation.override("en"):
-        assert "JPEG, PNG or WebP" in str(error.message)
+        assert "JPEG, PNG or WebP" in str(refusal(text, "rectified.jpg", "image/jpeg").message)
 
 
 @pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
