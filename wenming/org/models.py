@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
 
@@ -53,7 +54,7 @@ PARENT_LEVEL = {
 }
 
 
-class Region(models.Model):
+class Region(BilingualName, models.Model):
     """A node of the city → district → street → community tree, keyed by its division code."""
 
     code = models.CharField(_("code"), max_length=12, unique=True, validators=[region_code_validator])
@@ -85,14 +86,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
-
     def subtree_ids(self) -> list[int]:
         """Ids of this region and every region below it (cached on the instance)."""
         cached = getattr(self, "_subtree_ids", None)
@@ -116,7 +109,7 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Unit(models.Model):
+class Unit(BilingualName, models.Model):
     """A member unit of the Civilization Commission (a bureau, a federation, a company)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -140,14 +133,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class Person(AbstractUser):
