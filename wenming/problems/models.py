@@ -206,10 +206,12 @@ class CoUnitLookup(Lookup):
         table = connection.ops.quote_name(through.db_table)
         problem_col = connection.ops.quote_name(through.get_field("problem").column)
         unit_col = connection.ops.quote_name(through.get_field("unit").column)
-        # SQLite's unary + keeps the planner from driving the query through this rarely-used
-        # branch (a multi-index OR, then a sort of every row of the unit): it walks the
-        # ledger's sort index instead and checks the branch as it goes.
-        plus = "+" if connection.vendor == "sqlite" else ""
+        # For a page (ORDER BY … LIMIT) on SQLite, a unary + keeps the planner from driving the
+        # query through this rarely-used branch (a multi-index OR, then a sort of every row of
+        # the unit): it walks the ledger's sort index and checks the branch as it goes. Counts
+        # keep the multi-index OR, which is the fast way to count.
+        page = bool(compiler.query.order_by) and compiler.query.high_mark is not None
+        plus = "+" if connection.vendor == "sqlite" and page else ""
         # Identifiers come from the model's metadata (quoted); the unit id is a parameter.
         sql = f"{plus}{lhs} IN (SELECT {problem_col} FROM {table} WHERE {unit_col} = %s)"  # noqa: S608
         return sql, [*lhs_params, int(self.rhs)]
@@ -427,6 +429,10 @@ class Problem(models.Model):
             _created_index("category"),
             _created_index("source"),
             _created_index("reported_by"),
+            # Counts by status of a district (with its scope check) or a unit: one index-only
+            # GROUP BY for the ledger's status chips.
+            models.Index(fields=["district", "status", "region"], name="problem_district_status"),
+            models.Index(fields=["responsible_unit", "status"], name="problem_unit_status"),
             # What a district, a unit or a locality has to handle, by deadline (home panels,
             # "overdue" and "due soon" lists of an officer).
             models.Index(

@@ -64,18 +64,20 @@ def _ledger_context(request) -> dict:
         page, error = selectors.ledger_page(qs, sort=found.sort, limit=50), str(exc.message)
     params = found.as_params()
     today = timezone.localdate()
-    counts = selectors.status_counts(actor=actor, f=found)
+    total, exact = selectors.ledger_count(qs, cap=selectors.count_cap(found))
+    # Counting every status of a broad text search would read each match; say "more than".
+    text_search = selectors.count_cap(found) == selectors.SEARCH_COUNT_CAP
+    counts = {} if text_search and not exact else selectors.status_counts(actor=actor, f=found)
     chips = [
         {
             "status": status,
             "label": label,
-            "count": counts.get(status, 0),
+            "count": counts.get(status),
             "url": "?" + urlencode({**params, "status": status}),
             "active": found.statuses == [status],
         }
         for status, label in Status.choices
     ]
-    total, exact = selectors.ledger_count(qs, cap=selectors.count_cap(found))
     return {
         "filter": found,
         "page": page,
