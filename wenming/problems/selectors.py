@@ -466,6 +466,13 @@ def photo_get(*, actor, photo_id: int) -> ProblemPhoto:
     return photo
 
 
+def region_names(codes) -> dict[str, str]:
+    """Display names of the regions a timeline mentions (one query; names are not scoped)."""
+    if not codes:
+        return {}
+    return {r.code: r.display_name for r in Region.objects.filter(code__in=list(codes)[:100])}
+
+
 def shows_private_details(actor) -> bool:
     """Reporter contacts and original (GPS-bearing) photos are for the office only."""
     return getattr(actor, "role", "") == Role.OFFICE_ADMIN

@@ -134,9 +134,11 @@ def _detail_context(request, problem, *, error=None) -> dict:
     photos = selectors.problem_photos(actor=actor, problem=problem)
     actions = actions_for(actor, problem)
     today = timezone.localdate()
+    timeline = selectors.problem_timeline(actor=actor, problem=problem)
     return {
         "problem": problem,
-        "timeline": selectors.problem_timeline(actor=actor, problem=problem),
+        "timeline": timeline,
+        "names": selectors.region_names({e.data.get("region") for e in timeline} - {None}),
         "before": photos["before"],
         "after": photos["after"],
         "actions": actions,
