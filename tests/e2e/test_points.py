@@ -1,0 +1,101 @@
+"""The Zhongshan officer's points: the map filtered by type, only Zhongshan, a point's page.
+
+Tiles come from an address on our own server that answers 404, so the map shows its plain
+fallback deterministically (the office's real tile server is not reachable from tests).
+"""
+
+import json
+import os
+
+import pytest
+
+from wenming.standards.tests.factories import small_system
+from wenming.testing.personas import build_cast
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("WENMING_SHOTS")
+PHONE = {"width": 390, "height": 844}
+
+
+def shot(page, name):
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def no_tiles(settings, live_server):
+    settings.MAP_TILE_URL = f"{live_server.url}/no-tiles/{{z}}/{{x}}/{{y}}.png"
+
+
+def codes_in_list(page) -> list[str]:
+    return page.locator("[data-testid=point-row] td:first-child").all_inner_texts()
+
+
+def test_zhongshan_officer_filters_the_map_by_type_and_opens_a_point(
+    live_server, page, login, no_tiles
+):
+    build_cast()
+    small_system()
+    login("zhongshan")
+    page.click("nav >> text=测评点位")
+    assert sorted(codes_in_list(page)) == ["ZS-MKT-1", "ZS-SCH-1"]
+    assert "甘井子" not in page.content()
+
+    page.select_option("#f-type", "MARKET")
+    with page.expect_response(
+        lambda r: "/points/map-data/" in r.url and "type=MARKET" in r.url
+    ) as answer:
+        page.click("button:has-text('筛选')")
+    geojson = json.loads(answer.value.body())
+    assert [f["properties"]["code"] for f in geojson["features"]] == ["ZS-MKT-1"]
+    assert codes_in_list(page) == ["ZS-MKT-1"]
+    page.locator("[data-testid=map-fallback]").wait_for(state="visible")
+    shot(page, "points-zh")
+
+    page.click("[data-testid=point-row] a")
+    page.wait_for_url(f"{live_server.url}/points/ZS-MKT-1/")
+    assert page.locator("[data-testid=point-name]").inner_text().strip() == "天津街农贸市场"
+    assert page.locator("[data-testid=checklist-row]").count() == 3
+    shot(page, "point-zh")
+
+    # Ganjingzi's market is not there for a Zhongshan officer, even by its address.
+    response = page.goto(f"{live_server.url}/points/GJZ-MKT-1/")
+    assert response.status == 404
+
+
+def test_points_pages_fit_a_phone_in_both_languages(live_server, browser, no_tiles):
+    """No sideways scrolling on a phone: the map and the point page are used in the street."""
+    from wenming.testing.personas import PASSWORD
+
+    build_cast()
+    small_system()
+    for language in ("zh-hans", "en"):
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        context.add_cookies(
+            [{"name": "wenming_language", "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "zhongshan")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        for path, name in (
+            ("/points/", "points"),
+            ("/points/ZS-MKT-1/", "point"),
+            ("/points/mine/", "points-mine"),
+            ("/standards/", "systems"),
+            ("/standards/T-2026/", "system"),
+            ("/standards/point-types/", "types"),
+            ("/standards/point-types/MARKET/", "type"),
+        ):
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            shot(page, f"phone-{name}-{language}")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, (language, path, overflow)
+        context.close()
