@@ -331,23 +331,38 @@ def _chosen_system(request):
     return selectors.system_resolve(actor=request.user, code=request.GET.get("system") or None)
 
 
+def _shown_system(request):
+    """The chosen system for a read page, or None on day one when there is no system at all.
+
+    A page that lists things says "no evaluation system yet" rather than answering 404; a
+    code in the address that names no visible system is still a 404.
+    """
+    code = request.GET.get("system") or None
+    if code:
+        return selectors.system_get(actor=request.user, code=code)
+    return selectors.system_current(actor=request.user)
+
+
 @page
 def point_types(request):
-    system = _chosen_system(request)
+    system = _shown_system(request)
     return render(
         request,
         "standards/point_types.html",
         {
             "system": system,
             "systems": selectors.systems_visible(actor=request.user),
-            "types": selectors.point_types_with_checklists(actor=request.user, system=system),
+            "types": selectors.point_types_with_checklists(actor=request.user, system=system)
+            if system
+            else [],
+            "is_office": _is_office(request),
         },
     )
 
 
 @page
 def point_type_detail(request, type_code):
-    system = _chosen_system(request)
+    system = _shown_system(request)
     point_type = selectors.point_type_get(actor=request.user, code=type_code)
     return render(
         request,
@@ -358,7 +373,9 @@ def point_type_detail(request, type_code):
             "is_office": _is_office(request),
             "checklist": selectors.checklist_items_visible(
                 actor=request.user, system=system, point_type=point_type
-            ),
+            )
+            if system
+            else [],
         },
     )
 
@@ -376,7 +393,7 @@ def matrix(request, code):
 @page
 def my_standards(request):
     """A unit officer's standards; the office and leaders may look at any unit's."""
-    system = _chosen_system(request)
+    system = _shown_system(request)
     user = request.user
     if user.role == Role.UNIT_OFFICER:
         unit = user.unit
@@ -388,7 +405,7 @@ def my_standards(request):
         selectors.standards_of_unit(actor=user, system=system, unit=unit).prefetch_related(
             "co_units"
         )
-        if unit
+        if unit and system
         else []
     )
     return render(
@@ -399,6 +416,7 @@ def my_standards(request):
             "unit": unit,
             "standards": standards,
             "units": units_visible(actor=user) if user.role != Role.UNIT_OFFICER else [],
+            "is_office": _is_office(request),
         },
     )
 

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from wenming.standards import services
 from wenming.standards.models import EvaluationSystem, Standard
 from wenming.standards.services import rules
 
@@ -202,3 +203,34 @@ def test_office_adds_a_check_to_the_system_in_force_and_edits_a_point_type(
     assert "1.5" in page and "PARK-01" in page
     assert page_as(cast.urban).get("/standards/point-types/PARK/edit/").status_code == 403
     assert page_as(cast.urban).get("/standards/point-types/PARK/checks/new/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path", ["/standards/", "/standards/mine/", "/standards/point-types/", "/points/"]
+)
+def test_before_any_system_exists_the_pages_say_so_instead_of_404(cast, page_as, path):
+    """Day one: the office opens the standards pages before importing anything."""
+    response = page_as(cast.office).get(path)
+    assert response.status_code == 200
+    if path in ("/standards/mine/", "/standards/point-types/"):
+        assert 'data-testid="no-system"' in response.content.decode()
+        assert "/standards/import/" in response.content.decode()
+
+
+def test_a_point_type_page_without_any_system_says_so(cast, page_as):
+    services.point_type_create(actor=cast.office, code="PARK", name="公园", group="public_space")
+    response = page_as(cast.education).get("/standards/point-types/PARK/")
+    assert response.status_code == 200
+    assert 'data-testid="no-system"' in response.content.decode()
+    assert "/standards/import/" not in response.content.decode()
+
+
+def test_a_system_named_in_the_address_that_does_not_exist_is_404(cast, system, page_as):
+    client = page_as(cast.urban)
+    assert client.get("/standards/mine/?system=NOPE").status_code == 404
+    assert client.get("/standards/point-types/?system=NOPE").status_code == 404
+
+
+def test_the_office_is_asked_to_choose_a_unit(cast, system, page_as):
+    page = page_as(cast.office).get("/standards/mine/").content.decode()
+    assert 'data-testid="choose-unit"' in page
