@@ -90,6 +90,9 @@ def test_points_pages_fit_a_phone_in_both_languages(live_server, browser, no_til
             ("/standards/T-2026/", "system"),
             ("/standards/point-types/", "types"),
             ("/standards/point-types/MARKET/", "type"),
+            ("/standards/T-2026/matrix/", "matrix"),
+            ("/standards/T-2026/coverage/", "coverage"),
+            ("/standards/mine/", "mine"),
         ):
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
