@@ -52,6 +52,8 @@ def test_filters_and_the_htmx_partial(cast, page_as, city):
     html = response.content.decode()
     assert "<html" not in html  # just the table
     assert city["gjz"].code in html and city["zs"].code not in html
+    # The swapped table carries its own export link, so "Export" exports what is on screen.
+    assert "/problems/export.xlsx?" in html and "region=210211" in html.split("export.xlsx?")[1]
     bad = client.get("/problems/", {"status": "lost"}).content.decode()
     assert "ledger-error" in bad
 

@@ -1,0 +1,239 @@
+"""The problem ledger walked in a browser: triage, dispatch, handling, verification, export.
+
+Each test is one persona's journey from /work/shared/journeys.md, clicking through the real
+pages (htmx included). Data comes from the cast and the ledger's factories; selectors use
+data-testid / data-action attributes so the tests read the same in either language.
+"""
+
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from wenming.problems import services
+from wenming.problems.models import Problem
+from wenming.problems.tests import factories as f
+from wenming.testing.personas import build_cast
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _ledger(settings, tmp_path):
+    # Photos land in a temporary folder; argon2 would cost ~0.25 s per sign-in on top.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+    f.ensure_categories()
+
+
+@pytest.fixture
+def cast():
+    return build_cast()
+
+
+def _status(page) -> str:
+    return page.locator("[data-testid=problem-status]").inner_text()
+
+
+def _act(page, action: str, *, leaves: bool = False, **fields) -> None:
+    """Fill one action's form on the detail page and submit it (htmx swaps the main block)."""
+    form = page.locator(f"[data-testid=actions] form[data-action={action}]")
+    for name, value in fields.items():
+        field = form.locator(f"[name={name}]")
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    if leaves:  # the problem leaves the user's sight: htmx redirects to the ledger
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        return
+    # htmx replaces the main block: wait until the old block is gone.
+    old = page.locator("#problem-main > *").first.element_handle()
+    form.locator("button[type=submit]").click()
+    page.wait_for_function("el => !el.isConnected", arg=old)
+
+
+def _open(page, live_server, problem) -> None:
+    page.goto(f"{live_server.url}/problems/{problem.code}/")
+
+
+def test_clerk_registers_dispatches_bulk_dispatches_and_rejects_a_duplicate(
+    cast, live_server, page, login
+):
+    original = f.dispatched(cast, title="人行道垃圾堆积")
+    login("office")
+    # A citizen's phone call becomes a problem through the form.
+    page.goto(f"{live_server.url}/problems/new/")
+    page.fill("#id_title", "天津街路灯不亮")
+    page.select_option("#id_category", label=f.category("dirty.sanitation").display_name)
+    page.select_option("#id_source", "citizen")
+    page.select_option("#id_region", str(cast.zhongshan_community.pk))
+    page.fill("#id_lat", str(f.HERE[0]))
+    page.fill("#id_lon", str(f.HERE[1]))
+    page.fill("#id_reporter_phone", "13800000000")
+    page.click("[data-testid=problem-form] button[type=submit]")
+    page.wait_for_url("**/problems/WM*/")
+    code = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert Problem.objects.get(code=code).status == "new"
+    # The original nearby is offered as a possible duplicate; this one is a new fault though.
+    assert original.code in page.locator("[data-testid=duplicates]").inner_text()
+
+    _act(page, "register", note="市民来电")
+    assert Problem.objects.get(code=code).status == "registered"
+    _act(page, "dispatch", unit="URBAN")
+    problem = Problem.objects.get(code=code)
+    assert problem.status == "dispatched" and problem.responsible_unit == cast.urban_unit
+    assert problem.deadline is not None
+    assert "市城市管理局" in page.locator("[data-testid=problem-handler]").inner_text()
+    assert page.locator("[data-testid=timeline] li").count() == 3
+
+    # A second report of the original's rubbish is rejected as its duplicate.
+    again = f.report(cast.office, region=cast.zhongshan_community, title="人行道有垃圾")
+    _open(page, live_server, again)
+    _act(page, "reject", duplicate_of=original.code)
+    again.refresh_from_db()
+    assert again.status == "rejected" and again.duplicate_of_id == original.pk
+    assert Problem.objects.get(pk=original.pk).also_reported_count == 1
+    assert page.locator(f"a[href$='/problems/{original.code}/']").count() >= 1
+
+    # Monday's triage: two fresh reports go to the bureau in one go from the ledger.
+    first = f.report(cast.office, region=cast.zhongshan_community, title="一号井盖缺失")
+    second = f.report(cast.office, region=cast.ganjingzi_community, title="二号井盖缺失")
+    page.goto(f"{live_server.url}/problems/?status=new")
+    page.check(f"input.wm-pick[value='{first.code}']")
+    page.check(f"input.wm-pick[value='{second.code}']")
+    bulk = page.locator("[data-testid=bulk-dispatch]")
+    bulk.locator("select[name=unit]").select_option("URBAN")
+    bulk.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".alert-success").count() == 1
+    for problem in (first, second):
+        problem.refresh_from_db()
+        assert problem.status == "dispatched" and problem.responsible_unit == cast.urban_unit
+
+
+def test_bureau_officer_accepts_one_and_returns_a_misrouted_one(cast, live_server, page, login):
+    mine = f.dispatched(cast, title="占道经营")
+    not_mine = f.dispatched(cast, title="机动车乱停放")
+    login("urban")
+    _open(page, live_server, mine)
+    _act(page, "accept")
+    assert Problem.objects.get(pk=mine.pk).status == "in_progress"
+    assert page.locator("[data-testid=actions] form[data-action=rectify]").count() == 1
+
+    _open(page, live_server, not_mine)
+    _act(page, "return", leaves=True, note="属公安局（交警）职责")
+    not_mine.refresh_from_db()
+    assert not_mine.status == "registered" and not_mine.return_count == 1
+    assert not_mine.responsible_unit_id is None
+    # The bureau no longer answers for it: the page sends the officer back to the ledger.
+    page.wait_for_url(f"{live_server.url}/problems/")
+    event = not_mine.events.order_by("-id").first()
+    assert event.action == "return" and event.note == "属公安局（交警）职责"
+
+
+def test_a_refused_action_shows_its_message_in_place(cast, live_server, page, login):
+    """htmx swaps a 4xx answer too: the user reads why, and nothing changes."""
+    problem = f.report(cast.office, region=cast.zhongshan_community)
+    login("office")
+    _open(page, live_server, problem)
+    # Neither unit nor region chosen.
+    _act(page, "dispatch")
+    assert "一个成员单位或一个属地" in page.locator("[data-testid=action-error]").inner_text()
+    assert Problem.objects.get(pk=problem.pk).status == "new"
+    # Someone else registers it meanwhile: the stale form gets a conflict, shown in place.
+    services.problem_register(problem=problem, actor=cast.office)
+    _act(page, "register")
+    assert page.locator("[data-testid=action-error]").is_visible()
+    assert "已立案" in _status(page)
+
+
+def test_district_officer_uploads_an_after_photo_and_reports_rectification(
+    cast, live_server, page, login, tmp_path
+):
+    problem = f.dispatched(cast, region=cast.zhongshan_district, cat="dirty.sanitation")
+    login("zhongshan")
+    _open(page, live_server, problem)
+    _act(page, "accept")
+    assert Problem.objects.get(pk=problem.pk).status == "in_progress"
+    # Without the after-photo the category requires, rectification is refused.
+    _act(page, "rectify", note="已清理")
+    assert page.locator("[data-testid=action-error]").is_visible()
+    assert Problem.objects.get(pk=problem.pk).status == "in_progress"
+
+    picture = tmp_path / "after.jpg"
+    picture.write_bytes(f.photo(77, taken=f.now_exif(), gps=f.HERE).read())
+    upload = page.locator("[data-testid=photo-upload]")
+    upload.locator("select[name=kind]").select_option("after")
+    upload.locator("input[type=file]").set_input_files(str(picture))
+    upload.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=photos] img").count() >= 1
+    _act(page, "rectify", note="已清理")
+    assert Problem.objects.get(pk=problem.pk).status == "rectified"
+    assert "已整改" in _status(page)
+
+
+def test_clerk_verifies_one_and_sends_one_back_for_rework(cast, live_server, page, login):
+    good = f.rectified(cast, title="绿化带垃圾")
+    poor = f.rectified(cast, title="墙面小广告")
+    login("office")
+    _open(page, live_server, good)
+    # Before and after side by side.
+    assert page.locator("[data-testid=photos] img").count() >= 1
+    _act(page, "verify_pass")
+    good.refresh_from_db()
+    assert good.status == "closed" and good.closed_at is not None
+    assert "已结案" in _status(page)
+
+    _open(page, live_server, poor)
+    _act(page, "verify_fail", note="仍有残留")
+    poor.refresh_from_db()
+    assert poor.status == "in_progress" and poor.rework_count == 1
+    assert "仍有残留" in page.locator("[data-testid=timeline]").inner_text()
+
+
+def test_clerk_exports_ganjingzi_overdue_problems(cast, live_server, page, login):
+    overdue = f.dispatched(cast, place=cast.ganjingzi_community, title="甘井子逾期一")
+    also = f.dispatched(cast, place=cast.ganjingzi_community, title="甘井子逾期二")
+    on_time = f.dispatched(cast, place=cast.ganjingzi_community, title="甘井子未逾期")
+    elsewhere = f.dispatched(cast, place=cast.zhongshan_community, title="中山逾期")
+    past = timezone.localdate() - timedelta(days=5)
+    Problem.objects.filter(pk__in=[overdue.pk, also.pk, elsewhere.pk]).update(deadline=past)
+    login("office")
+    page.goto(f"{live_server.url}/problems/")
+    page.select_option("#f-region", "210211")
+    page.check("input[name=overdue]")
+    page.click("[data-testid=ledger-filter] button[type=submit]")
+    rows = page.locator("[data-testid=ledger-table] tbody tr[data-code]")
+    expect(rows).to_have_count(2)
+    assert "overdue=1" in page.url and "region=210211" in page.url
+    assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.code)")) == sorted(
+        [overdue.code, also.code]
+    )
+    with page.expect_download() as caught:
+        page.click("[data-testid=export]")
+    download = caught.value
+    assert download.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(download.path()).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:3] == ("编号", "标题", "状态")
+    assert sorted(r[0] for r in table[1:]) == sorted([overdue.code, also.code])
+    assert on_time.code not in {r[0] for r in table} and elsewhere.code not in {r[0] for r in table}
+    assert {r[6] for r in table[1:]} == {"甘井子区"}
+
+
+def test_ganjingzi_officer_cannot_open_a_zhongshan_problem(cast, live_server, page, login):
+    theirs = f.dispatched(cast, region=cast.zhongshan_district)
+    login("ganjingzi")
+    response = page.goto(f"{live_server.url}/problems/{theirs.code}/")
+    assert response.status == 404
+    assert theirs.title not in page.content()
+    page.goto(f"{live_server.url}/problems/")
+    assert page.locator(f"tr[data-code='{theirs.code}']").count() == 0
