@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
+from wenming.standards.labels import action_label
 from wenming.standards.models import code_validator
 
 
@@ -95,3 +96,7 @@ class PointEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.point_id}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action, subject="point")

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
 
+from .labels import action_label
+
 # The evaluation system is the published rulebook: everyone who works in the campaign reads
 # it whole; only the office writes it (services check that), and selectors hide drafts.
 EVERY_WORKING_ROLE = frozenset(
@@ -421,3 +423,7 @@ class StandardsEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_code}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
