@@ -199,7 +199,7 @@ def test_clerk_verifies_one_and_sends_one_back_for_rework(cast, live_server, pag
     assert "仍有残留" in page.locator("[data-testid=timeline]").inner_text()
 
 
-def test_clerk_exports_ganjingzi_overdue_problems(cast, live_server, page, login):
+def test_clerk_exports_ganjingzi_overdue_problems(cast, live_server, page, login, tmp_path):
     overdue = f.dispatched(cast, place=cast.ganjingzi_community, title="甘井子逾期一")
     also = f.dispatched(cast, place=cast.ganjingzi_community, title="甘井子逾期二")
     on_time = f.dispatched(cast, place=cast.ganjingzi_community, title="甘井子未逾期")
@@ -221,7 +221,9 @@ def test_clerk_exports_ganjingzi_overdue_problems(cast, live_server, page, login
         page.click("[data-testid=export]")
     download = caught.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = openpyxl.load_workbook(download.path()).active
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
     table = list(sheet.iter_rows(values_only=True))
     assert table[0][:3] == ("编号", "标题", "状态")
     assert sorted(r[0] for r in table[1:]) == sorted([overdue.code, also.code])

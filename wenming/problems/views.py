@@ -267,8 +267,8 @@ def add_photo(request, code):
             problem=problem, actor=request.user, kind=request.POST.get("kind", ""), upload=upload
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("problems:detail", code=problem.code)
+        # The page again with the reason on top, answered 4xx like the API (nothing stored).
+        return _render_main(request, problem, error=str(exc.message), status=exc.status)
     if photo.is_flagged:
         messages.warning(request, _("The photo was stored, but it is flagged for the verifier."))
     else:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from wenming.core.calendar import working_days_between
 from wenming.core.errors import InvalidInput, NotAllowed
@@ -47,7 +47,11 @@ def _begin(problem, actor, action: str, version: int | None):
     check_role(actor, action)
     transition = TRANSITIONS.get((p.status, action))
     if transition is None:
-        allowed = ", ".join(a for (s, a) in TRANSITIONS if s == p.status) or _("none")
+        # Named in the user's language; API clients read the codes from details.allowed_actions.
+        allowed = pgettext("list separator", ", ").join(
+            str(Action(a).label) for (s, a) in TRANSITIONS if s == p.status
+        )
+        allowed = allowed or _("none")
         raise conflict(
             p,
             _(

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wenming.core.audit import audit_verify
 from wenming.core.calendar import add_working_days
@@ -131,7 +131,12 @@ def test_an_illegal_transition_is_a_conflict_naming_the_status_and_allowed_actio
     error = caught.value
     assert error.details["status"] == "new"
     assert error.details["allowed_actions"] == ["register", "reject", "dispatch"]
-    assert "register, reject, dispatch" in str(error.message)
+    # The message speaks the user's language: status and actions by their labels, not codes.
+    assert "待受理" in str(error.message) and "register" not in str(error.message)
+    assert "立案、不予立案、派遣" in str(error.message)
+    with translation.override("en"), pytest.raises(Conflict) as caught:
+        services.problem_verify_pass(problem=problem, actor=cast.office)
+    assert "Allowed actions: Register, Reject, Dispatch." in str(caught.value.message)
     problem.refresh_from_db()
     assert problem.status == Status.NEW and problem.version == 1
 

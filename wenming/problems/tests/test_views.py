@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
@@ -124,6 +125,19 @@ def test_upload_from_the_page(cast, page_as):
     )
     assert response.status_code == 302
     assert problem.photos.filter(kind="after").count() == 1
+
+
+def test_a_refused_upload_from_the_page_is_400_with_the_reason(cast, page_as):
+    problem = accepted(cast)
+    client = page_as(cast.urban)
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a picture", content_type="image/jpeg")
+    response = client.post(f"/problems/{problem.code}/photos/", {"kind": "after", "file": fake})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="action-error"' in html and problem.title in html
+    missing = client.post(f"/problems/{problem.code}/photos/", {"kind": "after"})
+    assert missing.status_code == 400 and "请选择" in missing.content.decode()
+    assert problem.photos.count() == 0
 
 
 def test_photos_outside_the_office_have_no_gps(cast, page_as):

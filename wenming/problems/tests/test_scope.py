@@ -1,0 +1,73 @@
+"""A Ganjingzi officer gets nothing of Zhongshan's: pages, counts, photos, export, API counts.
+
+(The API list and detail are in test_api; metrics in test_metrics.)
+"""
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from wenming.problems import services
+from wenming.problems.models import Problem, ProblemPhoto
+
+from .factories import HERE, accepted, dispatched, now_exif, photo
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def city(cast):
+    zs = accepted(cast, region=cast.zhongshan_district, title="中山区垃圾桶满溢")
+    services.problem_photo_add(
+        problem=zs, actor=cast.zhongshan, kind="after", upload=photo(5, taken=now_exif(), gps=HERE)
+    )
+    gjz = dispatched(cast, region=cast.ganjingzi_district, place=cast.ganjingzi_community)
+    return {"zs": zs, "gjz": gjz}
+
+
+def test_pages_of_a_zhongshan_problem_answer_404_to_ganjingzi(cast, page_as, city):
+    zs = city["zs"]
+    version = Problem.objects.get(pk=zs.pk).version
+    client = page_as(cast.ganjingzi)
+    assert client.get(f"/problems/{zs.code}/").status_code == 404
+    assert client.post(f"/problems/{zs.code}/act/", {"action": "rectify"}).status_code == 404
+    upload = client.post(f"/problems/{zs.code}/photos/", {"kind": "after", "file": photo(9)})
+    assert upload.status_code == 404
+    picture = ProblemPhoto.objects.get(problem=zs)
+    for variant in ("thumb", "full"):
+        assert client.get(f"/problems/photos/{picture.pk}/{variant}/").status_code == 404
+    assert Problem.objects.get(pk=zs.pk).version == version
+    assert ProblemPhoto.objects.filter(problem=zs).count() == 1
+
+
+def _chip_counts(html: str) -> dict[str, int]:
+    found = re.findall(r'data-status="(\w+)">[^<]*<span class="badge[^"]*">([\d,]+)</span>', html)
+    return {status: int(n.replace(",", "")) for status, n in found}
+
+
+def test_counts_by_status_are_scoped(cast, page_as, api_as, city):
+    office = _chip_counts(page_as(cast.office).get("/problems/", headers=HTMX).content.decode())
+    assert office.get("in_progress") == 1 and office.get("dispatched") == 1
+    mine = _chip_counts(page_as(cast.ganjingzi).get("/problems/", headers=HTMX).content.decode())
+    assert mine.get("dispatched") == 1 and not mine.get("in_progress")
+    body = api_as(cast.ganjingzi).get("problems", counts="1").json()
+    assert body["count"] == 1 and not body["counts_by_status"].get("in_progress")
+
+
+def test_ganjingzi_cannot_widen_the_ledger_or_the_export_to_zhongshan(cast, page_as, city):
+    client = page_as(cast.ganjingzi)
+    html = client.get("/problems/", {"region": "210202"}).content.decode()
+    assert 'data-testid="ledger-error"' in html and city["zs"].code not in html
+    # Searching for the code finds nothing either.
+    found = client.get("/problems/", {"q": city["zs"].code}).content.decode()
+    assert f'data-code="{city["zs"].code}"' not in found
+    refused = client.get("/problems/export.xlsx", {"region": "210202"})
+    assert refused.status_code == 302  # back to the ledger with the reason, no file
+    rows = list(
+        load_workbook(
+            io.BytesIO(b"".join(client.get("/problems/export.xlsx").streaming_content))
+        ).active.iter_rows(values_only=True)
+    )
+    assert [r[0] for r in rows[1:]] == [city["gjz"].code]
