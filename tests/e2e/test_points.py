@@ -52,6 +52,8 @@ def test_zhongshan_officer_filters_the_map_by_type_and_opens_a_point(
     assert [f["properties"]["code"] for f in geojson["features"]] == ["ZS-MKT-1"]
     assert codes_in_list(page) == ["ZS-MKT-1"]
     page.locator("[data-testid=map-fallback]").wait_for(state="visible")
+    # The district overview, not street level (the cast's regions share one centre).
+    assert int(page.get_attribute("[data-testid=map]", "data-zoom")) <= 13
     shot(page, "points-zh")
 
     page.click("[data-testid=point-row] a")
@@ -102,3 +104,14 @@ def test_points_pages_fit_a_phone_in_both_languages(live_server, browser, no_til
             )
             assert overflow <= 1, (language, path, overflow)
         context.close()
+
+
+def test_the_office_map_overview_is_not_street_level(live_server, page, login, no_tiles):
+    """Two districts whose centres coincide must not zoom the map in to street level."""
+    build_cast()
+    small_system()
+    login("office")
+    with page.expect_response(lambda r: "/points/map-data/" in r.url) as answer:
+        page.goto(f"{live_server.url}/points/")
+    assert len(answer.value.json()["features"]) >= 1
+    assert int(page.get_attribute("[data-testid=map]", "data-zoom")) <= 13

@@ -165,3 +165,44 @@ def test_the_office_reads_the_coverage_gaps(live_server, page, login):
     assert "PARK" in page.locator("[data-testid=gap-no-points]").inner_text()
     assert "MARKET" not in page.locator("[data-testid=gap-no-points]").inner_text()
     shot(page, "coverage-zh")
+
+
+def test_office_walks_every_standards_and_points_page_in_english(live_server, page, login):
+    """Every page answers, in English throughout (no stray Chinese interface words)."""
+    from wenming.standards.models import ChecklistItem, Standard
+
+    build_cast()
+    system = small_system()
+    login("office")
+    page.click("[data-testid=language-switch] button[value=en]")
+    page.wait_for_load_state()
+    standard = Standard.objects.get(system=system, code="1.1.1").pk
+    check = ChecklistItem.objects.get(system=system, code="MARKET-01").pk
+    for path, name in (
+        ("/standards/", "systems"),
+        ("/standards/T-2026/", "system"),
+        ("/standards/T-2026/edit/", "system-edit"),
+        ("/standards/T-2026/matrix/", "matrix"),
+        ("/standards/T-2026/coverage/", "coverage"),
+        (f"/standards/T-2026/standards/{standard}/edit/", "standard-edit"),
+        ("/standards/point-types/", "types"),
+        ("/standards/point-types/MARKET/", "type"),
+        ("/standards/point-types/MARKET/edit/", "type-edit"),
+        (f"/standards/checklist/{check}/edit/", "check-edit"),
+        ("/standards/mine/?unit=URBAN", "mine-urban"),
+        ("/standards/import/", "import"),
+        ("/points/", "points"),
+        ("/points/ZS-MKT-1/", "point"),
+        ("/points/ZS-MKT-1/edit/", "point-edit"),
+        ("/points/mine/", "points-mine"),
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        shot(page, f"en-{name}")
+        # The interface's own words (data such as names stays Chinese; so does the switch).
+        chrome = page.locator(
+            "nav.navbar, label, th, main .btn, .form-text, .alert, .wm-empty"
+        ).all_inner_texts()
+        interface = " ".join(chrome)
+        for word in ("测评", "点位", "保存", "编辑", "单位", "检查"):
+            assert word not in interface, (path, word, interface[:300])

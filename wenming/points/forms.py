@@ -16,6 +16,7 @@ class PointForm(BootstrapMixin, forms.ModelForm):
     )
     responsible_units = forms.ModelMultipleChoiceField(
         label=_("Responsible units"),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
         required=False,
         queryset=Unit.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 6}),

@@ -57,6 +57,7 @@ class StandardForm(BootstrapMixin, forms.ModelForm):
     )
     co_units = forms.ModelMultipleChoiceField(
         label=_("Supporting units"),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
         required=False,
         queryset=Unit.objects.filter(is_active=True),
         widget=forms.SelectMultiple(attrs={"size": 6}),

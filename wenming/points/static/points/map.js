@@ -53,6 +53,7 @@
   var truncated = el.parentNode.querySelector(".wm-map-truncated");
   var pending = null;
   function refresh() {
+    el.dataset.zoom = map.getZoom();  // for tests and anyone reading the page
     if (!el.dataset.dataUrl) { return; }
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
@@ -80,7 +81,10 @@
   if (regions.length === 1) {
     map.setView([regions[0].lat, regions[0].lon], 13);
   } else if (regions.length) {
-    map.fitBounds(L.latLngBounds(regions.map(function (r) { return [r.lat, r.lon]; })).pad(0.1));
+    // Regions whose centres (nearly) coincide would otherwise zoom to street level and hide
+    // every point: a city overview never zooms in further than a district.
+    map.fitBounds(L.latLngBounds(regions.map(function (r) { return [r.lat, r.lon]; })).pad(0.1),
+                  { maxZoom: 13 });
   } else {
     map.setView([38.914, 121.614], 11);
   }
