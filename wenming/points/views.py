@@ -79,8 +79,8 @@ def index(request):
             "query": query.urlencode(),
             "after": after,
             "types": standards.point_types_visible(actor=actor, active_only=True),
-            "districts": districts,
-            "streets": streets,
+            # Each district followed by its own streets, so the indent means "in that district".
+            "region_choices": sorted([*districts, *streets], key=lambda r: r.path),
             "search": search,
             "map": _map_config(request, regions=districts),
             **filters,

@@ -97,3 +97,11 @@ def test_only_the_office_edits_points(cast, system, page_as, person):
     client = page_as(getattr(cast, person))
     assert client.get("/points/new/").status_code == 403
     assert client.post("/points/ZS-MKT-1/edit/", {}).status_code == 403
+
+
+def test_the_region_filter_lists_each_district_with_its_own_streets(cast, system, page_as):
+    response = page_as(cast.office).get("/points/")
+    codes = [r.code for r in response.context["region_choices"]]
+    assert codes == ["210202", "210202001", "210211", "210211001"]
+    zs_only = page_as(cast.zhongshan).get("/points/").context["region_choices"]
+    assert [r.code for r in zs_only] == ["210202", "210202001"]
