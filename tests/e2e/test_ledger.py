@@ -5,6 +5,7 @@ pages (htmx included). Data comes from the cast and the ledger's factories; sele
 data-testid / data-action attributes so the tests read the same in either language.
 """
 
+import os
 from datetime import timedelta
 
 import openpyxl
@@ -239,3 +240,87 @@ def test_ganjingzi_officer_cannot_open_a_zhongshan_problem(cast, live_server, pa
     assert theirs.title not in page.content()
     page.goto(f"{live_server.url}/problems/")
     assert page.locator(f"tr[data-code='{theirs.code}']").count() == 0
+
+
+SHOTS = os.environ.get("WENMING_SHOTS")  # a directory: save a screenshot of each page
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_ledger_pages_fit_a_phone_and_a_desk(cast, live_server, browser, settings, language):
+    """List, detail and report form: no sideways scrolling on a phone, in either language."""
+    settings.MAP_TILE_URL = f"{live_server.url}/no-tiles/{{z}}/{{x}}/{{y}}.png"
+    problem = f.report(
+        cast.office, region=cast.zhongshan_community, title="青泥洼桥人行道井盖缺失，行人易绊倒"
+    )
+    services.problem_photo_add(problem=problem, actor=cast.office, kind="before", upload=f.photo(3))
+    problem = services.problem_dispatch(problem=problem, actor=cast.office, unit=cast.urban_unit)
+    problem = services.problem_accept(problem=problem, actor=cast.urban)
+    after = f.photo(4, taken=f.now_exif(), gps=f.FAR)  # 1 km away: flagged for the verifier
+    services.problem_photo_add(problem=problem, actor=cast.urban, kind="after", upload=after)
+    services.problem_rectify(problem=problem, actor=cast.urban, note="已更换井盖")
+    for _n in range(3):
+        f.dispatched(cast, title="机动车占用人行道停放")
+    for size, viewport in (("phone", PHONE), ("desk", {"width": 1280, "height": 900})):
+        context = browser.new_context(
+            viewport=viewport, is_mobile=size == "phone", has_touch=size == "phone"
+        )
+        context.add_cookies(
+            [{"name": "wenming_language", "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "office")
+        page.fill("#id_password", "wenming-demo")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        for path, name in (
+            ("/problems/", "ledger"),
+            (f"/problems/{problem.code}/", "detail"),
+            ("/problems/new/", "new"),
+        ):
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            if SHOTS:
+                os.makedirs(SHOTS, exist_ok=True)
+                page.screenshot(
+                    path=os.path.join(SHOTS, f"{size}-{name}-{language}.png"), full_page=True
+                )
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, (language, size, path, overflow)
+        context.close()
+
+
+def test_inspector_on_a_phone_reports_with_the_phones_location(cast, live_server, browser):
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": f.HERE[0], "longitude": f.HERE[1], "accuracy": 8},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "inspector")
+    page.fill("#id_password", "wenming-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/problems/new/")
+    page.fill("#id_title", "天津街垃圾桶满溢")
+    page.select_option("#id_category", label=f.category("dirty.sanitation").display_name)
+    # Communities are indented under their street and district.
+    option = page.locator(f"#id_region option[value='{cast.zhongshan_community.pk}']")
+    assert option.inner_text().startswith("\u3000\u3000")
+    page.select_option("#id_region", str(cast.zhongshan_community.pk))
+    page.click("[data-testid=locate]")
+    expect(page.locator("#id_lat")).to_have_value(f"{f.HERE[0]:.6f}")
+    assert page.input_value("#id_lon") == f"{f.HERE[1]:.6f}"
+    page.click("[data-testid=problem-form] button[type=submit]")
+    page.wait_for_url("**/problems/**")
+    problem = Problem.objects.get(title="天津街垃圾桶满溢")
+    assert (round(problem.lat, 6), round(problem.lon, 6)) == f.HERE
+    assert problem.source == "inspection" and problem.reported_by == cast.inspector
+    context.close()

@@ -22,6 +22,15 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files][:6]
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    """Regions in tree order, indented by level, so a street reads as part of its district."""
+
+    INDENT = {RegionLevel.STREET: "\u3000", RegionLevel.COMMUNITY: "\u3000\u3000"}
+
+    def label_from_instance(self, obj) -> str:
+        return f"{self.INDENT.get(obj.level, '')}{obj.display_name}"
+
+
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
@@ -29,7 +38,7 @@ class ProblemForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.NORMAL
     )
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.none(),
         help_text=_("The community, street or district."),

@@ -145,9 +145,11 @@ def _detail_context(request, problem, *, error=None) -> dict:
         "action_labels": dict(Action.choices),
         "error": error,
         "private": selectors.shows_private_details(actor),
+        # Suggested only while the office may still reject the report as a duplicate; later
+        # (when verifying, say) the list is noise.
         "candidates": (
             selectors.duplicate_candidates(actor=actor, problem=problem)
-            if problem.is_open and actor.role == Role.OFFICE_ADMIN
+            if Action.REJECT in actions
             else []
         ),
         "units": units_visible(actor=actor, active_only=True) if Action.DISPATCH in actions else [],

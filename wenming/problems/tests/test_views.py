@@ -309,3 +309,7 @@ def test_duplicates_nearby_are_suggested_to_the_office(cast, page_as):
     )
     html = page_as(cast.office).get(f"/problems/{second.code}/").content.decode()
     assert first.code in html and far.code not in html and "duplicates" in html
+    # Once dispatched it can no longer be rejected as a duplicate: no suggestions then.
+    services.problem_dispatch(problem=second, actor=cast.office, unit=cast.urban_unit)
+    html = page_as(cast.office).get(f"/problems/{second.code}/").content.decode()
+    assert 'data-testid="duplicates"' not in html
