@@ -72,19 +72,23 @@ class ProblemForm(forms.Form):
 class ActionForm(forms.Form):
     """All fields any action may take; each action uses its own (see services.ACTION_FUNCTIONS)."""
 
-    action = forms.CharField(max_length=30)
-    note = forms.CharField(required=False, max_length=2000)
+    # Labels name the field in the error line the page shows ("Deadline: Enter a valid date.").
+    action = forms.CharField(label=_("Action"), max_length=30)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.filter(is_active=True), required=False, to_field_name="code"
+        label=_("Member unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
     )
     region = forms.ModelChoiceField(
-        queryset=Region.objects.all(), required=False, to_field_name="code"
+        label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="code"
     )
-    deadline = forms.DateField(required=False)
-    until = forms.DateField(required=False)
-    plan = forms.CharField(required=False, max_length=2000)
-    duplicate_of = forms.CharField(required=False, max_length=20)
-    version = forms.IntegerField(required=False, min_value=1)
+    deadline = forms.DateField(label=_("Deadline"), required=False)
+    until = forms.DateField(label=_("Target date"), required=False)
+    plan = forms.CharField(label=_("Plan"), required=False, max_length=2000)
+    duplicate_of = forms.CharField(label=_("Duplicate of (code)"), required=False, max_length=20)
+    version = forms.IntegerField(label=_("Version"), required=False, min_value=1)
 
 
 class BulkDispatchForm(forms.Form):

@@ -204,7 +204,10 @@ def act(request, code):
         raise Http404 from None
     form = ActionForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        errors = "; ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages_)}"
+            for name, messages_ in form.errors.items()
+        )
         return _render_main(request, problem, error=errors, status=400)
     data = form.cleaned_data
     try:

@@ -349,6 +349,7 @@ def test_after_photo_upload_answers_201_with_flags(cast, api_as):
         ("text", "not_an_image"),
         ("big", "too_large"),
         ("kind", "bad_kind"),
+        ("bomb", "too_many_pixels"),
     ],
 )
 def test_bad_uploads_answer_400_and_store_nothing(cast, api_as, settings, upload, code):
@@ -362,6 +363,8 @@ def test_bad_uploads_answer_400_and_store_nothing(cast, api_as, settings, upload
         settings.WENMING_MAX_UPLOAD_MB = 0
     if upload == "kind":
         data["kind"] = "during"
+    if upload == "bomb":  # more pixels than allowed: refused before decoding
+        settings.WENMING_MAX_IMAGE_PIXELS = 100 * 100
     response = api_as(cast.urban).post_multipart(f"problems/{problem.code}/attachments", data)
     assert response.status_code == 400, response.content
     assert response.json()["error"] == code

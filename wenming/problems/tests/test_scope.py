@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from wenming.problems import services
 from wenming.problems.models import Problem, ProblemPhoto
 
-from .factories import HERE, accepted, dispatched, now_exif, photo
+from .factories import HERE, accepted, dispatched, now_exif, photo, report
 
 HTMX = {"HX-Request": "true"}
 
@@ -71,3 +71,21 @@ def test_ganjingzi_cannot_widen_the_ledger_or_the_export_to_zhongshan(cast, page
         ).active.iter_rows(values_only=True)
     )
     assert [r[0] for r in rows[1:]] == [city["gjz"].code]
+
+
+def test_the_reporters_contact_is_shown_to_the_office_only(cast, page_as, api_as):
+    problem = report(
+        cast.office,
+        region=cast.zhongshan_community,
+        reporter_name="李先生",
+        reporter_phone="13912345678",
+    )
+    problem = services.problem_dispatch(problem=problem, actor=cast.office, unit=cast.urban_unit)
+    assert "13912345678" in page_as(cast.office).get(f"/problems/{problem.code}/").content.decode()
+    for person in (cast.urban, cast.zhongshan, cast.leader):
+        html = page_as(person).get(f"/problems/{problem.code}/").content.decode()
+        assert "13912345678" not in html and "李先生" not in html
+        body = api_as(person).get(f"problems/{problem.code}")
+        assert "13912345678" not in body.content.decode()
+        listed = api_as(person).get("problems")
+        assert "13912345678" not in listed.content.decode()

@@ -109,6 +109,20 @@ def test_a_missing_reason_is_shown_and_nothing_changes(cast, page_as):
     assert Problem.objects.get(pk=problem.pk).status == "dispatched"
 
 
+def test_a_malformed_field_is_named_in_the_users_language(cast, page_as):
+    problem = accepted(cast)
+    response = page_as(cast.urban).post(
+        f"/problems/{problem.code}/act/",
+        {"action": "request_extension", "note": "需采购", "deadline": "next week"},
+        headers=HTMX,
+    )
+    assert response.status_code == 400
+    error = response.content.decode().split('data-testid="action-error">')[1].split("<")[0]
+    assert error.startswith("整改期限：") or error.startswith("整改期限:"), error
+    assert "deadline" not in error
+    assert Problem.objects.get(pk=problem.pk).extension_requested_until is None
+
+
 def test_leaders_see_no_actions_and_cannot_act(cast, page_as):
     problem = dispatched(cast)
     client = page_as(cast.leader)
