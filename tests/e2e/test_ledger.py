@@ -290,6 +290,18 @@ def test_ledger_pages_fit_a_phone_and_a_desk(cast, live_server, browser, setting
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 1, (language, size, path, overflow)
+        # The less used filters fold away on a phone (and open on a tap); a desk shows them.
+        page.goto(f"{live_server.url}/problems/")
+        unit_filter = page.locator("#f-unit")
+        if size == "phone":
+            assert not unit_filter.is_visible()
+            page.click("[data-testid=more-filters]")
+            expect(unit_filter).to_be_visible()
+            page.goto(f"{live_server.url}/problems/?overdue=1")
+            assert unit_filter.is_visible()  # a filter in use keeps them unfolded
+        else:
+            assert unit_filter.is_visible()
+            assert page.locator("[data-testid=more-filters]").is_hidden()
         context.close()
 
 

@@ -100,6 +100,23 @@ def _ledger_context(request) -> dict:
         "units": units_visible(actor=actor, active_only=True),
         "can_dispatch": actor.role == Role.OFFICE_ADMIN,
         "can_report": actor.role in REPORTERS,
+        # Unfold a phone's "more filters" when one of them is in use.
+        "more_filters": any(
+            getattr(found, name, None)
+            for name in (
+                "unit",
+                "category",
+                "source",
+                "created_from",
+                "created_to",
+                "sort_given",
+                "open_only",
+                "overdue",
+                "due_soon",
+                "mine",
+                "flagged",
+            )
+        ),
     }
 
 
