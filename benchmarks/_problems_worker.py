@@ -142,6 +142,9 @@ class Context:
         digits = f"{latest.code_serial:06d}" if latest else "000100"
         self.code_prefix = f"WM{self.year}-{digits[:3]}"
         self.serial_low = int(digits[:3]) * 1000
+        # A one-digit prefix as a clerk starts typing: about 100,000 codes (and, by the rules
+        # of search.code_prefix_filter, a second range for seven-digit serials).
+        self.broad_prefix = f"WM{self.year}-1"
         self.text = "垃圾桶满溢"
 
 
@@ -161,15 +164,13 @@ def ledger_queries(ctx: Context) -> list[dict]:
             "id IN (SELECT rowid FROM problems_problem_fts WHERE problems_problem_fts MATCH %s)"
         )
         text_args = [match]
-        true = "1"
+        plus = "+"  # SQLite: walk the sort index, check the co-unit branch per row
     else:
         text_where = "string_to_array(search_text, ' ') @> %s::text[]"
         text_args = [tokens]
-        true = "true"
+        plus = ""
     co = "problems_problem_co_units"
-    unit_scope = (
-        f"(responsible_unit_id = %s OR id IN (SELECT problem_id FROM {co} WHERE unit_id = %s))"
-    )
+    unit_scope = f"(responsible_unit_id = %s OR {plus}id IN (SELECT problem_id FROM {co} WHERE unit_id = %s))"
     return [
         {
             "name": "all, newest first",
@@ -183,7 +184,7 @@ def ledger_queries(ctx: Context) -> list[dict]:
             "name": "open problems",
             "as": "office",
             "params": {"open": "1"},
-            "where": f"is_open = {true}",
+            "where": "is_open",
             "args": [],
             "order": newest,
         },
@@ -223,7 +224,7 @@ def ledger_queries(ctx: Context) -> list[dict]:
             "name": "overdue, by deadline",
             "as": "office",
             "params": {"overdue": "1", "sort": "deadline"},
-            "where": f"is_pending = {true} AND deadline < %s",
+            "where": "is_pending AND deadline < %s",
             "args": [ctx.today],
             "order": by_deadline,
         },
@@ -231,7 +232,7 @@ def ledger_queries(ctx: Context) -> list[dict]:
             "name": "due soon, by deadline",
             "as": "office",
             "params": {"due_soon": "1", "sort": "deadline"},
-            "where": f"is_pending = {true} AND deadline >= %s AND deadline <= %s",
+            "where": "is_pending AND deadline >= %s AND deadline <= %s",
             "args": [ctx.today, ctx.soon],
             "order": by_deadline,
         },
@@ -256,6 +257,14 @@ def ledger_queries(ctx: Context) -> list[dict]:
             "order": "ORDER BY code_year DESC, code_serial DESC LIMIT 21",
         },
         {
+            "name": f"code prefix {ctx.broad_prefix}",
+            "as": "office",
+            "params": {"code": ctx.broad_prefix},
+            "where": "code_year = %s AND code_serial >= %s AND code_serial <= %s",
+            "args": [ctx.year, 100_000, 199_999],
+            "order": "ORDER BY code_year DESC, code_serial DESC LIMIT 21",
+        },
+        {
             "name": f"text search “{ctx.text}”",
             "as": "office",
             "params": {"q": ctx.text},
@@ -277,6 +286,8 @@ def ledger_queries(ctx: Context) -> list[dict]:
             "as": "urban",
             "params": {},
             "where": unit_scope,
+            # The count is best served by the two indexes at once (SQLite's multi-index OR).
+            "count_where": unit_scope.replace("+id", "id"),
             "args": [ctx.people["urban"].unit_id] * 2,
             "order": newest,
         },
@@ -298,6 +309,8 @@ def _floor_sql(q: dict) -> tuple[str, str, str, list]:
         f"SELECT id, code, title, status, created_at, deadline FROM problems_problem "
         f"{where} {q['order']}"
     )
+    if q.get("count_where"):
+        where = f"WHERE {q['count_where']}"
     exact = f"SELECT COUNT(*) FROM problems_problem {where}"
     cap = count_cap(q)
     count = (

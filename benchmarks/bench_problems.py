@@ -319,7 +319,15 @@ def machine() -> dict:
     with contextlib.suppress(OSError):
         kb = int(Path("/proc/meminfo").read_text().split()[1])
         memory = f"{kb / 1024 / 1024:.0f} GiB"
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
+        "commit": commit,
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory": memory,
@@ -334,10 +342,16 @@ def _met(ok: bool) -> str:
 
 def report(backend: str, r: dict) -> None:
     info = r.get("info", {})
+    load = r.get("load_average", {})
     print(
         f"\n=== {backend}: {info.get('problems', '?'):,} demo problems, "
         f"{info.get('events', 0):,} events ({info.get('version', '')}) ==="
     )
+    if load:
+        print(
+            f"load average (1, 5, 15 min) before {load['before']}, after {load['after']}; "
+            f"wall time {r.get('wall_s')} s"
+        )
     gen = r.get("generate")
     if gen:
         print(
@@ -492,8 +506,14 @@ def main(argv: list[str]) -> int:
             else postgres_database(args.pg_url, args.rows, False)
         )
         started = time.monotonic()
+        load_before = os.getloadavg()
         results["backends"][backend] = run_backend(backend, url, args)
         results["backends"][backend]["wall_s"] = round(time.monotonic() - started)
+        # The machine may be shared: the load average says how much of it the run had.
+        results["backends"][backend]["load_average"] = {
+            "before": [round(x, 1) for x in load_before],
+            "after": [round(x, 1) for x in os.getloadavg()],
+        }
     for backend, r in results["backends"].items():
         report(backend, r)
     for backend, r in results["backends"].items():
