@@ -340,7 +340,9 @@ def create(request):
         "categories": selectors.categories_visible(actor=actor, active_only=True),
         "sources": sources,
     }
-    form = ProblemForm(request.POST or None, request.FILES or None, **kwargs)
+    # The office mostly records calls and hotline tickets; an inspection would auto-dispatch.
+    initial = {"source": Source.CITIZEN} if actor.role == Role.OFFICE_ADMIN else {}
+    form = ProblemForm(request.POST or None, request.FILES or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

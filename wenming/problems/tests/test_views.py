@@ -327,3 +327,10 @@ def test_duplicates_nearby_are_suggested_to_the_office(cast, page_as):
     services.problem_dispatch(problem=second, actor=cast.office, unit=cast.urban_unit)
     html = page_as(cast.office).get(f"/problems/{second.code}/").content.decode()
     assert 'data-testid="duplicates"' not in html
+
+
+def test_the_office_form_starts_at_a_citizen_report(cast, page_as):
+    html = page_as(cast.office).get("/problems/new/").content.decode()
+    assert '<option value="citizen" selected>' in html
+    inspector = page_as(cast.inspector).get("/problems/new/").content.decode()
+    assert 'value="inspection"' in inspector and 'value="citizen"' not in inspector
