@@ -12,8 +12,11 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-                   if m.name.startswith("bench_"))
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name.startswith("bench_")
+    )
     wanted = [a for a in argv if not a.startswith("-")]
     if wanted:
         names = [n for n in names if n.removeprefix("bench_") in wanted]
