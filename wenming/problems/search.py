@@ -62,6 +62,29 @@ def search_text_for(*, title: str, address: str = "", description: str = "") -> 
     return " ".join(index_tokens(title, address))
 
 
+_SEVEN_DIGIT_YEARS: dict[int, tuple[bool, float]] = {}
+_SEVEN_DIGIT_TTL_SECONDS = 60
+
+
+def _year_has_seven_digit_serials(year: int) -> bool:
+    """Whether `year` issued a serial past 999,999 (read once a minute per process).
+
+    A year that has crossed stays crossed, so only the "not yet" answer can go stale, for at
+    most a minute after the millionth problem of a year.
+    """
+    import time
+
+    from .models import ProblemCounter
+
+    known = _SEVEN_DIGIT_YEARS.get(year)
+    if known is not None and (known[0] or time.monotonic() - known[1] < _SEVEN_DIGIT_TTL_SECONDS):
+        return known[0]
+    last = ProblemCounter.objects.filter(year=year).values_list("last", flat=True).first()
+    crossed = bool(last and last > 999_999)
+    _SEVEN_DIGIT_YEARS[year] = (crossed, time.monotonic())
+    return crossed
+
+
 def code_prefix_filter(prefix: str) -> Q | None:
     """A code prefix ("WM2026-0001") as a range on (code_year, code_serial); None if not a code.
 
@@ -82,8 +105,11 @@ def code_prefix_filter(prefix: str) -> Q | None:
     if not serial_digits:
         return Q(code_year=year)
     condition = Q(pk__in=[])
-    # Serials are written with six digits, seven once a year passes 999,999.
-    for width in (6, 7):
+    # Serials are written with six digits, seven once a year passes 999,999. The second range
+    # is added only for a year that has such serials: with two ranges neither database can
+    # walk the code index in order, and a short prefix then sorts a hundred thousand rows.
+    widths = (6, 7) if _year_has_seven_digit_serials(year) else (6,)
+    for width in widths:
         if len(serial_digits) > width or (width == 7 and serial_digits[0] == "0"):
             continue
         pad = width - len(serial_digits)
