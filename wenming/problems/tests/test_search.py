@@ -38,3 +38,21 @@ def test_prefix_search_finds_exactly_the_matching_codes(cast):
     assert found == {p.code for p in (first, second) if p.code.startswith(prefix)}
     assert not Problem.objects.filter(search.code_prefix_filter("WM1999-")).exists()
     assert search.code_prefix_filter("not a code") is None
+
+
+def test_sqlite_full_text_index_keeps_no_positions(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 table")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
+        assert "detail='none'" in cursor.fetchone()[0]
+
+
+def test_text_search_finds_reports_by_words_of_the_title(cast):
+    place = cast.zhongshan_community
+    bins = report(cast.office, region=place, title="天津街垃圾桶满溢")
+    report(cast.office, region=place, title="路灯不亮")
+    found = search.text_filter(Problem.objects.all(), "垃圾桶")
+    assert list(found.values_list("code", flat=True)) == [bins.code]
