@@ -518,7 +518,39 @@ class Problem(models.Model):
 Problem._meta.get_field("id").register_lookup(CoUnitLookup)
 
 
-class ProblemEvent(models.Model):
+class ProblemRecord(models.Model):
+    """What a problem's events and photos share: the problem's scope, and the unit and
+    district they are counted under (denormalised when written, for grouped metrics such as
+    the accurate dispatch rate and evidence flags per unit)."""
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    district = models.ForeignKey(
+        "org.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    SCOPE = ScopeRule(
+        region="problem__region",
+        units=("problem__responsible_unit", "problem__id__co_unit"),
+        assignee="problem__reported_by",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ProblemEvent(ProblemRecord):
     """One row of a problem's timeline: who did what, when, from which status to which."""
 
     problem = models.ForeignKey(
@@ -544,31 +576,8 @@ class ProblemEvent(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    # Denormalised for metrics grouped by unit or district (accurate dispatch rate).
-    unit = models.ForeignKey(
-        "org.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "org.Region",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
 
-    SCOPE = ScopeRule(
-        region="problem__region",
-        units=("problem__responsible_unit", "problem__id__co_unit"),
-        assignee="problem__reported_by",
-    )
-
-    class Meta:
+    class Meta(ProblemRecord.Meta):
         ordering = ["created_at", "id"]
         verbose_name = _("problem event")
         verbose_name_plural = _("problem events")
@@ -589,7 +598,7 @@ class PhotoKind(models.TextChoices):
     AFTER = "after", pgettext_lazy("photo kind", "After")
 
 
-class ProblemPhoto(models.Model):
+class ProblemPhoto(ProblemRecord):
     """An evidence photo with its integrity checks (after-photos only are checked)."""
 
     problem = models.ForeignKey(
@@ -644,31 +653,8 @@ class ProblemPhoto(models.Model):
         db_index=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-    # Denormalised at upload for "evidence flags per unit / district" metrics.
-    unit = models.ForeignKey(
-        "org.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "org.Region",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
 
-    SCOPE = ScopeRule(
-        region="problem__region",
-        units=("problem__responsible_unit", "problem__id__co_unit"),
-        assignee="problem__reported_by",
-    )
-
-    class Meta:
+    class Meta(ProblemRecord.Meta):
         ordering = ["uploaded_at", "id"]
         verbose_name = _("evidence photo")
         verbose_name_plural = _("evidence photos")
