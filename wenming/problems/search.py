@@ -6,8 +6,10 @@ Lucene's CJKAnalyzer) and lower-cased ASCII words; a query of two or more CJK ch
 becomes its pairs, all of which must be present. The grams are kept in `Problem.search_text`
 by the services (and by bulk loaders through `search_text_for`), and indexed by:
 
-- SQLite: an FTS5 table with external content (`problems_problem_fts`), kept in step by the
-  services (`fts_insert` / `fts_replace`) and rebuilt after bulk loads (`search_rebuild`);
+- SQLite: an FTS5 table with external content (`problems_problem_fts`), filled in batches
+  (`fts_index_backlog`) and rebuilt after bulk loads (`search_rebuild`). A one-row table
+  (`problems_problem_fts_mark`) says up to which id it is filled; the few newer problems are
+  matched by a scan of that backlog, so a search finds a problem the moment it is reported;
 - PostgreSQL: a GIN index on `string_to_array(search_text, ' ')`, maintained by the database
   itself; a query is an array containment (`@>`), which needs no locale or text parser.
 """
@@ -19,6 +21,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "problems_problem_fts"
+FTS_MARK_TABLE = "problems_problem_fts_mark"
+# Every FTS5 commit pays for a segment flush and merge work (9–10 ms on a 1M ledger whether it
+# adds 1 row or 64), so new problems are indexed this many at a time; until then the search
+# scans them by id range, which costs well under a millisecond at this length.
+FTS_BATCH = 256
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
@@ -131,10 +138,15 @@ def text_filter(queryset: QuerySet, query: str) -> QuerySet:
         return queryset.filter(ExpressionWrapper(contains, output_field=BooleanField()))
     if connection.vendor == "sqlite":
         match = " ".join(f'"{token}"' for token in tokens)
-        # Constant SQL; the user's words travel as a parameter (quoted tokens of [0-9a-z] / CJK).
-        ids = RawSQL(  # noqa: S611
-            "SELECT rowid FROM problems_problem_fts WHERE problems_problem_fts MATCH %s", (match,)
-        )
+        # The backlog not yet in the index: every token must be one of the row's grams.
+        backlog = " AND ".join("instr(' ' || search_text || ' ', %s) > 0" for _token in tokens)
+        # Constant SQL; the user's words travel as parameters (quoted tokens of [0-9a-z] / CJK).
+        sql = (  # noqa: S608 - constant SQL: `backlog` is one fixed clause per token
+            "SELECT rowid FROM problems_problem_fts WHERE problems_problem_fts MATCH %s"
+            " UNION ALL SELECT id FROM problems_problem WHERE id > ("
+            "SELECT indexed_upto FROM problems_problem_fts_mark WHERE id = 1) AND "
+        ) + backlog
+        ids = RawSQL(sql, (match, *(f" {token} " for token in tokens)))  # noqa: S611
         return queryset.filter(id__in=ids)
     condition = Q()
     for token in tokens:
@@ -142,22 +154,43 @@ def text_filter(queryset: QuerySet, query: str) -> QuerySet:
     return queryset.filter(condition)
 
 
-def fts_insert(*, problem_id: int, search_text: str) -> None:
-    """Add a new problem to the SQLite full-text index (PostgreSQL indexes by itself)."""
+def fts_index_backlog(*, newest_id: int | None = None, force: bool = False) -> int:
+    """Index the problems above the mark once they are FTS_BATCH (or any, with `force`).
+
+    Call inside a transaction that holds the write lock (every SQLite write transaction does:
+    IMMEDIATE), so no other writer moves the mark or adds rows below `newest_id` meanwhile.
+    Returns how many ids it indexed; PostgreSQL indexes by itself and gets 0.
+    """
     if connection.vendor != "sqlite":
-        return
+        return 0
     with connection.cursor() as cursor:
+        cursor.execute("SELECT indexed_upto FROM problems_problem_fts_mark WHERE id = 1")
+        mark = cursor.fetchone()[0]
+        if newest_id is None:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM problems_problem")
+            newest_id = cursor.fetchone()[0]
+        if newest_id <= mark or (newest_id - mark < FTS_BATCH and not force):
+            return 0
+        # In id order: FTS5 flushes a segment whenever a rowid goes backwards.
         cursor.execute(
-            "INSERT INTO problems_problem_fts(rowid, search_text) VALUES (%s, %s)",
-            [problem_id, search_text],
+            "INSERT INTO problems_problem_fts(rowid, search_text) SELECT id, search_text"
+            " FROM problems_problem WHERE id > %s AND id <= %s ORDER BY id",
+            [mark, newest_id],
         )
+        cursor.execute(
+            "UPDATE problems_problem_fts_mark SET indexed_upto = %s WHERE id = 1", [newest_id]
+        )
+    return newest_id - mark
 
 
 def fts_replace(*, problem_id: int, old_text: str, new_text: str) -> None:
-    """Re-index a problem whose title or address changed."""
+    """Re-index a problem whose title or address changed (the backlog needs nothing)."""
     if connection.vendor != "sqlite" or old_text == new_text:
         return
     with connection.cursor() as cursor:
+        cursor.execute("SELECT indexed_upto FROM problems_problem_fts_mark WHERE id = 1")
+        if problem_id > cursor.fetchone()[0]:
+            return  # not indexed yet; the batch will read the new text from the row
         cursor.execute(
             "INSERT INTO problems_problem_fts(problems_problem_fts, rowid, search_text) "
             "VALUES ('delete', %s, %s)",
@@ -175,6 +208,10 @@ def search_rebuild() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO problems_problem_fts(problems_problem_fts) VALUES ('rebuild')")
+        cursor.execute(
+            "UPDATE problems_problem_fts_mark SET indexed_upto = "
+            "(SELECT COALESCE(MAX(id), 0) FROM problems_problem) WHERE id = 1"
+        )
 
 
 def create_search_index(schema_editor) -> None:
@@ -185,7 +222,7 @@ def create_search_index(schema_editor) -> None:
         # phrases or positions. Without positions each commit's segment merge is small:
         # creating a problem on a 1M ledger went from ~50 ms to ~12 ms (docs/performance.md).
         schema_editor.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+            "CREATE VIRTUAL TABLE IF NOT EXISTS problems_problem_fts USING fts5("
             "search_text, content='problems_problem', content_rowid='id', "
             "tokenize='unicode61', detail='none')"
         )
@@ -196,9 +233,21 @@ def create_search_index(schema_editor) -> None:
         )
 
 
+def create_backlog_mark(schema_editor) -> None:
+    """The SQLite row saying up to which problem id the full-text index is filled."""
+    schema_editor.execute(
+        "CREATE TABLE IF NOT EXISTS problems_problem_fts_mark ("
+        "id INTEGER PRIMARY KEY CHECK (id = 1), indexed_upto INTEGER NOT NULL)"
+    )
+    schema_editor.execute(
+        "INSERT OR REPLACE INTO problems_problem_fts_mark (id, indexed_upto) "
+        "SELECT 1, COALESCE(MAX(id), 0) FROM problems_problem"
+    )
+
+
 def drop_search_index(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        schema_editor.execute("DROP TABLE IF EXISTS problems_problem_fts")
     elif vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS problem_search_gin")

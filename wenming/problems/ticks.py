@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from wenming.core.calendar import add_working_days, working_days_between
 
-from . import notify
+from . import notify, search
 from .models import EventKind, IdempotencyRecord, Problem
 from .services import ledger_config
 from .services._common import record_event
@@ -151,7 +151,11 @@ def _escalate(today: date, now) -> int:
 
 
 def problems_tick(*, now) -> dict:
-    """Send due-soon and overdue notices, escalate long-overdue problems, purge old keys."""
+    """Send due-soon and overdue notices, escalate long-overdue problems, purge old keys.
+
+    Also indexes for full-text search the problems reported since the last full batch (a
+    quiet ledger never fills a batch; its backlog is searchable anyway, only by a scan).
+    """
     today = timezone.localdate(now)
     result = {
         "due_soon": _due_soon(today),
@@ -162,6 +166,8 @@ def problems_tick(*, now) -> dict:
         created_at__lt=now - timedelta(days=7)
     ).delete()
     result["idempotency_purged"] = purged
+    with transaction.atomic():
+        result["search_indexed"] = search.fts_index_backlog(force=True)
     return result
 
 

@@ -204,7 +204,7 @@ def problem_create(
         )
         if co_units:
             problem.co_units.set(co_units)
-        search.fts_insert(problem_id=problem.pk, search_text=text)
+        search.fts_index_backlog(newest_id=problem.pk)
         record_event(
             problem=problem,
             action=EventKind.CREATE,
