@@ -92,13 +92,17 @@ class ActionForm(forms.Form):
 
 
 class BulkDispatchForm(forms.Form):
+    # Labels name the field in the refusal the ledger shows ("Deadline: Enter a valid date.").
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.filter(is_active=True), required=False, to_field_name="code"
+        label=_("Member unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
     )
     region = forms.ModelChoiceField(
-        queryset=Region.objects.all(), required=False, to_field_name="code"
+        label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="code"
     )
-    deadline = forms.DateField(required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False)
 
 
 class CategoryForm(forms.Form):

@@ -43,6 +43,7 @@ def panel_office(request):
         ),
         _item(_("Returned by units"), queues["returned"], _url(returned=1), "warning"),
         _item(_("Extension requests"), queues["extension"], _url(extension=1), "info"),
+        _item(_("Long-term hold requests"), queues["hold"], _url(hold_request=1), "info"),
         _item(
             _("Suspicious evidence"),
             queues["flagged"],

@@ -57,6 +57,12 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.IN_PROGRESS, A.APPROVE_EXTENSION): _t(S.IN_PROGRESS, OFFICE),
     (S.DISPATCHED, A.DENY_EXTENSION): _t(S.DISPATCHED, OFFICE),
     (S.IN_PROGRESS, A.DENY_EXTENSION): _t(S.IN_PROGRESS, OFFICE),
+    # Long-term hold (挂账): the handler asks, the office holds (approving) or denies; the
+    # office may also hold on its own initiative.
+    (S.DISPATCHED, A.REQUEST_HOLD): _t(S.DISPATCHED, HANDLER),
+    (S.IN_PROGRESS, A.REQUEST_HOLD): _t(S.IN_PROGRESS, HANDLER),
+    (S.DISPATCHED, A.DENY_HOLD): _t(S.DISPATCHED, OFFICE),
+    (S.IN_PROGRESS, A.DENY_HOLD): _t(S.IN_PROGRESS, OFFICE),
     (S.DISPATCHED, A.HOLD): _t(S.ON_HOLD, OFFICE),
     (S.IN_PROGRESS, A.HOLD): _t(S.ON_HOLD, OFFICE),
     (S.ON_HOLD, A.RESUME): _t(S.IN_PROGRESS, OFFICE),
@@ -124,4 +130,9 @@ def guard_ok(problem, action: str) -> bool:
         return not pending_request
     if action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION):
         return pending_request
+    pending_hold = problem.hold_requested_until is not None
+    if action == Action.REQUEST_HOLD:
+        return not pending_hold
+    if action == Action.DENY_HOLD:
+        return pending_hold
     return True

@@ -106,6 +106,9 @@ class Action(models.TextChoices):
     HOLD = "hold", pgettext_lazy("problem action", "Put on hold")
     RESUME = "resume", pgettext_lazy("problem action", "Resume")
     REOPEN = "reopen", pgettext_lazy("problem action", "Reopen")
+    # A unit asks for the long-term hold (挂账); the office answers with `hold` or `deny_hold`.
+    REQUEST_HOLD = "request_hold", pgettext_lazy("problem action", "Request a long-term hold")
+    DENY_HOLD = "deny_hold", pgettext_lazy("problem action", "Deny the hold")
 
 
 class EventKind(models.TextChoices):
@@ -126,6 +129,8 @@ class EventKind(models.TextChoices):
     HOLD = "hold", pgettext_lazy("problem event", "Put on hold")
     RESUME = "resume", pgettext_lazy("problem event", "Resumed")
     REOPEN = "reopen", pgettext_lazy("problem event", "Reopened")
+    REQUEST_HOLD = "request_hold", pgettext_lazy("problem event", "Long-term hold requested")
+    DENY_HOLD = "deny_hold", pgettext_lazy("problem event", "Hold denied")
     ATTACH = "attach", pgettext_lazy("problem event", "Photo added")
     ALSO_REPORTED = "also_reported", pgettext_lazy("problem event", "Reported again (duplicate)")
     ESCALATE = "escalate", pgettext_lazy("problem event", "Escalated")
@@ -386,6 +391,9 @@ class Problem(models.Model):
     hold_until = models.DateField(_("target date"), null=True, blank=True)
     extension_requested_until = models.DateField(_("requested deadline"), null=True, blank=True)
     extension_reason = models.TextField(_("extension reason"), blank=True)
+    # A handler's pending request for a long-term hold (挂账), until the office answers.
+    hold_requested_until = models.DateField(_("requested hold target date"), null=True, blank=True)
+    hold_request_plan = models.TextField(_("requested hold plan"), blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     # The deadline a due-soon / overdue notice was last sent for (keeps `wenming tick` cheap).
     due_soon_notice_for = models.DateField(null=True, blank=True)

@@ -99,6 +99,7 @@ class LedgerFilter:
     flagged: bool = False
     returned: bool = False
     extension_requested: bool = False
+    hold_requested: bool = False
     created_from: date | None = None
     created_to: date | None = None
     q: str = ""
@@ -121,6 +122,7 @@ class LedgerFilter:
             "flagged": "1" if self.flagged else "",
             "returned": "1" if self.returned else "",
             "extension": "1" if self.extension_requested else "",
+            "hold_request": "1" if self.hold_requested else "",
             "created_from": self.created_from.isoformat() if self.created_from else "",
             "created_to": self.created_to.isoformat() if self.created_to else "",
             "q": self.q,
@@ -206,6 +208,7 @@ def ledger_filter(*, actor, params) -> LedgerFilter:
         flagged=_flag(get("flagged")),
         returned=_flag(get("returned")),
         extension_requested=_flag(get("extension")),
+        hold_requested=_flag(get("hold_request")),
         created_from=_date(get("created_from"), _("From")),
         created_to=_date(get("created_to"), _("To")),
         q=str(get("q") or "").strip()[:100],
@@ -271,6 +274,8 @@ def apply_filter(qs: QuerySet, f: LedgerFilter, *, actor, with_status: bool = Tr
         qs = qs.filter(status=Status.REGISTERED, return_count__gt=0)
     if f.extension_requested:
         qs = qs.filter(is_pending=True, extension_requested_until__isnull=False)
+    if f.hold_requested:
+        qs = qs.filter(is_pending=True, hold_requested_until__isnull=False)
     if f.created_from:
         qs = qs.filter(created_at__gte=_day_start(f.created_from))
     if f.created_to:
@@ -527,7 +532,8 @@ def routing_rules_visible(*, actor) -> QuerySet:
 
 
 def office_queues(*, actor) -> dict[str, int]:
-    """What waits for the office: triage, verification, returns, extensions, flags, overdue."""
+    """What waits for the office: triage, verification, returns, extension and hold requests,
+    flags, overdue."""
     qs = problems_visible(actor=actor)
     today = timezone.localdate()
     return {
@@ -535,6 +541,7 @@ def office_queues(*, actor) -> dict[str, int]:
         "rectified": qs.filter(status=Status.RECTIFIED).count(),
         "returned": qs.filter(status=Status.REGISTERED, return_count__gt=0).count(),
         "extension": qs.filter(is_pending=True, extension_requested_until__isnull=False).count(),
+        "hold": qs.filter(is_pending=True, hold_requested_until__isnull=False).count(),
         "flagged": qs.filter(status=Status.RECTIFIED, flagged_photo_count__gt=0).count(),
         "overdue": qs.filter(is_pending=True, deadline__lt=today).count(),
     }

@@ -4,11 +4,13 @@ htmx: the ledger table and the detail's main block re-render in place (HX-Reques
 JavaScript every form still works with a full page load.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +36,7 @@ from .forms import (
 from .lifecycle import actions_for, is_handler
 from .models import Action, Category, Source, Status
 from .services.creation import REPORTERS
+from .services.transitions import problem_dispatch_many
 
 
 def _is_htmx(request) -> bool:
@@ -45,10 +48,13 @@ def _office_only(request) -> None:
         raise PermissionDenied(_("Only the Civilization Office may do this."))
 
 
-def _ledger_context(request) -> dict:
+def _ledger_context(request, params=None) -> dict:
+    """The ledger page for `params` (default: the request's query string)."""
     actor = request.user
+    if params is None:
+        params = request.GET
     try:
-        found = selectors.ledger_filter(actor=actor, params=request.GET)
+        found = selectors.ledger_filter(actor=actor, params=params)
         error = None
     except DomainError as exc:
         found, error = selectors.LedgerFilter(), str(exc.message)
@@ -57,8 +63,8 @@ def _ledger_context(request) -> dict:
         page = selectors.ledger_page(
             qs,
             sort=found.sort,
-            cursor=request.GET.get("cursor"),
-            limit=request.GET.get("limit") or 50,
+            cursor=params.get("cursor"),
+            limit=params.get("limit") or 50,
         )
     except DomainError as exc:
         page, error = selectors.ledger_page(qs, sort=found.sort, limit=50), str(exc.message)
@@ -373,102 +379,172 @@ def create(request):
     return render(request, "problems/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _ledger_back(request) -> str:
+    """The ledger address the bulk form came from (only a path of this site)."""
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        return reverse("problems:ledger")
+    return back
+
+
+def _bulk_refused(request, back: str, message, *, status: int, lines=(), codes=()):
+    """The ledger page the bulk form came from, again, with why nothing was dispatched."""
+    query = QueryDict(urlsplit(back).query)
+    context = _ledger_context(request, query)
+    context.update(
+        error=message,
+        error_lines=list(lines)[:10],
+        next_path=back,
+        picked=set(codes),
+    )
+    return render(request, "problems/ledger.html", context, status=status)
+
+
 @login_required
 @require_POST
 def bulk_dispatch(request):
-    """Dispatch many problems to one unit or locality at once (office)."""
-    _office_only(request)
-    form = BulkDispatchForm(request.POST)
-    back = request.POST.get("next") or reverse("problems:ledger")
-    if not back.startswith("/"):
-        back = reverse("problems:ledger")
-    if not form.is_valid():
-        messages.error(request, _("Choose problems and one member unit or region."))
-        return redirect(back)
-    data = form.cleaned_data
+    """Dispatch many problems to one unit or locality at once (office); all or none.
+
+    A refusal answers 4xx with the ledger page and the reason, and dispatches nothing:
+    403 for anyone but the office, 400 for a missing choice, 404 for a code outside the
+    ledger, else the status the services gave (409 when a problem may not be dispatched now).
+    """
+    back = _ledger_back(request)
     codes = [c for c in request.POST.getlist("codes") if c][:500]
+    if request.user.role != Role.OFFICE_ADMIN:
+        return _bulk_refused(
+            request, back, _("Only the Civilization Office may do this."), status=403
+        )
+    form = BulkDispatchForm(request.POST)
+    if not form.is_valid():
+        lines = [
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        ]
+        return _bulk_refused(
+            request, back, _("Nothing was dispatched."), status=400, lines=lines, codes=codes
+        )
+    data = form.cleaned_data
     if not codes or (data["unit"] is None) == (data["region"] is None):
-        messages.error(request, _("Choose problems and one member unit or region."))
-        return redirect(back)
-    done, failed = 0, []
+        return _bulk_refused(
+            request,
+            back,
+            _("Choose problems and one member unit or region."),
+            status=400,
+            codes=codes,
+        )
+    problems, unknown = [], []
     for code in codes:
         try:
-            problem = selectors.problem_get(actor=request.user, code=code)
-            services.problem_dispatch(
-                problem=problem,
-                actor=request.user,
-                unit=data["unit"],
-                region=data["region"],
-                deadline=data["deadline"],
-            )
-            done += 1
-        except DomainError as exc:
-            failed.append(f"{code}: {exc.message}")
-    if done:
-        messages.success(request, _("%(count)d problems dispatched.") % {"count": done})
-    for line in failed[:10]:
-        messages.error(request, line)
+            problems.append(selectors.problem_get(actor=request.user, code=code))
+        except DomainError:
+            unknown.append(code)
+    if unknown:
+        return _bulk_refused(
+            request,
+            back,
+            _("Nothing was dispatched: no such problem in the ledger you may see: %(codes)s.")
+            % {"codes": ", ".join(c[:20] for c in unknown[:10])},
+            status=404,
+            codes=codes,
+        )
+    try:
+        done = problem_dispatch_many(
+            problems=problems,
+            actor=request.user,
+            unit=data["unit"],
+            region=data["region"],
+            deadline=data["deadline"],
+        )
+    except DomainError as exc:
+        return _bulk_refused(
+            request,
+            back,
+            exc.message,
+            status=exc.status,
+            lines=exc.details.get("failed", ()),
+            codes=codes,
+        )
+    messages.success(request, _("%(count)d problems dispatched.") % {"count": done})
     return redirect(back)
+
+
+def _settings_action(request, actor, forms_: dict) -> str | None:
+    """Apply the posted settings form: the success message ("" for none), or None when the
+    form is invalid (its errors are then on the form in `forms_`).
+
+    Raises DomainError (also InvalidInput for an unknown form or a malformed rule id).
+    """
+    kind = request.POST.get("form")
+    if kind in ("rule_toggle", "rule_delete"):
+        try:
+            rule_id = int(request.POST.get("rule") or "")
+        except ValueError:
+            rule_id = 0
+        if not 0 < rule_id < 2**31:  # a database integer, so a huge number is no 500
+            raise InvalidInput(_("Choose a routing rule."), code="bad_rule")
+        if kind == "rule_toggle":
+            active = request.POST.get("active") == "1"
+            services.routing_rule_update(actor=actor, rule_id=rule_id, is_active=active)
+            return ""  # the list shows the new state
+        services.routing_rule_delete(actor=actor, rule_id=rule_id)
+        return _("The routing rule was removed.")
+    form_class = {"config": ConfigForm, "rule": RoutingRuleForm, "category": CategoryForm}.get(kind)
+    if form_class is None:
+        raise InvalidInput(_("The request is not valid."), code="bad_form")
+    form = forms_[kind] = form_class(request.POST)
+    if not form.is_valid():
+        return None
+    if kind == "config":
+        services.ledger_config_update(actor=actor, **form.cleaned_data)
+        return _("The settings were saved.")
+    if kind == "rule":
+        services.routing_rule_create(actor=actor, **form.cleaned_data)
+        return _("The routing rule was added.")
+    _save_category(actor, dict(form.cleaned_data))
+    return _("The category was saved.")
 
 
 @login_required
 def settings_page(request):
-    """The office's ledger settings: categories, routing rules, thresholds."""
+    """The office's ledger settings: categories, routing rules, thresholds.
+
+    A refused change answers with the page again, the reason on top and nothing saved: 400
+    for bad input, 404 for a rule that no longer exists; anyone but the office gets 403.
+    """
     _office_only(request)
     actor = request.user
     config = services.ledger_config()
-    config_form = ConfigForm(initial={f: getattr(config, f) for f in ConfigForm.base_fields})
-    rule_form = RoutingRuleForm()
-    category_form = CategoryForm(
-        initial={"is_active": True, "after_photo_required": True, "deadline_days": 5}
-    )
+    forms_ = {
+        "config": ConfigForm(initial={f: getattr(config, f) for f in ConfigForm.base_fields}),
+        "rule": RoutingRuleForm(),
+        "category": CategoryForm(
+            initial={"is_active": True, "after_photo_required": True, "deadline_days": 5}
+        ),
+    }
+    error, status = None, 200
     if request.method == "POST":
-        kind = request.POST.get("form")
         try:
-            if kind == "config":
-                config_form = ConfigForm(request.POST)
-                if config_form.is_valid():
-                    services.ledger_config_update(actor=actor, **config_form.cleaned_data)
-                    messages.success(request, _("The settings were saved."))
-                    return redirect("problems:settings")
-            elif kind == "rule":
-                rule_form = RoutingRuleForm(request.POST)
-                if rule_form.is_valid():
-                    services.routing_rule_create(actor=actor, **rule_form.cleaned_data)
-                    messages.success(request, _("The routing rule was added."))
-                    return redirect("problems:settings")
-            elif kind == "rule_toggle":
-                rule_id = int(request.POST.get("rule") or 0)
-                services.routing_rule_update(
-                    actor=actor, rule_id=rule_id, is_active=request.POST.get("active") == "1"
-                )
-                return redirect("problems:settings")
-            elif kind == "rule_delete":
-                services.routing_rule_delete(
-                    actor=actor, rule_id=int(request.POST.get("rule") or 0)
-                )
-                messages.success(request, _("The routing rule was removed."))
-                return redirect("problems:settings")
-            elif kind == "category":
-                category_form = CategoryForm(request.POST)
-                if category_form.is_valid():
-                    _save_category(actor, category_form.cleaned_data)
-                    messages.success(request, _("The category was saved."))
-                    return redirect("problems:settings")
+            done = _settings_action(request, actor, forms_)
         except DomainError as exc:
-            messages.error(request, exc.message)
-        except ValueError:
-            messages.error(request, _("The request is not valid."))
+            error, status = exc.message, exc.status
+        else:
+            if done is not None:
+                if done:
+                    messages.success(request, done)
+                return redirect("problems:settings")
+            error, status = _("Nothing was saved: correct the marked fields."), 400
     return render(
         request,
         "problems/settings.html",
         {
-            "config_form": config_form,
-            "rule_form": rule_form,
-            "category_form": category_form,
+            "config_form": forms_["config"],
+            "rule_form": forms_["rule"],
+            "category_form": forms_["category"],
             "categories": selectors.categories_visible(actor=actor),
             "rules": selectors.routing_rules_visible(actor=actor),
+            "error": error,
         },
+        status=status,
     )
 
 

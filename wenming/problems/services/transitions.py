@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from wenming.core.calendar import working_days_between
-from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.errors import DomainError, InvalidInput, NotAllowed
 
 from .. import notify
 from ..lifecycle import FORWARDER, OFFICE, TRANSITIONS, relations, role_may_ever
@@ -262,6 +262,34 @@ def problem_dispatch(
     return p
 
 
+def problem_dispatch_many(*, problems, actor, unit=None, region=None, deadline=None) -> int:
+    """Dispatch several problems to one target, all or none (the office's bulk dispatch).
+
+    One refusal refuses the lot, so a half-done batch never looks like success: the error
+    has the status every refusal shares (else 400) and `details["failed"]` lists
+    "code: reason" per refused problem. The notices of a rolled-back batch are never sent.
+    """
+    failed: list[tuple[str, DomainError]] = []
+    with transaction.atomic():
+        for problem in problems:
+            try:
+                problem_dispatch(
+                    problem=problem, actor=actor, unit=unit, region=region, deadline=deadline
+                )
+            except DomainError as exc:
+                failed.append((problem.code, exc))
+        if failed:
+            kinds = {type(exc) for _code, exc in failed}
+            error = kinds.pop() if len(kinds) == 1 else InvalidInput
+            raise error(
+                _("Nothing was dispatched: %(count)d of the chosen problems cannot be.")
+                % {"count": len(failed)},
+                code="bulk_refused",
+                details={"failed": [f"{code}: {exc.message}" for code, exc in failed]},
+            )
+    return len(problems)
+
+
 def problem_return(*, problem, actor, note: str = "", version: int | None = None) -> Problem:
     """Give a mis-routed problem back to the dispatcher, saying whose it is (退回)."""
     with transaction.atomic():
@@ -289,6 +317,8 @@ def problem_return(*, problem, actor, note: str = "", version: int | None = None
                 "return_count": F("return_count") + 1,
                 "extension_requested_until": None,
                 "extension_reason": "",
+                "hold_requested_until": None,
+                "hold_request_plan": "",
             },
             note=note,
             data=data,
@@ -476,13 +506,56 @@ def problem_deny_extension(
     return p
 
 
+def problem_request_hold(
+    *, problem, actor, plan: str = "", until=None, note: str = "", version: int | None = None
+) -> Problem:
+    """Ask the office to put a long-standing problem on hold (挂账申请), with a plan and a
+    target date; the status stays until the office answers with `hold` or `deny_hold`."""
+    with transaction.atomic():
+        p, t = _begin(problem, actor, Action.REQUEST_HOLD, version)
+        note = clean_note(note)
+        # The page's single text box is the note; the API may send `plan` apart from it.
+        plan = clean_note(
+            plan or note, required=True, what=_("Give the plan for the problem on hold.")
+        )
+        if until is None:
+            raise InvalidInput(_("Give the target date of the plan."), code="until_required")
+        until = future_date(until, label=_("The target date"))
+        if p.hold_requested_until is not None:
+            raise conflict(
+                p,
+                _("A hold request for %(code)s is already waiting for the office.")
+                % {"code": p.code},
+            )
+        _finish(
+            p,
+            t,
+            Action.REQUEST_HOLD,
+            actor,
+            {"hold_requested_until": until, "hold_request_plan": plan},
+            note=note or plan,
+            data={"until": until.isoformat()},
+        )
+    return p
+
+
 def problem_hold(
     *, problem, actor, plan: str = "", until=None, note: str = "", version: int | None = None
 ) -> Problem:
-    """Put a long-standing problem on hold (挂账) with a plan and a target date."""
+    """Put a long-standing problem on hold (挂账) with a plan and a target date.
+
+    With a handler's request pending this approves it: the plan and the date default to the
+    requested ones, and the request is cleared.
+    """
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.HOLD, version)
-        plan = clean_note(plan, required=True, what=_("Give the plan for the problem on hold."))
+        requested = p.hold_requested_until is not None
+        plan = clean_note(
+            plan or p.hold_request_plan,
+            required=True,
+            what=_("Give the plan for the problem on hold."),
+        )
+        until = until or p.hold_requested_until
         if until is None:
             raise InvalidInput(_("Give the target date of the plan."), code="until_required")
         until = future_date(until, label=_("The target date"))
@@ -491,9 +564,35 @@ def problem_hold(
             t,
             Action.HOLD,
             actor,
-            {"held_at": timezone.now(), "hold_plan": plan, "hold_until": until},
+            {
+                "held_at": timezone.now(),
+                "hold_plan": plan,
+                "hold_until": until,
+                "hold_requested_until": None,
+                "hold_request_plan": "",
+            },
             note=clean_note(note) or plan,
-            data={"until": until.isoformat()},
+            data={"until": until.isoformat(), "requested": requested},
+        )
+    return p
+
+
+def problem_deny_hold(*, problem, actor, note: str = "", version: int | None = None) -> Problem:
+    """Refuse the handler's hold request, with a reason; the problem stays with the handler."""
+    with transaction.atomic():
+        p, t = _begin(problem, actor, Action.DENY_HOLD, version)
+        note = clean_note(note, required=True, what=_("Say why the hold is denied."))
+        if p.hold_requested_until is None:
+            raise conflict(p, _("No hold request is waiting for %(code)s.") % {"code": p.code})
+        requested = p.hold_requested_until
+        _finish(
+            p,
+            t,
+            Action.DENY_HOLD,
+            actor,
+            {"hold_requested_until": None, "hold_request_plan": ""},
+            note=note,
+            data={"requested": requested.isoformat()},
         )
     return p
 
@@ -572,7 +671,9 @@ ACTION_FUNCTIONS = {
     Action.REQUEST_EXTENSION: (problem_request_extension, ("deadline",)),
     Action.APPROVE_EXTENSION: (problem_approve_extension, ()),
     Action.DENY_EXTENSION: (problem_deny_extension, ()),
+    Action.REQUEST_HOLD: (problem_request_hold, ("plan", "until")),
     Action.HOLD: (problem_hold, ("plan", "until")),
+    Action.DENY_HOLD: (problem_deny_hold, ()),
     Action.RESUME: (problem_resume, ("deadline",)),
     Action.REOPEN: (problem_reopen, ("deadline",)),
 }

@@ -69,6 +69,11 @@ def _fields(cast, problem: Problem, actor, action: str) -> dict:
         Action.REQUEST_EXTENSION: {"note": "需采购配件", "deadline": later},
         Action.DENY_EXTENSION: {"note": "不同意"},
         Action.HOLD: {"plan": "纳入改造计划", "until": timezone.localdate() + timedelta(90)},
+        Action.REQUEST_HOLD: {
+            "plan": "纳入明年改造计划",
+            "until": timezone.localdate() + timedelta(120),
+        },
+        Action.DENY_HOLD: {"note": "可先行临时处置，不予挂账"},
         Action.REOPEN: {"note": "群众再次反映"},
     }.get(action, {})
 
@@ -119,6 +124,15 @@ def test_each_transition_by_each_persona(cast, status, action, by):
             actor=handler,
             deadline=problem.deadline + timedelta(days=10),
             note="需采购配件",
+        )
+    if action == Action.DENY_HOLD:
+        handler = cast.zhongshan if by == "district" else cast.urban
+        problem = services.problem_transition(
+            problem=problem,
+            actor=handler,
+            action=Action.REQUEST_HOLD,
+            plan="纳入明年改造计划",
+            until=timezone.localdate() + timedelta(days=120),
         )
     assert problem.status == status
     allowed = _allowed(cast, TRANSITIONS[(status, action)].who, by)
