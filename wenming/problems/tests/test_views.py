@@ -334,3 +334,160 @@ def test_the_office_form_starts_at_a_citizen_report(cast, page_as):
     assert '<option value="citizen" selected>' in html
     inspector = page_as(cast.inspector).get("/problems/new/").content.decode()
     assert 'value="inspection"' in inspector and 'value="citizen"' not in inspector
+
+
+# --- refused page actions answer 4xx, say why, and change nothing ----------------------------
+
+
+def _snapshot() -> dict:
+    from wenming.problems.models import Category, LedgerConfig, ProblemEvent
+
+    services.ledger_config()  # the settings row exists from the first read on
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Problem, ProblemEvent, RoutingRule, Category, LedgerConfig)
+    }
+
+
+@pytest.fixture
+def triage(cast):
+    """Two new reports in Zhongshan, waiting in the office's queue."""
+    return [
+        report(cast.office, region=cast.zhongshan_community, title="一"),
+        report(cast.office, region=cast.zhongshan_community, title="二"),
+    ]
+
+
+BACK = "/problems/?status=new"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "says"),
+    [
+        ({"codes": []}, 400, "请选择问题，并选择一个成员单位或属地"),
+        ({"region": "210202"}, 400, "请选择问题，并选择一个成员单位或属地"),  # unit and region
+        ({"unit": "NOPE"}, 400, "成员单位"),  # unknown unit: the field is named
+        ({"deadline": "31.02.2027"}, 400, "整改期限"),
+        ({"deadline": "2020-01-01"}, 400, "整改期限 早于今天"),
+        ({"codes": ["WM1999-000001"]}, 404, "WM1999-000001"),
+    ],
+)
+def test_bulk_dispatch_refusals_are_4xx_with_the_reason(
+    cast, page_as, triage, change, status, says
+):
+    post = {"codes": [p.code for p in triage], "unit": "URBAN", "next": BACK, **change}
+    before = _snapshot()
+    response = page_as(cast.office).post("/problems/bulk-dispatch/", post)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert 'data-testid="ledger-error"' in html and says in html, html[:3000]
+    assert 'data-testid="ledger-table"' in html  # the ledger again, not an error page
+    assert _snapshot() == before
+
+
+def test_bulk_dispatch_is_all_or_none(cast, page_as, triage):
+    already = rectified(cast, title="已整改待核查")
+    codes = [triage[0].code, already.code, triage[1].code]
+    before = _snapshot()
+    response = page_as(cast.office).post(
+        "/problems/bulk-dispatch/", {"codes": codes, "unit": "PSB", "next": BACK}
+    )
+    assert response.status_code == 409  # the one refusal is "not possible now"
+    html = response.content.decode()
+    assert "未派遣任何问题" in html and already.code in html
+    assert _snapshot() == before  # the two new reports were not dispatched either
+    # The ledger it came from, with the choice kept for a second try.
+    assert f'name="next" value="{BACK}"' in html
+    assert f'value="{triage[0].code}" aria-label="{triage[0].code}" checked' in html
+
+
+def test_bulk_dispatch_by_anyone_but_the_office_is_403(cast, page_as, triage):
+    before = _snapshot()
+    response = page_as(cast.zhongshan).post(
+        "/problems/bulk-dispatch/", {"codes": [triage[0].code], "unit": "URBAN"}
+    )
+    assert response.status_code == 403
+    assert "只有文明办可以执行此操作" in response.content.decode()
+    assert _snapshot() == before
+
+
+def test_bulk_dispatch_success_still_redirects_back(cast, page_as, triage):
+    response = page_as(cast.office).post(
+        "/problems/bulk-dispatch/",
+        {"codes": [p.code for p in triage], "unit": "URBAN", "next": BACK},
+    )
+    assert response.status_code == 302 and response["Location"] == BACK
+    response = page_as(cast.office).post(
+        "/problems/bulk-dispatch/", {"codes": [], "unit": "URBAN", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 400 and "evil.example" not in response.content.decode()
+
+
+CONFIG = {
+    "form": "config",
+    "auto_dispatch": "on",
+    "duplicate_radius_m": 50,
+    "recurrence_days": 30,
+    "reopen_window_days": 30,
+    "escalation_working_days": 3,
+    "far_photo_m": 200,
+    "near_copy_distance": 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("post", "status", "says"),
+    [
+        ({**CONFIG, "duplicate_radius_m": 0}, 400, "未保存任何内容"),
+        ({**CONFIG, "far_photo_m": "many"}, 400, "未保存任何内容"),
+        # Neither a unit nor a locality: the service refuses.
+        ({"form": "rule", "category": "chaotic.parking", "region": "210202"}, 400, "成员单位"),
+        ({"form": "rule", "unit": "NOPE"}, 400, "未保存任何内容"),
+        ({"form": "category", "code": "poor.lamps", "name": ""}, 400, "未保存任何内容"),
+        ({"form": "rule_toggle", "rule": "abc", "active": "1"}, 400, "请选择一条派遣规则"),
+        ({"form": "rule_delete", "rule": "9" * 30}, 400, "请选择一条派遣规则"),
+        ({"form": "rule_delete", "rule": "999999"}, 404, "没有这条派遣规则"),
+        ({"form": "rule_toggle", "rule": "999999", "active": "0"}, 404, "没有这条派遣规则"),
+        ({"form": "teleport"}, 400, "请求无效"),
+        ({}, 400, "请求无效"),
+    ],
+)
+def test_settings_refusals_are_4xx_with_the_reason(cast, page_as, post, status, says):
+    before = _snapshot()
+    response = page_as(cast.office).post("/problems/settings/", post)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert 'data-testid="settings-error"' in html and says in html, html[:3000]
+    assert 'data-testid="routing-rules"' in html  # the settings page again
+    assert _snapshot() == before
+
+
+def test_settings_keep_the_rejected_input_and_name_the_field(cast, page_as):
+    response = page_as(cast.office).post("/problems/settings/", {**CONFIG, "far_photo_m": 5})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="5"' in html and "text-danger" in html
+
+
+def test_settings_changes_by_anyone_but_the_office_are_403(cast, page_as):
+    before = _snapshot()
+    for person in (cast.zhongshan, cast.leader, cast.urban):
+        response = page_as(person).post(
+            "/problems/settings/",
+            {"form": "rule", "category": "chaotic.parking", "region": "210202", "unit": "PSB"},
+        )
+        assert response.status_code == 403
+    assert _snapshot() == before
+
+
+def test_settings_rule_toggle_and_delete_still_redirect(cast, page_as):
+    client = page_as(cast.office)
+    client.post("/problems/settings/", {"form": "rule", "region": "210202", "unit": "PSB"})
+    rule = RoutingRule.objects.get()
+    response = client.post(
+        "/problems/settings/", {"form": "rule_toggle", "rule": rule.pk, "active": "0"}
+    )
+    assert response.status_code == 302
+    assert not RoutingRule.objects.get().is_active
+    response = client.post("/problems/settings/", {"form": "rule_delete", "rule": rule.pk})
+    assert response.status_code == 302 and not RoutingRule.objects.exists()
