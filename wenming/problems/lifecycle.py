@@ -7,6 +7,11 @@ Who acts is a *relation* between a person and a problem:
   whose region contains the region the problem was dispatched to;
 - `forwarder`: a handler who is a region officer (may pass the problem down to a street).
 
+Requests the office answers leave the status alone and are stored on the problem until then:
+an extension (`request_extension` → `approve_extension` / `deny_extension`) and a long-term
+hold (`request_hold` → `hold`, which approves it, / `deny_hold`); `guard_ok` allows one pending
+request of each kind.
+
 Leaders read and never act; inspectors and evaluators report and never act on a problem.
 The check order (service `problem_transition`) is: the action exists (400); the person's role
 could ever take it (403); the current status allows it (409, naming the status and the
