@@ -396,6 +396,7 @@ def _bulk_refused(request, back: str, message, *, status: int, lines=(), codes=(
         error_lines=list(lines)[:10],
         next_path=back,
         picked=set(codes),
+        bulk_choice={k: str(request.POST.get(k) or "")[:20] for k in ("unit", "deadline")},
     )
     return render(request, "problems/ledger.html", context, status=status)
 

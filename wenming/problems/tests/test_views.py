@@ -399,6 +399,7 @@ def test_bulk_dispatch_is_all_or_none(cast, page_as, triage):
     # The ledger it came from, with the choice kept for a second try.
     assert f'name="next" value="{BACK}"' in html
     assert f'value="{triage[0].code}" aria-label="{triage[0].code}" checked' in html
+    assert '<option value="PSB" selected>' in html
 
 
 def test_bulk_dispatch_by_anyone_but_the_office_is_403(cast, page_as, triage):
