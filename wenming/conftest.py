@@ -7,16 +7,6 @@ from wenming.core.services import token_create
 from wenming.testing.personas import build_cast
 
 
-@pytest.fixture(autouse=True)
-def fresh_calendar_cache():
-    """The working-day calendar caches the Holiday table per process; tests roll rows back."""
-    from wenming.core.calendar import cache_clear
-
-    cache_clear()
-    yield
-    cache_clear()
-
-
 @pytest.fixture
 def cast(db):
     """The personas of architecture.md in a two-district city."""

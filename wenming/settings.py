@@ -118,6 +118,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         name = BASE_DIR / name
         name.parent.mkdir(parents=True, exist_ok=True)
         _db["NAME"] = str(name)
+    # Django's backend plus a queue for writers (core/sqlite_backend/base.py explains why).
+    _db["ENGINE"] = "wenming.core.sqlite_backend"
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers never both read a stale row
         # and then collide on upgrade (SQLite has no SELECT … FOR UPDATE).

@@ -4,10 +4,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEntry, AuditHead
+from .rows import insert_row
 
 GENESIS_HASH = "0" * 64
 
@@ -40,10 +41,15 @@ def _normalise(data: dict | None) -> dict:
 
 def audit_record(*, action: str, actor=None, target=None, data: dict | None = None,
                  ip: str = "", actor_name: str = "") -> AuditEntry:
-    """Append one entry to the audit log, chained to the previous one."""
+    """Append one entry to the audit log, chained to the previous one.
+
+    Every write of the system passes here, so it is three plain statements (read and lock the
+    head, insert the entry, move the head) rather than ORM calls: the head row serialises all
+    writers, and the time spent holding it is the time every other writer waits.
+    """
     with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        seq = head.seq + 1
+        seq, prev_hash = _head_locked()
+        seq += 1
         created_at = timezone.now()
         if actor is not None and getattr(actor, "is_authenticated", False):
             actor_name = actor.get_username()
@@ -52,17 +58,30 @@ def audit_record(*, action: str, actor=None, target=None, data: dict | None = No
         target_type = target._meta.label_lower if target is not None else ""
         target_id = str(target.pk) if target is not None else ""
         clean = _normalise(data)
-        digest = _entry_digest(prev_hash=head.hash, seq=seq, created_at=created_at,
+        digest = _entry_digest(prev_hash=prev_hash, seq=seq, created_at=created_at,
                                actor_name=actor_name, action=action, target_type=target_type,
                                target_id=target_id, data=clean, ip=ip or "")
-        entry = AuditEntry.objects.create(
+        entry = insert_row(AuditEntry(
             seq=seq, created_at=created_at, actor=actor, actor_name=actor_name, action=action,
             target_type=target_type, target_id=target_id, data=clean, ip=ip or "",
-            prev_hash=head.hash, hash=digest,
-        )
-        head.seq, head.hash = seq, digest
-        head.save(update_fields=["seq", "hash"])
+            prev_hash=prev_hash, hash=digest,
+        ))
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1",
+                           [seq, digest])
         return entry
+
+
+def _head_locked() -> tuple[int, str]:
+    """(seq, hash) of the chain's head, locked until the transaction ends (created if new)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM core_audithead WHERE id = 1{lock}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0], row[1]
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head.seq, head.hash
 
 
 @dataclass

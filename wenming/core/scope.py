@@ -73,3 +73,35 @@ def _condition(rule: ScopeRule, actor, role: str) -> Q | None:
 def can_see(actor, obj) -> bool:
     """True when `obj` lies inside `actor`'s scope (one query on the primary key)."""
     return scope_queryset(type(obj)._default_manager.filter(pk=obj.pk), actor).exists()
+
+
+def scope_allows(actor, obj) -> bool:
+    """Whether `obj`, already loaded, lies inside `actor`'s scope: `scope_queryset`'s rule
+    applied in memory, for reference rows served from a cache (no query). Lookups that cross
+    a relation are answered by the database (`can_see`)."""
+    rule = type(obj).SCOPE
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    role = getattr(actor, "role", "")
+    if role in SEE_ALL or role in rule.reference_for:
+        return True
+    if role == Role.REGION_OFFICER and rule.region is not None and actor.region_id:
+        if "__" in rule.region:
+            return can_see(actor, obj)
+        region = obj if rule.region == "" else getattr(obj, rule.region)
+        return region is not None and region.path.startswith(actor.region.path)
+    if role == Role.UNIT_OFFICER and rule.units and actor.unit_id:
+        if rule.distinct or any("__" in lookup for lookup in rule.units):
+            return can_see(actor, obj)
+        return any(_value_id(obj, lookup) == actor.unit_id for lookup in rule.units)
+    if role in (Role.INSPECTOR, Role.EVALUATOR) and rule.assignee:
+        if "__" in rule.assignee:
+            return can_see(actor, obj)
+        return _value_id(obj, rule.assignee) == actor.pk
+    return False
+
+
+def _value_id(obj, lookup: str):
+    if lookup == "pk":
+        return obj.pk
+    return getattr(obj, f"{lookup}_id", None)

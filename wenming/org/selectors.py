@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 
 from wenming.core.errors import NotFound
-from wenming.core.scope import scope_queryset
+from wenming.core.refcache import ReferenceCache
+from wenming.core.scope import scope_allows, scope_queryset
 
 from .models import Person, Region, Unit
 
@@ -40,3 +41,21 @@ def unit_get(*, actor, code: str) -> Unit:
 
 def people_visible(*, actor) -> QuerySet:
     return scope_queryset(Person.objects.select_related("region", "unit"), actor).order_by("username")
+
+
+# Per-process copies of the two reference tables, for look-ups on hot paths (problem reports,
+# ledger pages). Services that change regions or units call `.forget()` (org/services.py).
+REGIONS = ReferenceCache(lambda: Region.objects.all())
+UNITS = ReferenceCache(lambda: Unit.objects.all())
+
+
+def region_cached(*, actor, code) -> Region | None:
+    """The region with `code` if `actor` may see it, from the per-process cache."""
+    region = REGIONS.by_key(str(code)[:12]) if code else None
+    return region if region is not None and scope_allows(actor, region) else None
+
+
+def unit_cached(*, actor, code) -> Unit | None:
+    """The member unit with `code` if `actor` may see it, from the per-process cache."""
+    unit = UNITS.by_key(str(code)[:32]) if code else None
+    return unit if unit is not None and scope_allows(actor, unit) else None

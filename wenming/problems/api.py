@@ -13,12 +13,14 @@ from ninja.files import UploadedFile
 
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import InvalidInput, NotFound
-from wenming.org.selectors import regions_visible, units_visible
+from wenming.core.scope import scope_allows
+from wenming.org.selectors import region_cached, regions_visible, unit_cached, units_visible
 
 from . import metrics, selectors, services
 from .idempotency import idempotent
 from .lifecycle import actions_for
 from .models import Severity, Source
+from .reference import CATEGORIES
 from .services.transitions import ACTION_FUNCTIONS, check_role
 
 try:  # django-ninja ≥ 1.7 wants Status(...) instead of a (status, body) tuple
@@ -130,6 +132,8 @@ class ProblemDetailOut(ProblemOut):
     hold_until: date | None
     extension_requested_until: date | None
     extension_reason: str
+    hold_requested_until: date | None
+    hold_request_plan: str
     allowed_actions: list[str]
     events: list[EventOut]
     photos: list[PhotoOut]
@@ -291,11 +295,21 @@ def _photo_out(photo, *, private: bool) -> dict:
     }
 
 
-def _detail_out(actor, p) -> dict:
+def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
+    """The detail answer. `just_created`: `p` is the service's own instance of a problem this
+    request reported (with `co_units` as given), so what a new problem cannot have yet — photos
+    (they come through the attachments endpoint) — is not looked up, and its few events are
+    read without the timeline's joins."""
     today, soon = _today_and_soon()
     private = selectors.shows_private_details(actor)
-    photos = selectors.problem_photos(actor=actor, problem=p)
-    events = selectors.problem_timeline(actor=actor, problem=p)
+    if just_created:
+        photos = {"before": [], "after": []}
+        events = _events_of_new(actor, p)
+        co_units = sorted(u.code for u in co_units or ())
+    else:
+        photos = selectors.problem_photos(actor=actor, problem=p)
+        events = selectors.problem_timeline(actor=actor, problem=p)
+        co_units = sorted(p.co_units.values_list("code", flat=True))
     candidates = selectors.duplicate_candidates(actor=actor, problem=p) if p.is_open else []
     data = _problem_out(p, today=today, soon=soon)
     data.update(
@@ -304,7 +318,7 @@ def _detail_out(actor, p) -> dict:
             "point": p.point.code if p.point_id else None,
             "checklist_item": p.checklist_item_id,
             "standard": p.standard.code if p.standard_id else None,
-            "co_units": sorted(p.co_units.values_list("code", flat=True)),
+            "co_units": co_units,
             "original_deadline": _iso(p.original_deadline),
             **{
                 name: _iso(getattr(p, name))
@@ -332,6 +346,8 @@ def _detail_out(actor, p) -> dict:
             "hold_until": _iso(p.hold_until),
             "extension_requested_until": _iso(p.extension_requested_until),
             "extension_reason": p.extension_reason,
+            "hold_requested_until": _iso(p.hold_requested_until),
+            "hold_request_plan": p.hold_request_plan,
             "allowed_actions": actions_for(actor, p),
             "events": [
                 {
@@ -365,13 +381,20 @@ def _detail_out(actor, p) -> dict:
     return data
 
 
+def _events_of_new(actor, p) -> list:
+    """The events of a problem this request reported: what the timeline would show."""
+    if not scope_allows(actor, p):
+        return []  # e.g. a bureau officer reporting for another unit: theirs to send, not read
+    return p.events_written  # the service's own record of this request (services/_common.py)
+
+
 # --- resolving codes in requests ------------------------------------------------------------
 
 
 def _region(actor, code):
     if not code:
         return None
-    region = regions_visible(actor=actor).filter(code=str(code)[:12]).first()
+    region = region_cached(actor=actor, code=code)
     if region is None:
         raise InvalidInput(
             _("Unknown region: %(code)s.") % {"code": str(code)[:20]}, code="unknown_region"
@@ -382,7 +405,7 @@ def _region(actor, code):
 def _unit(actor, code):
     if not code:
         return None
-    unit = units_visible(actor=actor).filter(code=str(code)[:32]).first()
+    unit = unit_cached(actor=actor, code=code)
     if unit is None:
         raise InvalidInput(
             _("Unknown member unit: %(code)s.") % {"code": str(code)[:40]}, code="unknown_unit"
@@ -399,7 +422,7 @@ def _units(actor, codes):
 def _category(code):
     if not code:
         return None
-    category = selectors.Category.objects.filter(code=str(code)[:40]).first()
+    category = CATEGORIES.by_key(str(code)[:40])
     if category is None:
         raise InvalidInput(
             _("Unknown category: %(code)s.") % {"code": str(code)[:40]}, code="unknown_category"
@@ -472,6 +495,7 @@ def list_problems(
     flagged: str | None = None,
     returned: str | None = None,
     extension: str | None = None,
+    hold_request: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,
     q: str | None = None,
@@ -524,19 +548,7 @@ def create_problem(request, payload: ProblemIn):
             is_anonymous=payload.is_anonymous,
             co_units=_units(actor, payload.co_units) or (),
         )
-        problem = selectors.Problem.objects.select_related(
-            "category",
-            "region",
-            "district",
-            "street",
-            "responsible_unit",
-            "handling_region",
-            "point",
-            "standard",
-            "duplicate_of",
-            "recurrence_of",
-        ).get(pk=problem.pk)
-        return 201, _detail_out(actor, problem)
+        return 201, _detail_out(actor, problem, just_created=True)
 
     return Status(*idempotent(request, "POST /problems", run))
 

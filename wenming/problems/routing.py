@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from wenming.org.models import Region, RegionLevel
+from wenming.org.models import RegionLevel
+from wenming.org.selectors import REGIONS
 
 from .models import CategoryKind, RoutingRule, TargetLevel
 
@@ -53,7 +54,8 @@ class Route:
 def locate(region) -> tuple:
     """(district, street) above or at `region` (None where the tree has no such level)."""
     codes = [c for c in region.path.strip("/").split("/") if c]
-    ancestors = {r.level: r for r in Region.objects.filter(code__in=codes)}
+    # From the per-process region cache: every report locates its region.
+    ancestors = {r.level: r for r in map(REGIONS.by_key, codes) if r is not None}
     ancestors[region.level] = region
     return ancestors.get(RegionLevel.DISTRICT), ancestors.get(RegionLevel.STREET)
 

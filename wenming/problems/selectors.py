@@ -483,8 +483,27 @@ def shows_private_details(actor) -> bool:
     return getattr(actor, "role", "") == Role.OFFICE_ADMIN
 
 
-def duplicate_candidates(*, actor, problem, limit: int = 10) -> list[tuple[Problem, float]]:
-    """Open problems of the same category within the office's radius, nearest first."""
+@dataclass(frozen=True)
+class Candidate:
+    """An open problem near another one: what a dispatcher needs to judge a duplicate."""
+
+    pk: int
+    code: str
+    title: str
+    status: str
+    lat: float
+    lon: float
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
+def duplicate_candidates(*, actor, problem, limit: int = 10) -> list[tuple[Candidate, float]]:
+    """Open problems of the same category within the office's radius, nearest first.
+
+    Asked on every report (the 201 answer suggests them), so it reads six columns through the
+    (category, lat, lon) index rather than whole rows.
+    """
     from .services import ledger_config
 
     if problem.lat is None:
@@ -503,12 +522,14 @@ def duplicate_candidates(*, actor, problem, limit: int = 10) -> list[tuple[Probl
             lon__lte=problem.lon + dlon,
         )
         .exclude(pk=problem.pk)
-        .order_by("-created_at")[:200]
+        .order_by("-created_at")
+        .values_list("pk", "code", "title", "status", "lat", "lon")[:200]
     )
     from wenming.core.uploads import haversine_m
 
     found = []
-    for other in nearby:
+    for row in nearby:
+        other = Candidate(*row)
         distance = haversine_m(problem.lat, problem.lon, other.lat, other.lon)
         if distance <= radius:
             found.append((other, round(distance, 1)))

@@ -24,7 +24,7 @@ from wenming.org.roles import Role
 from wenming.org.selectors import regions_visible, units_visible
 
 from . import selectors, services
-from .export import write_ledger_xlsx
+from .export import ledger_xlsx_response
 from .forms import (
     ActionForm,
     BulkDispatchForm,
@@ -144,12 +144,8 @@ def export(request):
         return redirect("problems:ledger")
     qs = selectors.ledger_queryset(actor=request.user, f=found)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        write_ledger_xlsx(qs),
-        as_attachment=True,
-        filename=f"problem-ledger-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    # Streamed: the first bytes leave at once, the workbook is written while it is sent.
+    return ledger_xlsx_response(qs, filename=f"{_('Problem ledger')}-{stamp}.xlsx")
 
 
 def _detail_context(request, problem, *, error=None) -> dict:

@@ -81,3 +81,29 @@ def test_rule_is_frozen():
     rule = ScopeRule(region="region")
     with pytest.raises(AttributeError):
         rule.region = "other"
+
+
+PERSONAS = ["office", "leader", "zhongshan", "ganjingzi", "urban", "education", "inspector",
+            "evaluator"]
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_the_in_memory_check_agrees_with_the_database_for_every_region_and_unit(cast, who):
+    """Cached reference rows are checked in memory; the answer must be the database's."""
+    from wenming.core.scope import scope_allows
+    from wenming.org.models import Unit
+
+    actor = getattr(cast, who)
+    for obj in [*Region.objects.all(), *Unit.objects.all(), actor]:
+        assert scope_allows(actor, obj) == can_see(actor, obj), (who, obj)
+
+
+def test_the_in_memory_check_refuses_anonymous_and_inactive_people(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    from wenming.core.scope import scope_allows
+
+    assert not scope_allows(None, cast.zhongshan_community)
+    assert not scope_allows(AnonymousUser(), cast.zhongshan_community)
+    cast.office.is_active = False
+    assert not scope_allows(cast.office, cast.zhongshan_community)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wenming.core.audit import audit_record
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import Conflict, InvalidInput
+from wenming.core.rows import insert_row
 
 from ..models import LedgerConfig, Problem, ProblemEvent, Status
 
@@ -113,7 +114,7 @@ def record_event(
     at=None,
 ) -> ProblemEvent:
     """Append a row to the problem's timeline (and the same fact to the global audit log)."""
-    event = ProblemEvent.objects.create(
+    event = ProblemEvent(
         problem=problem,
         action=action,
         from_status=from_status,
@@ -126,6 +127,9 @@ def record_event(
         unit=unit,
         district_id=problem.district_id,
     )
+    insert_row(event)
+    # What this request wrote, in order, so an answer can show it without reading it back.
+    problem.__dict__.setdefault("events_written", []).append(event)
     audit_record(
         action=f"problem.{action}",
         actor=actor if actor_name(actor) else None,

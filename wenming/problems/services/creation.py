@@ -2,12 +2,13 @@
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.rows import insert_row
 from wenming.org.models import RegionLevel
 from wenming.org.roles import Role
 
@@ -37,8 +38,14 @@ REPORTERS = {
 
 def code_allocate(*, year: int) -> tuple[str, int]:
     """The next code of `year` (`WM2026-000123`), race-free: the year's counter row is locked."""
-    updated = ProblemCounter.objects.filter(year=year).update(last=F("last") + 1)
-    if not updated:
+    with connection.cursor() as cursor:
+        # One statement increments and reads; the row stays locked until the report commits.
+        cursor.execute(
+            "UPDATE problems_problemcounter SET last = last + 1 WHERE year = %s RETURNING last",
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:
         # First problem of the year. Two requests may both try to create the row: one insert
         # wins, the other's savepoint rolls back and it increments the winner's row instead.
         try:
@@ -46,7 +53,8 @@ def code_allocate(*, year: int) -> tuple[str, int]:
                 ProblemCounter.objects.create(year=year, last=1)
         except IntegrityError:
             ProblemCounter.objects.filter(year=year).update(last=F("last") + 1)
-    serial = ProblemCounter.objects.filter(year=year).values_list("last", flat=True).get()
+        row = ProblemCounter.objects.filter(year=year).values_list("last").get()
+    serial = row[0]
     return f"WM{year}-{serial:06d}", serial
 
 
@@ -172,7 +180,7 @@ def problem_create(
     with transaction.atomic():
         code, serial = code_allocate(year=timezone.localdate().year)
         text = search.search_text_for(title=title, address=address)
-        problem = Problem.objects.create(
+        problem = Problem(
             code=code,
             code_year=int(code[2:6]),
             code_serial=serial,
@@ -202,6 +210,7 @@ def problem_create(
             search_text=text,
             **status_flags(Status.NEW),
         )
+        insert_row(problem)  # the hot path of every report: no per-call INSERT compilation
         if co_units:
             problem.co_units.set(co_units)
         search.fts_index_backlog(newest_id=problem.pk)
@@ -236,10 +245,15 @@ def _auto_dispatch(problem: Problem, *, located) -> Problem:
         return problem
     from .transitions import problem_dispatch
 
-    return problem_dispatch(
+    dispatched = problem_dispatch(
         problem=problem,
         actor=None,
         unit=route.chosen.unit,
         region=route.chosen.region,
         note=_("Dispatched automatically (%(basis)s).") % {"basis": route.explanation},
     )
+    if dispatched is not problem:  # re-read under the lock: carry the report's event over
+        dispatched.events_written = problem.events_written + getattr(
+            dispatched, "events_written", []
+        )
+    return dispatched

@@ -56,3 +56,90 @@ def test_text_search_finds_reports_by_words_of_the_title(cast):
     report(cast.office, region=place, title="路灯不亮")
     found = search.text_filter(Problem.objects.all(), "垃圾桶")
     assert list(found.values_list("code", flat=True)) == [bins.code]
+
+
+def _sqlite_only():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 index and its backlog")
+
+
+def _indexed_ids() -> set[int]:
+    """Ids in the full-text index itself (a plain SELECT would read the content table)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tokens = " OR ".join(
+            f'"{token}"' for token in ("垃圾", "井盖", "广告", "占道", "乱堆", "路灯")
+        )
+        cursor.execute(
+            f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s", [tokens]
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_new_problem_is_found_before_and_after_its_batch_is_indexed(cast):
+    """Reports join the full-text index in batches; until then the backlog scan finds them."""
+    from django.db import transaction
+
+    _sqlite_only()
+    place = cast.zhongshan_community
+    bins = report(cast.office, region=place, title="天津街垃圾桶满溢", address="中山路12号")
+    report(cast.office, region=place, title="路灯不亮", address="天津街")
+    assert bins.pk not in _indexed_ids()  # a batch is FTS_BATCH reports
+    for query in ("垃圾桶", "中山路", "12", "天津街"):
+        before = set(search.text_filter(Problem.objects.all(), query).values_list("pk", flat=True))
+        with transaction.atomic():
+            search.fts_index_backlog(force=True)
+        assert bins.pk in _indexed_ids()
+        after = set(search.text_filter(Problem.objects.all(), query).values_list("pk", flat=True))
+        assert before == after, query
+    assert list(
+        search.text_filter(Problem.objects.all(), "垃圾桶").values_list("pk", flat=True)
+    ) == [bins.pk]
+
+
+def test_the_batch_is_indexed_by_the_report_that_fills_it(cast, monkeypatch):
+    _sqlite_only()
+    monkeypatch.setattr(search, "FTS_BATCH", 3)
+    place = cast.zhongshan_community
+    first = [report(cast.office, region=place, title=f"井盖缺失{n}") for n in range(2)]
+    assert not {p.pk for p in first} & _indexed_ids()
+    third = report(cast.office, region=place, title="井盖缺失3")
+    assert {p.pk for p in [*first, third]} <= _indexed_ids()
+    found = search.text_filter(Problem.objects.all(), "井盖")
+    assert found.count() == 3  # each once: indexed rows are no longer in the backlog
+
+
+def test_the_tick_indexes_a_quiet_ledgers_backlog(cast):
+    from django.utils import timezone
+
+    from wenming.problems.ticks import problems_tick
+
+    _sqlite_only()
+    lonely = report(cast.office, region=cast.zhongshan_community, title="广告牌破损")
+    assert lonely.pk not in _indexed_ids()
+    assert problems_tick(now=timezone.now())["search_indexed"] >= 1
+    assert lonely.pk in _indexed_ids()
+    assert problems_tick(now=timezone.now())["search_indexed"] == 0  # idempotent
+
+
+def test_renaming_a_problem_in_the_backlog_leaves_the_index_alone(cast):
+    from django.db import transaction
+
+    _sqlite_only()
+    problem = report(cast.office, region=cast.zhongshan_community, title="占道经营")
+    old = problem.search_text
+    new = search.search_text_for(title="乱堆乱放")
+    Problem.objects.filter(pk=problem.pk).update(search_text=new)
+    search.fts_replace(problem_id=problem.pk, old_text=old, new_text=new)  # backlog: no-op
+    with transaction.atomic():
+        search.fts_index_backlog(force=True)
+    assert search.text_filter(Problem.objects.all(), "乱堆").count() == 1
+    assert search.text_filter(Problem.objects.all(), "占道").count() == 0
+    # Once indexed, a rename replaces the indexed grams.
+    search.fts_replace(problem_id=problem.pk, old_text=new, new_text=old)
+    Problem.objects.filter(pk=problem.pk).update(search_text=old)
+    assert search.text_filter(Problem.objects.all(), "占道").count() == 1
+    assert search.text_filter(Problem.objects.all(), "乱堆").count() == 0
