@@ -83,20 +83,32 @@ def _summarise_validation(errors: list[dict]) -> str:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    return error_response(request, 400, "invalid", _summarise_validation(exc.errors),
-                          details=exc.errors)
+    return error_response(
+        request, 400, "invalid", _summarise_validation(exc.errors), details=exc.errors
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return error_response(request, 401, "unauthorized",
-                          _("A valid API token is required (header Authorization: Bearer <token>)."))
+    return error_response(
+        request,
+        401,
+        "unauthorized",
+        _("A valid API token is required (header Authorization: Bearer <token>)."),
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    codes = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 429: "throttled"}
+    codes = {
+        400: "invalid",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "throttled",
+    }
     message = str(exc)
     if exc.status_code == 400 and "parse" in message.lower():
         message = _("The request body is not valid JSON.")
@@ -138,7 +150,9 @@ def on_data_error(request, exc):
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
     logger.exception("unexpected API error")
-    return error_response(request, 500, "internal", _("An internal error occurred; it has been logged."))
+    return error_response(
+        request, 500, "internal", _("An internal error occurred; it has been logged.")
+    )
 
 
 core_router = Router(tags=["auth"])
@@ -162,7 +176,9 @@ class MeOut(Schema):
     unit: str | None
 
 
-@core_router.post("/auth/token", auth=None, response=TokenOut, summary="Exchange a password for a token")
+@core_router.post(
+    "/auth/token", auth=None, response=TokenOut, summary="Exchange a password for a token"
+)
 def issue_token(request, payload: TokenIn):
     if request.content_type != "application/json":
         # axes re-reads the body as a form on failure; only JSON is accepted here.
@@ -173,8 +189,11 @@ def issue_token(request, payload: TokenIn):
         if not locked:
             # axes records the failure itself; the audit log records it for us.
             login_failure_record(username=payload.username, ip=client_ip(request))
-        message = (_("Too many failed attempts; this account is locked for a while.") if locked
-                   else _("Wrong username or password."))
+        message = (
+            _("Too many failed attempts; this account is locked for a while.")
+            if locked
+            else _("Wrong username or password.")
+        )
         raise HttpError(401, message)
     _token, raw = token_create(person=person, name=payload.name or "API", ip=client_ip(request))
     return {"token": raw}

@@ -13,8 +13,18 @@ from .rows import insert_row
 GENESIS_HASH = "0" * 64
 
 
-def _entry_digest(*, prev_hash: str, seq: int, created_at, actor_name: str, action: str,
-                  target_type: str, target_id: str, data: dict, ip: str) -> str:
+def _entry_digest(
+    *,
+    prev_hash: str,
+    seq: int,
+    created_at,
+    actor_name: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    data: dict,
+    ip: str,
+) -> str:
     payload = json.dumps(
         {
             "seq": seq,
@@ -39,8 +49,15 @@ def _normalise(data: dict | None) -> dict:
     return json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
 
 
-def audit_record(*, action: str, actor=None, target=None, data: dict | None = None,
-                 ip: str = "", actor_name: str = "") -> AuditEntry:
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    target=None,
+    data: dict | None = None,
+    ip: str = "",
+    actor_name: str = "",
+) -> AuditEntry:
     """Append one entry to the audit log, chained to the previous one.
 
     Every write of the system passes here, so it is three plain statements (read and lock the
@@ -58,17 +75,36 @@ def audit_record(*, action: str, actor=None, target=None, data: dict | None = No
         target_type = target._meta.label_lower if target is not None else ""
         target_id = str(target.pk) if target is not None else ""
         clean = _normalise(data)
-        digest = _entry_digest(prev_hash=prev_hash, seq=seq, created_at=created_at,
-                               actor_name=actor_name, action=action, target_type=target_type,
-                               target_id=target_id, data=clean, ip=ip or "")
-        entry = insert_row(AuditEntry(
-            seq=seq, created_at=created_at, actor=actor, actor_name=actor_name, action=action,
-            target_type=target_type, target_id=target_id, data=clean, ip=ip or "",
-            prev_hash=prev_hash, hash=digest,
-        ))
+        digest = _entry_digest(
+            prev_hash=prev_hash,
+            seq=seq,
+            created_at=created_at,
+            actor_name=actor_name,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            data=clean,
+            ip=ip or "",
+        )
+        entry = insert_row(
+            AuditEntry(
+                seq=seq,
+                created_at=created_at,
+                actor=actor,
+                actor_name=actor_name,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                data=clean,
+                ip=ip or "",
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1",
-                           [seq, digest])
+            cursor.execute(
+                "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, digest]
+            )
         return entry
 
 
@@ -102,10 +138,17 @@ def audit_verify(batch_size: int = 5000) -> AuditVerdict:
             return AuditVerdict(False, checked, entry.seq, f"sequence gap: expected {expected_seq}")
         if entry.prev_hash != prev_hash:
             return AuditVerdict(False, checked, entry.seq, "link to the previous entry is broken")
-        digest = _entry_digest(prev_hash=prev_hash, seq=entry.seq, created_at=entry.created_at,
-                               actor_name=entry.actor_name, action=entry.action,
-                               target_type=entry.target_type, target_id=entry.target_id,
-                               data=entry.data, ip=entry.ip)
+        digest = _entry_digest(
+            prev_hash=prev_hash,
+            seq=entry.seq,
+            created_at=entry.created_at,
+            actor_name=entry.actor_name,
+            action=entry.action,
+            target_type=entry.target_type,
+            target_id=entry.target_id,
+            data=entry.data,
+            ip=entry.ip,
+        )
         if digest != entry.hash:
             return AuditVerdict(False, checked, entry.seq, "content does not match its hash")
         prev_hash = entry.hash

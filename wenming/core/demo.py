@@ -7,8 +7,13 @@ from django.utils.translation import gettext as _
 
 from .errors import NotAllowed
 
-DEMO_APPS = ["wenming.org", "wenming.standards", "wenming.points", "wenming.problems",
-             "wenming.notifications"]
+DEMO_APPS = [
+    "wenming.org",
+    "wenming.standards",
+    "wenming.points",
+    "wenming.problems",
+    "wenming.notifications",
+]
 SCALES = ("small", "city", "city-year")
 
 

@@ -32,7 +32,10 @@ class NotFound(DomainError):
     code = "not_found"
 
     def __init__(self, message=None, **kwargs):
-        super().__init__(message if message is not None else _("Not found, or outside the data you may see."), **kwargs)
+        super().__init__(
+            message if message is not None else _("Not found, or outside the data you may see."),
+            **kwargs,
+        )
 
 
 class Conflict(DomainError):

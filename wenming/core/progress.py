@@ -10,8 +10,16 @@ from tqdm import tqdm
 def progress(total: int, description: str, *, stream=None, unit: str = "rows"):
     """Yield an `advance(n)` callable; draws a tqdm bar (with ETA) when writing to a terminal."""
     stream = stream or sys.stderr
-    bar = tqdm(total=total, desc=description, unit=unit, file=stream, dynamic_ncols=True,
-               disable=None, mininterval=0.5, leave=True)
+    bar = tqdm(
+        total=total,
+        desc=description,
+        unit=unit,
+        file=stream,
+        dynamic_ncols=True,
+        disable=None,
+        mininterval=0.5,
+        leave=True,
+    )
     done = 0
 
     def advance(n: int = 1) -> None:

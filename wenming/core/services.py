@@ -23,8 +23,9 @@ def token_create(*, person, name: str, ip: str = "") -> tuple[ApiToken, str]:
     name = (name or "").strip()[:100] or _("API token")
     raw = settings.WENMING_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(person=person, name=name, key_prefix=raw[:10],
-                                        key_hash=token_hash(raw))
+        token = ApiToken.objects.create(
+            person=person, name=name, key_prefix=raw[:10], key_hash=token_hash(raw)
+        )
         audit_record(action="token.create", actor=person, target=token, data={"name": name}, ip=ip)
     return token, raw
 
@@ -88,8 +89,12 @@ def login_record(*, person, ip: str) -> None:
 
 def login_failure_record(*, username: str, ip: str, locked: bool = False) -> None:
     """Audit a failed sign-in; the username is kept as typed, whether it exists or not."""
-    audit_record(action="auth.lockout" if locked else "auth.login_failed",
-                 actor_name=(username or "")[:150], data={"username": (username or "")[:150]}, ip=ip)
+    audit_record(
+        action="auth.lockout" if locked else "auth.login_failed",
+        actor_name=(username or "")[:150],
+        data={"username": (username or "")[:150]},
+        ip=ip,
+    )
 
 
 def logout_record(*, person, ip: str) -> None:

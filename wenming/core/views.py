@@ -55,8 +55,9 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         if not getattr(self.request, "axes_locked_out", False):
-            login_failure_record(username=self.request.POST.get("username", ""),
-                                 ip=client_ip(self.request))
+            login_failure_record(
+                username=self.request.POST.get("username", ""), ip=client_ip(self.request)
+            )
         return super().form_invalid(form)
 
 
@@ -103,8 +104,9 @@ def lockout_response(request, response=None, credentials=None):
     login_failure_record(username=username, ip=client_ip(request), locked=True)
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "locked", "message": lockout_message()}, status=429)
-    return render(request, "registration/login.html",
-                  {"lockout": lockout_message(), "form": None}, status=429)
+    return render(
+        request, "registration/login.html", {"lockout": lockout_message(), "form": None}, status=429
+    )
 
 
 @login_required
@@ -114,17 +116,22 @@ def tokens(request):
     if request.method == "POST":
         try:
             if "revoke" in request.POST:
-                token_revoke(person=request.user, token_id=int(request.POST["revoke"]),
-                             ip=client_ip(request))
+                token_revoke(
+                    person=request.user, token_id=int(request.POST["revoke"]), ip=client_ip(request)
+                )
                 messages.success(request, _("The token has been revoked."))
                 return redirect("tokens")
-            _token, new_token = token_create(person=request.user, name=request.POST.get("name", ""),
-                                             ip=client_ip(request))
+            _token, new_token = token_create(
+                person=request.user, name=request.POST.get("name", ""), ip=client_ip(request)
+            )
         except (DomainError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", _("The request is not valid.")))
             return redirect("tokens")
-    return render(request, "core/tokens.html", {
-        "tokens": selectors.tokens_of(person=request.user), "new_token": new_token})
+    return render(
+        request,
+        "core/tokens.html",
+        {"tokens": selectors.tokens_of(person=request.user), "new_token": new_token},
+    )
 
 
 @require_POST
@@ -134,12 +141,18 @@ def set_language(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
-                        samesite="Lax", secure=settings.PRODUCTION)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.PRODUCTION,
+    )
     return response
 
 
@@ -147,8 +160,12 @@ def _error(request, status: int, title: str, message: str):
     if request.path.startswith("/api/"):
         codes = {400: "invalid", 403: "forbidden", 404: "not_found", 500: "internal"}
         return JsonResponse({"error": codes[status], "message": message}, status=status)
-    return render(request, "errors/error.html", {"status": status, "title": title,
-                                                 "message": message}, status=status)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
+        status=status,
+    )
 
 
 def error_400(request, exception=None):
@@ -156,15 +173,29 @@ def error_400(request, exception=None):
 
 
 def error_403(request, exception=None):
-    return _error(request, 403, _("Access denied"),
-                  _("You do not have permission to see this page. If you think you should, ask the Civilization Office."))
+    return _error(
+        request,
+        403,
+        _("Access denied"),
+        _(
+            "You do not have permission to see this page. If you think you should, ask the Civilization Office."
+        ),
+    )
 
 
 def error_404(request, exception=None):
-    return _error(request, 404, _("Page not found"),
-                  _("The page does not exist, or it lies outside the data you may see."))
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("The page does not exist, or it lies outside the data you may see."),
+    )
 
 
 def error_500(request):
-    return _error(request, 500, _("Something went wrong"),
-                  _("An internal error occurred. It has been logged; please try again later."))
+    return _error(
+        request,
+        500,
+        _("Something went wrong"),
+        _("An internal error occurred. It has been logged; please try again later."),
+    )

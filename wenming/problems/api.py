@@ -19,7 +19,8 @@ from wenming.org.selectors import region_cached, regions_visible, unit_cached, u
 from . import metrics, selectors, services
 from .idempotency import idempotent
 from .lifecycle import actions_for
-from .models import Severity, Source
+from .models import EventKind, Severity, Source
+from .models import Status as ProblemStatus
 from .reference import CATEGORIES
 from .services.transitions import ACTION_FUNCTIONS, check_role
 
@@ -243,7 +244,7 @@ def _problem_out(p, *, today: date, soon: date) -> dict:
         "code": p.code,
         "title": p.title,
         "status": p.status,
-        "status_label": str(p.get_status_display()),
+        "status_label": str(ProblemStatus(p.status).label),
         "category": p.category.code,
         "category_name": p.category.display_name,
         "source": p.source,
@@ -352,7 +353,7 @@ def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
             "events": [
                 {
                     "action": e.action,
-                    "label": str(e.get_action_display()),
+                    "label": str(EventKind(e.action).label),
                     "from_status": e.from_status,
                     "to_status": e.to_status,
                     "actor": e.actor_name or None,

@@ -23,9 +23,9 @@ from django.db.models.expressions import RawSQL
 FTS_TABLE = "problems_problem_fts"
 FTS_MARK_TABLE = "problems_problem_fts_mark"
 # Every FTS5 commit pays for a segment flush and merge work (9–10 ms on a 1M ledger whether it
-# adds 1 row or 64), so new problems are indexed this many at a time; until then the search
-# scans them by id range, which costs well under a millisecond at this length.
-FTS_BATCH = 256
+# adds 1 row or 64, and now and then a merge of 50–150 ms), so new problems are indexed this
+# many at a time; until then the search scans them by id range (~1 ms at this length).
+FTS_BATCH = 1024
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import InvalidInput, NotFound
-from wenming.core.scope import scope_queryset
+from wenming.core.scope import scope_queryset, scope_unrestricted
 from wenming.org.models import Region, RegionLevel, Unit
 from wenming.org.roles import Role
 
@@ -511,30 +512,50 @@ def duplicate_candidates(*, actor, problem, limit: int = 10) -> list[tuple[Candi
     radius = ledger_config().duplicate_radius_m
     dlat = radius / 111_320
     dlon = radius / (111_320 * max(0.01, math.cos(math.radians(problem.lat))))
-    nearby = (
-        problems_visible(actor=actor)
-        .filter(
-            category_id=problem.category_id,
-            is_open=True,
-            lat__gte=problem.lat - dlat,
-            lat__lte=problem.lat + dlat,
-            lon__gte=problem.lon - dlon,
-            lon__lte=problem.lon + dlon,
-        )
-        .exclude(pk=problem.pk)
-        .order_by("-created_at")
-        .values_list("pk", "code", "title", "status", "lat", "lon")[:200]
-    )
+    box = (problem.lat - dlat, problem.lat + dlat, problem.lon - dlon, problem.lon + dlon)
     from wenming.core.uploads import haversine_m
 
     found = []
-    for row in nearby:
+    for row in _open_in_box(actor, problem, box):
         other = Candidate(*row)
         distance = haversine_m(problem.lat, problem.lon, other.lat, other.lon)
         if distance <= radius:
             found.append((other, round(distance, 1)))
     found.sort(key=lambda pair: pair[1])
     return found[:limit]
+
+
+_CANDIDATE_COLUMNS = ("pk", "code", "title", "status", "lat", "lon")
+
+
+def _open_in_box(actor, problem, box) -> list[tuple]:
+    """Open problems of `problem`'s category inside `box`, newest 200, as candidate tuples."""
+    south, north, west, east = box
+    if scope_unrestricted(actor, Problem):
+        # The office's view has no scope filter: the same query, without compiling it per report.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, code, title, status, lat, lon FROM problems_problem"
+                " WHERE category_id = %s AND is_open AND lat BETWEEN %s AND %s"
+                " AND lon BETWEEN %s AND %s AND id <> %s"
+                " ORDER BY created_at DESC, id DESC LIMIT 200",
+                [problem.category_id, south, north, west, east, problem.pk],
+            )
+            return cursor.fetchall()
+    return list(
+        problems_visible(actor=actor)
+        .filter(
+            category_id=problem.category_id,
+            is_open=True,
+            lat__gte=south,
+            lat__lte=north,
+            lon__gte=west,
+            lon__lte=east,
+        )
+        .exclude(pk=problem.pk)
+        .order_by("-created_at", "-id")
+        .values_list(*_CANDIDATE_COLUMNS)[:200]
+    )
 
 
 # --- reference data -----------------------------------------------------------------------
