@@ -1,0 +1,263 @@
+"""`POST /api/v1/problems` on its fast path: the 201 answer is built from what the service wrote,
+so it must equal what `GET /api/v1/problems/{code}` then shows the same persona; duplicate
+suggestions come from raw SQL for the office and from the scoped ORM for everyone else, and
+must agree; and a report costs a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wenming.problems import selectors, services
+from wenming.problems.models import Problem, Source
+
+from .factories import HERE, closed, report
+
+CATEGORY = "chaotic.street_order"
+NEAR = (HERE[0] + 0.0002, HERE[1])  # about 22 m north: inside the 50 m radius
+FAR_200 = (HERE[0] + 0.0018, HERE[1])  # about 200 m north: outside it
+
+
+def payload(**extra):
+    body = {
+        "title": "占道经营",
+        "category": CATEGORY,
+        "source": "hotline",
+        "region": "210202001001",
+        "lat": HERE[0],
+        "lon": HERE[1],
+        "address": "天津街与胜利路交口",
+        "reporter_name": "李先生",
+        "reporter_phone": "13900000000",
+        "description": "早市摊位占用人行道",
+    }
+    body.update(extra)
+    return body
+
+
+def created_and_read(client, body):
+    created = client.post("problems", body)
+    assert created.status_code == 201, created.content
+    answer = created.json()
+    read = client.get(f"problems/{answer['code']}")
+    assert read.status_code == 200, read.content
+    return answer, read.json()
+
+
+def assert_same_answer(created: dict, read: dict) -> None:
+    """Key for key; no field of the 201 answer may legitimately differ from the GET."""
+    assert created.keys() == read.keys()
+    differing = {k: (created[k], read[k]) for k in created if created[k] != read[k]}
+    assert differing == {}
+
+
+# Bug found by these tests: wenming/problems/api.py `create_problem` calls
+# `_detail_out(actor, problem, just_created=True)` without `co_units=`, so the 201 answer says
+# "co_units": [] while the GET shows the units stored. Strict: remove the marker once fixed.
+CO_UNITS_BUG = pytest.mark.xfail(
+    strict=True, reason="201 answer omits co_units (problems/api.py create_problem)"
+)
+
+
+@pytest.fixture
+def auto_route(cast):
+    services.routing_rule_create(
+        actor=cast.office, category=None, region=cast.zhongshan_district, unit=cast.urban_unit
+    )
+
+
+def test_the_office_hotline_report_answers_what_get_shows(cast, api_as):
+    created, read = created_and_read(api_as(cast.office), payload(source="hotline"))
+    assert_same_answer(created, read)
+    assert created["status"] == "new" and created["source"] == "hotline"
+    assert created["reporter_phone"] == "13900000000"  # the office sees the contact
+    assert created["allowed_actions"] == ["register", "reject", "dispatch"]
+    assert [(e["action"], e["actor"]) for e in created["events"]] == [("create", "office")]
+    assert created["events"][0]["label"] and created["events"][0]["to_status"] == "new"
+    assert created["handler_name"] == read["handler_name"]
+
+
+def test_an_auto_dispatched_inspection_shows_both_events_as_get_does(cast, api_as, auto_route):
+    created, read = created_and_read(api_as(cast.inspector), payload(source="inspection"))
+    assert_same_answer(created, read)
+    assert created["status"] == "dispatched" and created["responsible_unit"] == "URBAN"
+    assert created["handler_name"] != "" and created["deadline"] is not None
+    assert [e["action"] for e in created["events"]] == ["create", "dispatch"]
+    assert [e["to_status"] for e in created["events"]] == ["new", "dispatched"]
+    create, dispatch = created["events"]
+    assert create["actor"] == "inspector" and dispatch["actor"] is None  # the system acted
+    assert dispatch["note"]  # "Dispatched automatically (…)"
+    assert created["reporter_phone"] is None  # contacts are the office's only
+    assert created["dispatched_at"] is not None and created["version"] == read["version"]
+
+
+def test_an_inspection_with_auto_dispatch_off_stays_new(cast, api_as, auto_route):
+    services.ledger_config_update(actor=cast.office, auto_dispatch=False)
+    created, read = created_and_read(api_as(cast.inspector), payload(source="inspection"))
+    assert_same_answer(created, read)
+    assert created["status"] == "new" and [e["action"] for e in created["events"]] == ["create"]
+
+
+def test_a_district_officers_report_answers_what_get_shows(cast, api_as):
+    created, read = created_and_read(
+        api_as(cast.zhongshan), payload(source="self_found", region="210202001")
+    )
+    assert_same_answer(created, read)
+    assert created["region"] == "210202001" and created["district"] == "210202"
+    assert [(e["action"], e["actor"]) for e in created["events"]] == [("create", "zhongshan")]
+    assert created["reporter_phone"] is None
+
+
+@CO_UNITS_BUG
+def test_a_unit_officers_report_with_their_unit_as_co_unit_answers_what_get_shows(cast, api_as):
+    # A bureau officer names only their own unit (other units are outside their scope).
+    created, read = created_and_read(
+        api_as(cast.urban), payload(source="self_found", co_units=["URBAN"])
+    )
+    assert_same_answer(created, read)
+    assert created["co_units"] == ["URBAN"]
+    assert [(e["action"], e["actor"]) for e in created["events"]] == [("create", "urban")]
+
+
+def test_a_unit_officers_report_outside_their_scope_hides_what_get_would_refuse(cast, api_as):
+    """A bureau officer may report a problem that is not theirs to handle: the 201 gives the
+    code and the fields they sent, but no timeline (the GET answers 404 — not their problem)."""
+    client = api_as(cast.urban)
+    created = client.post("problems", payload(source="self_found"))
+    assert created.status_code == 201, created.content
+    assert created.json()["events"] == []
+    assert client.get(f"problems/{created.json()['code']}").status_code == 404
+
+
+@CO_UNITS_BUG
+def test_a_co_unit_list_is_answered_sorted_and_stored(cast, api_as):
+    created, read = created_and_read(api_as(cast.office), payload(co_units=["PSB", "EDU"]))
+    assert created["co_units"] == read["co_units"] == ["EDU", "PSB"]
+    problem = Problem.objects.get(code=created["code"])
+    assert sorted(problem.co_units.values_list("code", flat=True)) == ["EDU", "PSB"]
+
+
+# --- duplicate suggestions ------------------------------------------------------------------
+
+
+@pytest.fixture
+def neighbours(cast):
+    """Around Tianjin Street: two open problems of the category, a closed one, one of another
+    category, one 200 m away; and an open one of the category in Ganjingzi at the same spot."""
+    place = cast.zhongshan_community
+    open_here = report(
+        cast.office, region=place, cat=CATEGORY, title="近处一", lat=HERE[0], lon=HERE[1]
+    )
+    open_near = report(
+        cast.office, region=place, cat=CATEGORY, title="近处二", lat=NEAR[0], lon=NEAR[1]
+    )
+    done = closed(cast, cat=CATEGORY, title="已办结", lat=HERE[0], lon=HERE[1])
+    other = report(
+        cast.office,
+        region=place,
+        cat="dirty.sanitation",
+        title="别的类别",
+        lat=HERE[0],
+        lon=HERE[1],
+    )
+    far = report(
+        cast.office, region=place, cat=CATEGORY, title="两百米外", lat=FAR_200[0], lon=FAR_200[1]
+    )
+    ganjingzi = report(
+        cast.office,
+        region=cast.ganjingzi_community,
+        cat=CATEGORY,
+        title="甘井子同地点",
+        lat=HERE[0],
+        lon=HERE[1],
+    )
+    assert done.status == "closed"
+    return {
+        "here": open_here,
+        "near": open_near,
+        "closed": done,
+        "other": other,
+        "far": far,
+        "ganjingzi": ganjingzi,
+    }
+
+
+def candidates(body):
+    return [
+        (c["code"], c["title"], c["status"], c["distance_m"]) for c in body["duplicate_candidates"]
+    ]
+
+
+def test_the_office_and_a_zhongshan_officer_get_the_same_candidates(cast, api_as, neighbours):
+    office = api_as(cast.office).post("problems", payload(source="hotline")).json()
+    zhongshan = api_as(cast.zhongshan).post("problems", payload(source="self_found")).json()
+    expected_office = {
+        neighbours["here"].code,
+        neighbours["near"].code,
+        neighbours["ganjingzi"].code,
+    }
+    assert {c[0] for c in candidates(office)} == expected_office
+    # Zhongshan's officer: the same, minus Ganjingzi's, plus the office's report just made.
+    expected_zs = {neighbours["here"].code, neighbours["near"].code, office["code"]}
+    assert {c[0] for c in candidates(zhongshan)} == expected_zs
+    # Nearest first, with distances.
+    assert [c[3] for c in candidates(office)] == sorted(c[3] for c in candidates(office))
+    near = next(c for c in candidates(office) if c[0] == neighbours["near"].code)
+    assert 15 < near[3] < 30 and near[2] == "new"
+
+
+def test_the_raw_and_the_orm_paths_answer_alike_for_one_problem(cast, neighbours):
+    """The same problem asked by the office (raw SQL) and by Zhongshan's officer (ORM)."""
+    problem = report(
+        cast.zhongshan,
+        region=cast.zhongshan_community,
+        cat=CATEGORY,
+        source=Source.SELF_FOUND,
+        lat=HERE[0],
+        lon=HERE[1],
+    )
+    raw = selectors.duplicate_candidates(actor=cast.office, problem=problem)
+    orm = selectors.duplicate_candidates(actor=cast.zhongshan, problem=problem)
+    as_rows = [(o.pk, o.code, o.title, o.status, o.lat, o.lon, d) for o, d in raw]
+    zhongshan_codes = {neighbours["here"].code, neighbours["near"].code}
+    assert [r for r in as_rows if r[1] in zhongshan_codes] == [
+        (o.pk, o.code, o.title, o.status, o.lat, o.lon, d) for o, d in orm
+    ]
+    assert {o.code for o, _d in raw} == zhongshan_codes | {neighbours["ganjingzi"].code}
+    for excluded in ("closed", "other", "far"):
+        assert neighbours[excluded].code not in {o.code for o, _d in raw}
+
+
+def test_a_ganjingzi_officer_sees_no_zhongshan_candidates(cast, api_as, neighbours):
+    body = (
+        api_as(cast.ganjingzi)
+        .post("problems", payload(source="self_found", region="210211001001"))
+        .json()
+    )
+    assert {c[0] for c in candidates(body)} == {neighbours["ganjingzi"].code}
+
+
+def test_a_report_without_coordinates_has_no_candidates(cast, api_as, neighbours):
+    body = api_as(cast.office).post("problems", payload(lat=None, lon=None)).json()
+    assert body["duplicate_candidates"] == [] and body["lat"] is None
+
+
+# --- cost -----------------------------------------------------------------------------------
+
+# Measured on this commit (the second report of a client, caches warm, token already touched):
+# 13 queries on SQLite, 12 on PostgreSQL. Token join; savepoint; counter UPDATE … RETURNING;
+# problem INSERT; (SQLite only: the full-text backlog mark); event INSERT; savepoint; audit head
+# read, entry INSERT, head UPDATE; two releases; duplicate candidates. (In a test the atomic
+# blocks are savepoints; in production the outer one is BEGIN/COMMIT.) A regression that adds
+# a query fails here.
+MAX_QUERIES_OF_A_REPORT = {"sqlite": 13, "postgresql": 12}
+
+
+def test_an_office_report_costs_at_most_a_fixed_number_of_queries(cast, api_as, neighbours):
+    client = api_as(cast.office)
+    client.post("problems", payload(title="热身"))  # loads the caches, touches the token
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("problems", payload())
+    assert response.status_code == 201
+    assert len(response.json()["duplicate_candidates"]) >= 2
+    most = MAX_QUERIES_OF_A_REPORT[connection.vendor]
+    assert len(queries) <= most, "\n".join(q["sql"][:120] for q in queries)
