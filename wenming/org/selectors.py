@@ -40,7 +40,9 @@ def unit_get(*, actor, code: str) -> Unit:
 
 
 def people_visible(*, actor) -> QuerySet:
-    return scope_queryset(Person.objects.select_related("region", "unit"), actor).order_by("username")
+    return scope_queryset(Person.objects.select_related("region", "unit"), actor).order_by(
+        "username"
+    )
 
 
 # Per-process copies of the two reference tables, for look-ups on hot paths (problem reports,

@@ -472,13 +472,9 @@ def _duplicate_of(actor, code):
 # --- endpoints ----------------------------------------------------------------------------
 
 
-def _count_fields(qs, wanted: bool, cap: int) -> dict:
-    """`count` is exact up to the cap (10,000; 1,000 for a text search), else `count_exact` is
-    false and `count` is the cap."""
-    if not wanted:
-        return {"count": None, "count_exact": None}
-    number, exact = selectors.ledger_count(qs, cap=cap)
-    return {"count": number, "count_exact": exact}
+# `count` is exact up to the cap (10,000; 1,000 for a text search), else `count_exact` is false
+# and `count` is the cap; both are null when the client asked for no count.
+_NOT_COUNTED = {"count": None, "count_exact": None}
 
 
 @router.get("/problems", response={200: PageOut, **ERRORS}, summary="The ledger (scoped)")
@@ -512,14 +508,22 @@ def list_problems(
     params = {k: v for k, v in locals().items() if k not in ("request", "actor")}
     found = selectors.ledger_filter(actor=actor, params=params)
     qs = selectors.ledger_queryset(actor=actor, f=found)
-    page = selectors.ledger_page(qs, sort=found.sort, cursor=cursor, limit=limit)
+    text_search = selectors.count_cap(found) == selectors.SEARCH_COUNT_CAP
+    if count or text_search:  # a text search is counted anyway: the count picks its plan
+        page, number, exact = selectors.ledger_counted_page(
+            qs, f=found, cursor=cursor, limit=limit
+        )
+        counted = {"count": number, "count_exact": exact} if count else _NOT_COUNTED
+    else:
+        page = selectors.ledger_page(qs, sort=found.sort, cursor=cursor, limit=limit)
+        counted = _NOT_COUNTED
     today, soon = _today_and_soon()
     return Status(
         200,
         {
             "items": [_problem_out(p, today=today, soon=soon) for p in page.items],
             "next_cursor": page.next_cursor,
-            **_count_fields(qs, count, selectors.count_cap(found)),
+            **counted,
             "counts_by_status": selectors.status_counts(actor=actor, f=found) if counts else None,
         },
     )

@@ -60,17 +60,14 @@ def _ledger_context(request, params=None) -> dict:
         found, error = selectors.LedgerFilter(), str(exc.message)
     qs = selectors.ledger_queryset(actor=actor, f=found)
     try:
-        page = selectors.ledger_page(
-            qs,
-            sort=found.sort,
-            cursor=params.get("cursor"),
-            limit=params.get("limit") or 50,
+        page, total, exact = selectors.ledger_counted_page(
+            qs, f=found, cursor=params.get("cursor"), limit=params.get("limit") or 50
         )
     except DomainError as exc:
-        page, error = selectors.ledger_page(qs, sort=found.sort, limit=50), str(exc.message)
+        page, total, exact = selectors.ledger_counted_page(qs, f=found, limit=50)
+        error = str(exc.message)
     params = found.as_params()
     today = timezone.localdate()
-    total, exact = selectors.ledger_count(qs, cap=selectors.count_cap(found))
     # Counting every status of a broad text search would read each match; say "more than".
     text_search = selectors.count_cap(found) == selectors.SEARCH_COUNT_CAP
     counts = {} if text_search and not exact else selectors.status_counts(actor=actor, f=found)

@@ -143,3 +143,39 @@ def test_renaming_a_problem_in_the_backlog_leaves_the_index_alone(cast):
     Problem.objects.filter(pk=problem.pk).update(search_text=old)
     assert search.text_filter(Problem.objects.all(), "占道").count() == 1
     assert search.text_filter(Problem.objects.all(), "乱堆").count() == 0
+
+
+def test_a_broad_text_search_pages_the_same_rows_as_a_narrow_one(cast, api_as, monkeypatch):
+    """A search with more matches than the count cap is read another way on PostgreSQL
+    (walking the sort index); the pages must be exactly those of the text-index path."""
+    from wenming.problems import selectors
+
+    place = cast.zhongshan_community
+    for n in range(7):
+        report(cast.office, region=place, title=f"垃圾桶满溢{n}", address=f"中山路{n}号")
+        report(cast.office, region=place, title=f"路灯不亮{n}")
+    api = api_as(cast.office)
+
+    def pages(**params):
+        codes, cursor = [], None
+        while True:
+            body = api.get(
+                "problems", q="垃圾桶", limit=3, **params, **({"cursor": cursor} if cursor else {})
+            ).json()
+            codes += [item["code"] for item in body["items"]]
+            cursor = body["next_cursor"]
+            if not cursor:
+                return codes, body["count"], body["count_exact"]
+
+    narrow = pages()
+    assert narrow[1:] == (7, True) and len(narrow[0]) == 7
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        broad = pages()
+    assert broad == (narrow[0], 3, False)
+    walked = any("enable_bitmapscan" in query["sql"] for query in seen.captured_queries)
+    assert walked == (connection.vendor == "postgresql")
+    assert pages(sort="created")[0] == list(reversed(narrow[0]))
