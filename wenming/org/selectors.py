@@ -46,7 +46,8 @@ def people_visible(*, actor) -> QuerySet:
 
 
 # Per-process copies of the two reference tables, for look-ups on hot paths (problem reports,
-# ledger pages). Services that change regions or units call `.forget()` (org/services.py).
+# ledger pages). A region or unit created since the last load is read on its own when first
+# asked for; an edit (made in the admin) is seen by every process within the cache's minute.
 REGIONS = ReferenceCache(lambda: Region.objects.all())
 UNITS = ReferenceCache(lambda: Unit.objects.all())
 

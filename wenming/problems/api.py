@@ -535,6 +535,7 @@ def create_problem(request, payload: ProblemIn):
 
     def run():
         checklist_item = _checklist_item(actor, payload.checklist_item)
+        co_units = _units(actor, payload.co_units) or ()
         problem = services.problem_create(
             actor=actor,
             title=payload.title,
@@ -551,9 +552,9 @@ def create_problem(request, payload: ProblemIn):
             reporter_name=payload.reporter_name,
             reporter_phone=payload.reporter_phone,
             is_anonymous=payload.is_anonymous,
-            co_units=_units(actor, payload.co_units) or (),
+            co_units=co_units,
         )
-        return 201, _detail_out(actor, problem, just_created=True)
+        return 201, _detail_out(actor, problem, just_created=True, co_units=co_units)
 
     return Status(*idempotent(request, "POST /problems", run))
 

@@ -37,9 +37,15 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Unit {n}")
 
 
-@functools.cache
 def demo_password_hash() -> str:
-    """The demo password hashed once per process: argon2 is slow on purpose, tests need speed."""
+    """The demo password hashed once per process and hasher: argon2 is slow on purpose, tests
+    need speed. Keyed by the preferred hasher, because some tests switch to a fast one and a
+    hash made then cannot be checked once the setting is back."""
+    return _hash_with(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hash_with(hasher: str) -> str:
     return make_password(settings.WENMING_DEMO_PASSWORD)
 
 

@@ -50,14 +50,6 @@ def assert_same_answer(created: dict, read: dict) -> None:
     assert differing == {}
 
 
-# Bug found by these tests: wenming/problems/api.py `create_problem` calls
-# `_detail_out(actor, problem, just_created=True)` without `co_units=`, so the 201 answer says
-# "co_units": [] while the GET shows the units stored. Strict: remove the marker once fixed.
-CO_UNITS_BUG = pytest.mark.xfail(
-    strict=True, reason="201 answer omits co_units (problems/api.py create_problem)"
-)
-
-
 @pytest.fixture
 def auto_route(cast):
     services.routing_rule_create(
@@ -107,7 +99,6 @@ def test_a_district_officers_report_answers_what_get_shows(cast, api_as):
     assert created["reporter_phone"] is None
 
 
-@CO_UNITS_BUG
 def test_a_unit_officers_report_with_their_unit_as_co_unit_answers_what_get_shows(cast, api_as):
     # A bureau officer names only their own unit (other units are outside their scope).
     created, read = created_and_read(
@@ -128,7 +119,6 @@ def test_a_unit_officers_report_outside_their_scope_hides_what_get_would_refuse(
     assert client.get(f"problems/{created.json()['code']}").status_code == 404
 
 
-@CO_UNITS_BUG
 def test_a_co_unit_list_is_answered_sorted_and_stored(cast, api_as):
     created, read = created_and_read(api_as(cast.office), payload(co_units=["PSB", "EDU"]))
     assert created["co_units"] == read["co_units"] == ["EDU", "PSB"]
