@@ -49,14 +49,12 @@ def actor_name(actor) -> str:
 
 def lock_problem(problem) -> Problem:
     """Re-read `problem` under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE)."""
+    from ..selectors import attach_reference_rows
+
     pk = problem.pk if isinstance(problem, Problem) else problem
-    return (
-        Problem.objects.select_for_update(of=("self",))
-        .select_related(
-            "category", "responsible_unit", "handling_region", "region", "checklist_item"
-        )
-        .get(pk=pk)
-    )
+    locked = Problem.objects.select_for_update().get(pk=pk)
+    attach_reference_rows([locked])  # category, regions and units from the caches, no joins
+    return locked
 
 
 def state_of(problem) -> dict:
