@@ -64,7 +64,8 @@ def audit_record(
     head, insert the entry, move the head) rather than ORM calls: the head row serialises all
     writers, and the time spent holding it is the time every other writer waits.
     """
-    with transaction.atomic():
+    # Inside a caller's transaction no savepoint: a failed append must undo the caller's write.
+    with transaction.atomic(savepoint=False):
         seq, prev_hash = _head_locked()
         seq += 1
         created_at = timezone.now()

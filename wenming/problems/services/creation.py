@@ -177,38 +177,38 @@ def problem_create(
     reporter_phone = clean_note(reporter_phone)[:30]
     district, street = locate(region)
     now = timezone.now()
+    # Everything that needs no lock is prepared before the transaction: SQLite has one writer
+    # at a time, and the time spent inside is the time every other report waits.
+    text = search.search_text_for(title=title, address=address)
+    problem = Problem(
+        title=title,
+        description=description,
+        category=category,
+        source=source,
+        severity=severity,
+        region=region,
+        district=district,
+        street=street,
+        point=point,
+        checklist_item=checklist_item,
+        standard=standard,
+        lat=lat,
+        lon=lon,
+        address=address,
+        reporter_name="" if is_anonymous else reporter_name,
+        reporter_phone="" if is_anonymous else reporter_phone,
+        is_anonymous=is_anonymous,
+        reported_by=actor if actor_name(actor) else None,
+        created_at=now,
+        updated_at=now,
+        search_text=text,
+        **status_flags(Status.NEW),
+    )
     with transaction.atomic():
-        code, serial = code_allocate(year=timezone.localdate().year)
-        text = search.search_text_for(title=title, address=address)
-        problem = Problem(
-            code=code,
-            code_year=int(code[2:6]),
-            code_serial=serial,
-            title=title,
-            description=description,
-            category=category,
-            source=source,
-            severity=severity,
-            region=region,
-            district=district,
-            street=street,
-            point=point,
-            checklist_item=checklist_item,
-            standard=standard,
-            lat=lat,
-            lon=lon,
-            address=address,
-            reporter_name="" if is_anonymous else reporter_name,
-            reporter_phone="" if is_anonymous else reporter_phone,
-            is_anonymous=is_anonymous,
-            reported_by=actor if actor_name(actor) else None,
-            created_at=now,
-            updated_at=now,
-            recurrence_of=_recurrence_of(
-                point=point, checklist_item=checklist_item, category=category, now=now
-            ),
-            search_text=text,
-            **status_flags(Status.NEW),
+        problem.code, problem.code_serial = code_allocate(year=timezone.localdate().year)
+        problem.code_year = int(problem.code[2:6])
+        problem.recurrence_of = _recurrence_of(
+            point=point, checklist_item=checklist_item, category=category, now=now
         )
         insert_row(problem)  # the hot path of every report: no per-call INSERT compilation
         if co_units:
