@@ -411,6 +411,7 @@ def report(backend: str, r: dict) -> None:
     for _size, e in sorted(r.get("export", {}).items(), key=lambda item: int(item[0])):
         print(
             f"excel export of {e['rows']:,} rows: {e['seconds']:.1f} s, {e['bytes'] / 1e6:.1f} MB,"
+            f" first byte {e['first_byte_s']:.3f} s, first rows {e['second_chunk_s']:.2f} s,"
             f" peak RSS {e['peak_rss_before_mb']:.0f} MB before → {e['peak_rss_after_mb']:.0f} MB"
             f" after (status {e['status']})"
         )
