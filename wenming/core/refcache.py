@@ -76,7 +76,17 @@ class ReferenceCache(Generic[Row]):
         self._by_id, self._by_key = {}, {}
 
 
+_OTHER_FORGETS: list[Callable[[], None]] = []
+
+
+def also_forget(forget: Callable[[], None]) -> None:
+    """Register another per-process cache for `forget_all` (e.g. the routing rules)."""
+    _OTHER_FORGETS.append(forget)
+
+
 def forget_all() -> None:
     """Drop every reference cache of this process (tests, and after bulk loads)."""
     for cache in _ALL:
         cache.forget()
+    for forget in _OTHER_FORGETS:
+        forget()

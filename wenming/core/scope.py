@@ -14,6 +14,7 @@ Anyone else — anonymous, no role, an inactive account — reads nothing.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from wenming.org.roles import Role
@@ -82,6 +83,40 @@ def scope_unrestricted(actor, model) -> bool:
         return False
     role = getattr(actor, "role", "")
     return role in SEE_ALL or role in model.SCOPE.reference_for
+
+
+def scope_sql(actor, model, table: str) -> tuple[str, list] | None:
+    """`scope_queryset`'s condition written as SQL on `table` (an alias of `model`'s table), for
+    a hand-written query on a hot path: (condition, params). None when the rule needs a join
+    (a lookup across a relation): then use the ORM."""
+    rule = model.SCOPE
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return "1 = 0", []
+    if scope_unrestricted(actor, model):
+        return "1 = 1", []
+    role = getattr(actor, "role", "")
+    quote = connection.ops.quote_name
+    meta = model._meta
+
+    def column(lookup: str) -> str:
+        field = meta.pk if lookup in ("", "pk") else meta.get_field(lookup)
+        return f"{table}.{quote(field.column)}"
+
+    if role == Role.REGION_OFFICER and rule.region is not None and actor.region_id:
+        if "__" in rule.region:
+            return None
+        ids = actor.region.subtree_ids()
+        return f"{column(rule.region)} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    if role == Role.UNIT_OFFICER and rule.units and actor.unit_id:
+        if rule.distinct or any("__" in lookup for lookup in rule.units):
+            return None
+        either = " OR ".join(f"{column(lookup)} = %s" for lookup in rule.units)
+        return f"({either})", [actor.unit_id] * len(rule.units)
+    if role in (Role.INSPECTOR, Role.EVALUATOR) and rule.assignee:
+        if "__" in rule.assignee:
+            return None
+        return f"{column(rule.assignee)} = %s", [actor.pk]
+    return "1 = 0", []
 
 
 def scope_allows(actor, obj) -> bool:

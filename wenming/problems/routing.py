@@ -12,9 +12,10 @@ dispatcher's queue with them as suggestions.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import connection
 from django.utils.translation import gettext as _
 
+from wenming.core.refcache import also_forget
 from wenming.org.models import RegionLevel
 from wenming.org.selectors import REGIONS
 
@@ -73,14 +74,40 @@ def _rule_targets(rule, district, street) -> Target | None:
     return Target(region=district) if district is not None else None
 
 
+_active_rules: tuple[tuple, list] = ((), [])
+
+
+def _rules_in_force() -> list:
+    """The active routing rules, re-read only when the table changed since this process last
+    read it. Every inspection report asks; the office edits rules a few times a month, only
+    through the services (`routing_rule_*`), which stamp `updated_at`, so one aggregate query
+    tells whether anything changed."""
+    global _active_rules
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*), MAX(id), MAX(updated_at) FROM problems_routingrule")
+        stamp = tuple(cursor.fetchone())
+    if _active_rules[0] != stamp:
+        rules = list(RoutingRule.objects.filter(is_active=True).select_related("unit", "region"))
+        _active_rules = (stamp, rules)
+    return _active_rules[1]
+
+
+def _forget_rules() -> None:
+    global _active_rules
+    _active_rules = ((), [])
+
+
+also_forget(_forget_rules)
+
+
 def _matching_rules(category, region) -> list:
-    codes = [c for c in region.path.strip("/").split("/") if c]
-    rules = (
-        RoutingRule.objects.filter(is_active=True)
-        .filter(Q(category=category) | Q(category__isnull=True))
-        .filter(Q(region__isnull=True) | Q(region__code__in=codes))
-        .select_related("unit", "region")
-    )
+    codes = {c for c in region.path.strip("/").split("/") if c}
+    rules = [
+        rule
+        for rule in _rules_in_force()
+        if rule.category_id in (None, category.pk)
+        and (rule.region_id is None or rule.region.code in codes)
+    ]
     best, best_rank = [], None
     for rule in rules:
         rank = (rule.category_id is not None, len(rule.region.path) if rule.region_id else 0)

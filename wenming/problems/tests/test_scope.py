@@ -89,3 +89,29 @@ def test_the_reporters_contact_is_shown_to_the_office_only(cast, page_as, api_as
         assert "13912345678" not in body.content.decode()
         listed = api_as(person).get("problems")
         assert "13912345678" not in listed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["office", "leader", "zhongshan", "ganjingzi", "urban", "education", "inspector"]
+)
+def test_the_hand_written_scope_condition_selects_what_the_orm_scope_does(cast, city, who):
+    """scope_sql writes scope_queryset's rule for hand-written queries on hot paths (duplicate
+    suggestions on every report); where it can, it must select exactly the same problems."""
+    from django.db import connection
+
+    from wenming.core.scope import scope_queryset, scope_sql
+
+    report(cast.inspector, region=cast.ganjingzi_community, source="inspection", title="井盖缺失")
+    dispatched(cast, unit=cast.education_unit, title="校门口乱停车")
+    dispatched(cast, title="垃圾桶满溢")  # to the Urban Management Bureau
+    actor = getattr(cast, who)
+    written = scope_sql(actor, Problem, "p")
+    expected = set(scope_queryset(Problem.objects.all(), actor).values_list("pk", flat=True))
+    assert expected, "every persona should see something here"
+    if written is None:
+        assert who in ("urban", "education")  # co-units: a join, left to the ORM
+        return
+    condition, params = written
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.id FROM problems_problem p WHERE {condition}", params)
+        assert {row[0] for row in cursor.fetchall()} == expected
