@@ -42,8 +42,11 @@ def serve(argv: list[str]) -> int:
     print(f"Wenming is serving on http://{args.host}:{args.port}/", flush=True)
     if args.prod:
         gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        # --timeout 120: a sync worker streaming the largest ledger export (500,000 rows,
+        # ~25 s) must not be killed by gunicorn's default 30 s limit on a slow link.
         command = [gunicorn, "wenming.wsgi:application", "--bind", f"{args.host}:{args.port}",
-                   "--workers", str(args.workers), "--access-logfile", "-", "--no-control-socket"]
+                   "--workers", str(args.workers), "--timeout", "120", "--access-logfile", "-",
+                   "--no-control-socket"]
         os.execv(command[0], command)  # noqa: S606 — replace this process with gunicorn
     from django.core.management import execute_from_command_line
 
