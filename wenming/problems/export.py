@@ -98,13 +98,51 @@ def _labels():
 # --- public entry points --------------------------------------------------------------------
 
 
+def _reference_caches() -> dict:
+    from wenming.org.selectors import REGIONS, UNITS
+
+    from .reference import CATEGORIES
+
+    return {
+        "category": CATEGORIES,
+        "region": REGIONS,
+        "district": REGIONS,
+        "street": REGIONS,
+        "handling_region": REGIONS,
+        "responsible_unit": UNITS,
+    }
+
+
 def ledger_rows(queryset, fields: list[str]) -> Iterator[tuple]:
     """`fields` of `queryset`, newest first, capped: a generator over a server-side cursor.
 
-    A generator, so that not even the SQL runs before the first chunk has left.
+    A generator, so that not even the SQL runs before the first chunk has left. Names of the
+    category, regions and units (`district__name` …) come from the reference caches, not
+    joins: with joins SQLite sorted every matching row, in memory, before sending the first;
+    alone, the problems table is read in the order of its (created_at, id) index.
     """
-    rows = queryset.order_by("-created_at", "-id").values_list(*fields)[:MAX_ROWS]
-    yield from rows.iterator(chunk_size=2000)
+    caches = _reference_caches()
+    selected, names = [], []
+    for field in fields:
+        relation, _sep, attribute = field.partition("__")
+        if attribute and relation in caches:
+            selected.append(f"{relation}_id")
+            names.append((caches[relation], attribute))
+        else:
+            selected.append(field)
+            names.append(None)
+    rows = queryset.order_by("-created_at", "-id").values_list(*selected)[:MAX_ROWS]
+    for row in rows.iterator(chunk_size=2000):
+        yield tuple(
+            value if name is None else _reference_name(name, value)
+            for name, value in zip(names, row, strict=True)
+        )
+
+
+def _reference_name(name: tuple, pk):
+    cache, attribute = name
+    found = cache.by_id(pk)
+    return getattr(found, attribute) if found is not None else None
 
 
 def ledger_xlsx_chunks(queryset, *, title: str = "", chunk_size: int = CHUNK_SIZE):

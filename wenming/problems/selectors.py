@@ -569,7 +569,7 @@ def duplicate_candidates(*, actor, problem, limit: int = 10) -> list[tuple[Candi
         distance = haversine_m(problem.lat, problem.lon, other.lat, other.lon)
         if distance <= radius:
             found.append((other, round(distance, 1)))
-    found.sort(key=lambda pair: pair[1])
+    found.sort(key=lambda pair: (pair[1], pair[0].code))
     return found[:limit]
 
 
@@ -577,7 +577,9 @@ _CANDIDATE_COLUMNS = ("pk", "code", "title", "status", "lat", "lon")
 
 
 def _open_in_box(actor, problem, box) -> list[tuple]:
-    """Open problems of `problem`'s category inside `box`, newest 200, as candidate tuples."""
+    """Open problems of `problem`'s category inside `box`, as candidate tuples: at most 200, in
+    no particular order (the caller sorts by distance; a sort here cost SQLite a temporary
+    file per report, and a box of 100 m never holds 200 open problems of one category)."""
     south, north, west, east = box
     scope = scope_sql(actor, Problem, "p")
     if scope is not None:
@@ -588,8 +590,7 @@ def _open_in_box(actor, problem, box) -> list[tuple]:
         sql = (
             "SELECT p.id, p.code, p.title, p.status, p.lat, p.lon FROM problems_problem p"  # noqa: S608
             " WHERE p.category_id = %s AND p.is_open AND p.lat BETWEEN %s AND %s"
-            " AND p.lon BETWEEN %s AND %s AND p.id <> %s AND " + condition + " "
-            "ORDER BY p.created_at DESC, p.id DESC LIMIT 200"
+            " AND p.lon BETWEEN %s AND %s AND p.id <> %s AND " + condition + " LIMIT 200"
         )
         with connection.cursor() as cursor:
             cursor.execute(
@@ -607,7 +608,7 @@ def _open_in_box(actor, problem, box) -> list[tuple]:
             lon__lte=east,
         )
         .exclude(pk=problem.pk)
-        .order_by("-created_at", "-id")
+        .order_by()
         .values_list(*_CANDIDATE_COLUMNS)[:200]
     )
 
