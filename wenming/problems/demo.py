@@ -522,6 +522,8 @@ class _P:
         "hold_until",
         "ext_until",
         "ext_reason",
+        "hold_req_until",
+        "hold_req_plan",
         "escalated_at",
         "pending_dups",
         "also_events",
@@ -547,6 +549,7 @@ class _P:
         self.recurrence_code = None
         self.hold_plan, self.hold_until = "", None
         self.ext_until, self.ext_reason = None, ""
+        self.hold_req_until, self.hold_req_plan = None, ""
         self.pending_dups = 0
         self.also_events = []
         self.held = []
@@ -768,6 +771,7 @@ class _Generator:
             S.ON_HOLD,
             S.REJECTED,
             "extension",
+            "hold_request",
         ]
         found = []
         for i, stop in enumerate(stops):
@@ -1018,6 +1022,10 @@ class _Generator:
                 )
             t = decided
         slow_category = p.category["kind"] == "facility"
+        if p.force == "hold_request":
+            until = t.date() + timedelta(days=rng.randint(30, 200))
+            self._request_hold(p, self.after(t, 1), until, rng.choice(HOLD_PLANS))
+            raise _Stop
         if p.force == S.ON_HOLD or (
             p.force is None and rng.random() < (0.025 if slow_category else 0.006)
         ):
@@ -1026,6 +1034,11 @@ class _Generator:
                 held = self.after(t, 1)
             until = held.date() + timedelta(days=rng.randint(30, 200))
             plan = rng.choice(HOLD_PLANS)
+            requested = rng.random() < 0.5  # the handling unit asked for it first
+            if requested:
+                asked = self.after(t, rng.uniform(0.5, 4))
+                self._request_hold(p, asked, until, plan)
+                held = max(held, self.after(asked, rng.uniform(1, 16)))
             self._escalate_until(p, held)
             self.emit(
                 p,
@@ -1035,8 +1048,9 @@ class _Generator:
                 office,
                 held,
                 note=plan,
-                data={"until": until.isoformat()},
+                data={"until": until.isoformat(), "requested": requested},
             )
+            p.hold_req_until, p.hold_req_plan = None, ""  # the office's hold answers it
             p.held_at, p.hold_plan, p.hold_until = held, plan, until
             if p.force == S.ON_HOLD or rng.random() < 0.6:
                 raise _Stop  # a long-standing case stays on the books
@@ -1054,6 +1068,20 @@ class _Generator:
             p.deadline, p.hold_until = deadline, None
             t = resumed
         return self._rectify(p, t, first=True)
+
+    def _request_hold(self, p: _P, asked: datetime, until: date, plan: str) -> None:
+        """The handler asks the office to put the problem on the books (挂账)."""
+        self.emit(
+            p,
+            E.REQUEST_HOLD,
+            p.status,
+            p.status,
+            self.handler_actor(p),
+            asked,
+            note=plan,
+            data={"until": until.isoformat()},
+        )
+        p.hold_req_until, p.hold_req_plan = until, plan
 
     def _fix_day(self, start: date, deadline: date) -> date:
         """When the handler reports the fix, relative to the deadline."""
@@ -1330,8 +1358,8 @@ updated_at registered_at dispatched_at accepted_at rectified_at closed_at reject
 reopened_at rectified_on closed_on handling_days rework_count extension_count return_count
 reopen_count also_reported_count flagged_photo_count duplicate_of_id recurrence_of_id
 reported_by_id reporter_name reporter_phone is_anonymous hold_plan hold_until
-extension_requested_until extension_reason escalated_at due_soon_notice_for overdue_notice_for
-search_text is_demo
+extension_requested_until extension_reason hold_requested_until hold_request_plan escalated_at
+due_soon_notice_for overdue_notice_for search_text is_demo
 """)
 EVENT_FIELDS = _words("""
 id problem_id action from_status to_status actor_id actor_name created_at note data unit_id
@@ -1431,6 +1459,8 @@ class _Rows:
             day(p.hold_until),
             day(p.ext_until),
             p.ext_reason,
+            day(p.hold_req_until),
+            p.hold_req_plan,
             ts(p.escalated_at),
             day(p.deadline) if (due_soon or overdue) else None,
             day(p.deadline) if overdue else None,

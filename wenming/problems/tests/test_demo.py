@@ -127,6 +127,11 @@ def test_each_timeline_replays_to_the_row_it_belongs_to(ledger):
         assert actions[EventKind.REOPEN] == problem.reopen_count
         assert actions[EventKind.ALSO_REPORTED] == problem.also_reported_count
         assert (problem.escalated_at is not None) == (actions[EventKind.ESCALATE] == 1)
+        # A hold request waits until the office's hold answers it.
+        asked = [i for i, e in enumerate(events) if e.action == EventKind.REQUEST_HOLD]
+        answered = [i for i, e in enumerate(events) if e.action == EventKind.HOLD]
+        waiting = bool(asked) and (not answered or answered[-1] < asked[-1])
+        assert (problem.hold_requested_until is not None) == waiting, problem.code
         if problem.status == Status.CLOSED:
             needed = [
                 EventKind.CREATE,
@@ -138,6 +143,10 @@ def test_each_timeline_replays_to_the_row_it_belongs_to(ledger):
             assert all(actions[a] >= 1 for a in needed), problem.code
             assert events[-1].action in (EventKind.VERIFY_PASS, EventKind.ALSO_REPORTED)
         assert problem.version == sum(n for a, n in actions.items() if a != EventKind.ALSO_REPORTED)
+
+
+def test_the_office_has_hold_requests_to_answer(ledger):
+    assert ledger.filter(hold_requested_until__isnull=False).exists()
 
 
 def test_columns_follow_from_the_status(ledger):
@@ -164,6 +173,8 @@ def test_columns_follow_from_the_status(ledger):
             assert p.rejected_at is not None and p.dispatched_at is None
         if p.status == Status.ON_HOLD:
             assert p.held_at and p.hold_plan and p.hold_until
+        if p.hold_requested_until is not None:
+            assert p.status in (Status.DISPATCHED, Status.IN_PROGRESS) and p.hold_request_plan
         if p.status in (Status.NEW, Status.REGISTERED):
             assert p.responsible_unit_id is None and p.handling_region_id is None
         # District and street are the region's ancestors.
