@@ -361,6 +361,18 @@ def _captured(func) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
+def _under(planner: str | None, func):
+    """`func()` in a transaction that first runs `planner` (SET LOCAL …), if any."""
+    from django.db import connection, transaction
+
+    if planner is None:
+        return func()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(planner)
+        return func()
+
+
 def explain(sql: str) -> list[str]:
     from django.db import connection
 
@@ -420,9 +432,18 @@ def cmd_queries(args) -> dict:
         floor_page, floor_count, exact_sql, floor_args = _floor_sql(q)
         raw_page = timed(lambda s=floor_page, a=floor_args: _raw(s, a), repeat)
         raw_count = timed(lambda s=floor_count, a=floor_args: _raw(s, a), repeat)
-        own = [s for s in (page_sql, count_sql) if s]
-        same_sql = timed(lambda own=own: [_raw(s, []) for s in own], repeat)
-        page_plan = explain(page_sql) if page_sql else []
+        # A broad PostgreSQL text search reads its page under planner settings (SET LOCAL, see
+        # selectors.ledger_page): time and explain the page under them too.
+        planner = next((s for s in statements if s.startswith("SET LOCAL")), None)
+
+        def own_sql(page_sql=page_sql, count_sql=count_sql, planner=planner):
+            if count_sql:
+                _raw(count_sql, [])
+            if page_sql:
+                _under(planner, lambda: _raw(page_sql, []))
+
+        same_sql = timed(own_sql, repeat)
+        page_plan = _under(planner, lambda s=page_sql: explain(s)) if page_sql else []
         count_plan = explain(count_sql) if count_sql else []
         floor_total = quantile(raw_page, 0.5) + quantile(raw_count, 0.5)
         results.append(
