@@ -137,6 +137,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = int(os.environ.get("WENMING_CONN_MAX_AGE", "60"))
     _db["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: it pays off for long analytical queries, but a ledger page whose
+    # plan merely *looks* expensive (a walk stopped by LIMIT) paid 20 ms to compile a 0.1 ms
+    # query. Kept off for the whole connection (docs/performance.md, finding 4).
+    _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
