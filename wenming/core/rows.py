@@ -8,8 +8,36 @@ the model's fields once per process and database vendor; values go through each 
 """
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import (
+    BooleanField,
+    CharField,
+    FloatField,
+    ForeignKey,
+    IntegerField,
+    TextField,
+)
 
 _STATEMENTS: dict[tuple[type, str], tuple[str, list]] = {}
+
+# Fields whose preparation leaves a value of its own Python type unchanged (a str in a
+# CharField, an int in an integer field or a foreign key's id …): for those the value is read
+# straight from the instance. Anything else (dates, JSON, a value of another type) goes through
+# the field's own `pre_save` and `get_db_prep_save`.
+_PLAIN = {
+    CharField: (str,),
+    TextField: (str,),
+    BooleanField: (bool,),
+    IntegerField: (int,),
+    FloatField: (float,),
+    ForeignKey: (int,),
+}
+
+
+def _plain_types(field) -> tuple:
+    for kind, types in _PLAIN.items():
+        if isinstance(field, kind) and not getattr(field, "auto_now", False):
+            return types
+    return ()
 
 
 def _statement(model) -> tuple[str, list]:
@@ -25,7 +53,8 @@ def _statement(model) -> tuple[str, list]:
             f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) "  # noqa: S608
             f"RETURNING {quote(meta.pk.column)}"
         )
-        found = _STATEMENTS[key] = (sql, fields)
+        prepared = [(f, f.attname, _plain_types(f)) for f in fields]
+        found = _STATEMENTS[key] = (sql, prepared)
     return found
 
 
@@ -35,7 +64,14 @@ def insert_row(obj):
     # The connection itself, not the `connection` proxy: each attribute of the proxy is a
     # context-local look-up, and the fields' preparation reads it hundreds of times a row.
     db = connections[DEFAULT_DB_ALIAS]
-    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    values = obj.__dict__
+    params = []
+    for field, attname, plain in fields:
+        value = values.get(attname)
+        if plain and (value is None or type(value) in plain):
+            params.append(value)
+        else:
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), db))
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]

@@ -197,3 +197,16 @@ def test_instance_from_row_equals_objects_get_for_an_event_and_a_person(cast):
     raw_person, orm_person = read_raw(person, cast.urban.pk), person.objects.get(pk=cast.urban.pk)
     assert values(raw_person) == values(orm_person)
     assert raw_person.is_active is True and type(raw_person.is_staff) is bool
+
+
+def test_an_auto_now_add_field_is_filled_like_the_orm_does(cast):
+    """The plain-value shortcut must not skip a field's own pre_save (auto_now_add here)."""
+    from wenming.core.models import ApiToken
+    from wenming.core.rows import insert_row
+
+    token = insert_row(
+        ApiToken(person=cast.office, name="脚本", key_prefix="wm_abc", key_hash="0" * 64)
+    )
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert stored.created_at is not None and stored.created_at == token.created_at
+    assert stored.person_id == cast.office.pk and stored.name == "脚本"
