@@ -398,7 +398,14 @@ def ledger_page(
                 "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off;"
                 " SET LOCAL max_parallel_workers_per_gather = 0"
             )
-            return ledger_page(qs, sort=sort, cursor=cursor, limit=limit, related=related)
+            try:
+                return ledger_page(qs, sort=sort, cursor=cursor, limit=limit, related=related)
+            finally:
+                # Inside a caller's transaction SET LOCAL would outlive this page: undo it.
+                cursor_.execute(
+                    "SET LOCAL enable_bitmapscan TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT;"
+                    " SET LOCAL max_parallel_workers_per_gather TO DEFAULT"
+                )
     fields = SORTS[sort]
     limit = max(1, min(int(limit or DEFAULT_LIMIT), MAX_LIMIT))
     if cursor:

@@ -179,3 +179,20 @@ def test_a_broad_text_search_pages_the_same_rows_as_a_narrow_one(cast, api_as, m
     walked = any("enable_bitmapscan" in query["sql"] for query in seen.captured_queries)
     assert walked == (connection.vendor == "postgresql")
     assert pages(sort="created")[0] == list(reversed(narrow[0]))
+
+
+def test_a_broad_search_leaves_the_planner_as_it_found_it(cast, monkeypatch):
+    """The planner settings of a broad PostgreSQL search end with its page, even inside a
+    longer transaction (as in a test, or a caller's atomic block)."""
+    from django.db import connection
+
+    from wenming.problems import selectors
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL planner settings")
+    report(cast.office, region=cast.zhongshan_community, title="垃圾桶满溢")
+    qs = search.text_filter(Problem.objects.all(), "垃圾桶")
+    assert len(selectors.ledger_page(qs, sort="-id", broad=True).items) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
