@@ -139,6 +139,38 @@ def test_bureau_officer_accepts_one_and_returns_a_misrouted_one(cast, live_serve
     assert event.action == "return" and event.note == "属公安局（交警）职责"
 
 
+def test_bureau_asks_for_a_long_term_hold_and_the_office_answers(
+    cast, live_server, page, login
+):
+    """挂账: the unit asks with a plan and a date; the office approves one and denies one."""
+    kept = f.accepted(cast, title="老旧小区化粪池外溢")
+    refused = f.accepted(cast, title="背街小巷路面破损")
+    until = (timezone.localdate() + timedelta(days=90)).isoformat()
+    login("urban")
+    for problem, plan in ((kept, "纳入明年管网改造计划"), (refused, "等待道路大修")):
+        _open(page, live_server, problem)
+        _act(page, "request_hold", plan=plan, until=until)
+        problem.refresh_from_db()
+        assert problem.status == "in_progress" and problem.hold_requested_until.isoformat() == until
+    page.context.clear_cookies()
+
+    login("office")
+    _open(page, live_server, kept)
+    form = page.locator("[data-testid=actions] form[data-action=hold]")
+    assert form.locator("[name=plan]").input_value() == "纳入明年管网改造计划"  # the request's
+    _act(page, "hold")
+    kept.refresh_from_db()
+    assert kept.status == "on_hold" and kept.hold_until.isoformat() == until
+    assert kept.hold_requested_until is None
+    assert "挂账" in _status(page)
+
+    _open(page, live_server, refused)
+    _act(page, "deny_hold", note="属于日常维修，应限期整改")
+    refused.refresh_from_db()
+    assert refused.status == "in_progress" and refused.hold_requested_until is None
+    assert refused.events.order_by("-id").first().action == "deny_hold"
+
+
 def test_a_refused_action_shows_its_message_in_place(cast, live_server, page, login):
     """htmx swaps a 4xx answer too: the user reads why, and nothing changes."""
     problem = f.report(cast.office, region=cast.zhongshan_community)
