@@ -54,15 +54,8 @@ class HolidayAdmin(admin.ModelAdmin):
             holiday_delete(day=day, actor=request.user)
 
 
-class OfficeReadOnlyAdmin(admin.ModelAdmin):
-    """Visible to office admins, written only by the services (never edited by hand)."""
-
-    def has_module_permission(self, request):
-        user = request.user
-        return bool(user.is_active and user.is_staff and user.role == Role.OFFICE_ADMIN)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reading only: edits go through the pages, whose services keep the rules and history."""
 
     def has_add_permission(self, request):
         return False
@@ -72,6 +65,17 @@ class OfficeReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class OfficeReadOnlyAdmin(ReadOnlyAdmin):
+    """Visible to office admins, written only by the services (never edited by hand)."""
+
+    def has_module_permission(self, request):
+        user = request.user
+        return bool(user.is_active and user.is_staff and user.role == Role.OFFICE_ADMIN)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
 
 @admin.register(AuditEntry)

@@ -8,6 +8,7 @@ from wenming.standards.forms import BootstrapMixin
 from wenming.standards.models import PointType
 
 from .models import Point
+from .services import EDITABLE
 
 
 class PointForm(BootstrapMixin, forms.ModelForm):
@@ -24,18 +25,7 @@ class PointForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Point
-        fields = [
-            "code",
-            "name",
-            "point_type",
-            "region",
-            "responsible_units",
-            "address",
-            "lat",
-            "lon",
-            "is_active",
-            "notes",
-        ]
+        fields = ["code", *EDITABLE]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

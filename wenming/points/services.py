@@ -14,7 +14,8 @@ from wenming.standards.spec import CHINA_LAT, CHINA_LON
 from .models import Point, PointEvent
 
 POINT_LEVELS = ("street", "community")
-EDITABLE = {
+# The fields an edit may change, in the order the point form shows them (forms.py).
+EDITABLE = (
     "name",
     "point_type",
     "region",
@@ -24,7 +25,7 @@ EDITABLE = {
     "lon",
     "is_active",
     "notes",
-}
+)
 BATCH = 2000
 
 
@@ -125,7 +126,7 @@ def _value(obj):
 def point_update(*, point: Point, actor, data: dict) -> Point:
     """Edit a point (its code never changes: inspections and problems cite it)."""
     require_office(actor)
-    unknown = set(data) - EDITABLE
+    unknown = set(data) - set(EDITABLE)
     if unknown:
         raise InvalidInput(
             _("These fields cannot be changed here: %(fields)s.")

@@ -1809,43 +1809,23 @@ def _photo(problem, data, *, kind, round_, event_id, uploaded, actor_id, check=F
     """Store one photo as `services.evidence` does, with its integrity checks if `check`."""
     from wenming.core.uploads import store_image, validate_image
 
-    from .services.evidence import integrity_flags, phash_bands
+    from .services.evidence import integrity_flags, photo_folder, photo_row
 
     validated = validate_image(data)
-    stored = store_image(validated, folder=f"problems/{problem.code_year}/{problem.code}")
-    info = validated.info
-    bands = phash_bands(info.phash)
-    found = integrity_flags(problem, info) if check else {}
-    flagged = any(
-        found.get(k)
-        for k in ("flag_before_dispatch", "flag_far", "flag_copy_other", "flag_copy_before")
-    )
-    photo = ProblemPhoto.objects.create(
-        problem=problem,
+    stored = store_image(validated, folder=photo_folder(problem))
+    photo = photo_row(
+        problem,
+        validated,
+        stored,
         kind=kind,
-        round=round_,
-        event_id=event_id,
-        path=stored.path,
-        thumb_path=stored.thumb_path,
-        public_path=stored.public_path,
-        width=stored.width,
-        height=stored.height,
-        sha256=stored.sha256,
-        phash=info.phash,
-        ph0=bands[0],
-        ph1=bands[1],
-        ph2=bands[2],
-        ph3=bands[3],
-        taken_at=info.taken_at,
-        lat=info.lat,
-        lon=info.lon,
+        round_=round_,
+        flags=integrity_flags(problem, validated.info) if check else {},
         uploaded_by_id=actor_id,
         uploaded_at=timezone.make_aware(uploaded, timezone.get_current_timezone()),
-        unit_id=problem.responsible_unit_id,
-        district_id=problem.district_id,
-        is_flagged=flagged,
-        **found,
+        event_id=event_id,
     )
+    photo.save(force_insert=True)
+    flagged = photo.is_flagged
     if flagged:
         problem.flagged_photo_count += 1
         Problem.objects.filter(pk=problem.pk).update(

@@ -69,12 +69,10 @@ class ProblemForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
-class ActionForm(forms.Form):
-    """All fields any action may take; each action uses its own (see services.ACTION_FUNCTIONS)."""
+class _TargetFields(forms.Form):
+    """Where a problem goes: a member unit or a region, and an optional deadline."""
 
     # Labels name the field in the error line the page shows ("Deadline: Enter a valid date.").
-    action = forms.CharField(label=_("Action"), max_length=30)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     unit = forms.ModelChoiceField(
         label=_("Member unit"),
         queryset=Unit.objects.filter(is_active=True),
@@ -85,24 +83,21 @@ class ActionForm(forms.Form):
         label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="code"
     )
     deadline = forms.DateField(label=_("Deadline"), required=False)
+
+
+class ActionForm(_TargetFields):
+    """All fields any action may take; each action uses its own (see services.ACTION_FUNCTIONS)."""
+
+    action = forms.CharField(label=_("Action"), max_length=30)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     until = forms.DateField(label=_("Target date"), required=False)
     plan = forms.CharField(label=_("Plan"), required=False, max_length=2000)
     duplicate_of = forms.CharField(label=_("Duplicate of (code)"), required=False, max_length=20)
     version = forms.IntegerField(label=_("Version"), required=False, min_value=1)
 
 
-class BulkDispatchForm(forms.Form):
-    # Labels name the field in the refusal the ledger shows ("Deadline: Enter a valid date.").
-    unit = forms.ModelChoiceField(
-        label=_("Member unit"),
-        queryset=Unit.objects.filter(is_active=True),
-        required=False,
-        to_field_name="code",
-    )
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False, to_field_name="code"
-    )
-    deadline = forms.DateField(label=_("Deadline"), required=False)
+class BulkDispatchForm(_TargetFields):
+    """The office's bulk dispatch: the ticked codes travel beside the form (views.py)."""
 
 
 class CategoryForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
 
@@ -156,7 +157,7 @@ class Severity(models.TextChoices):
 EVERY_ROLE = frozenset(Role.values)
 
 
-class Category(models.Model):
+class Category(BilingualName, models.Model):
     """A problem category (class × subject), edited by the office."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -186,14 +187,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class CoUnitLookup(Lookup):

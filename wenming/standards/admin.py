@@ -1,18 +1,8 @@
 from django.contrib import admin
 
+from wenming.core.admin import ReadOnlyAdmin
+
 from .models import ChecklistItem, EvaluationSystem, PointType, StandardsEvent
-
-
-# Reading only: edits go through the pages, whose services keep the editing rules and history.
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EvaluationSystem)

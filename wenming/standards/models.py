@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
 
@@ -131,55 +132,57 @@ class EvaluationSystem(models.Model):
         }[method]
 
 
-class Item(models.Model):
-    """Level I of the tree (测评项目)."""
+class TreeNode(models.Model):
+    """What every level of the tree has: its system, a code unique in it, and a place."""
 
     system = models.ForeignKey(
         EvaluationSystem,
         verbose_name=_("evaluation system"),
         on_delete=models.CASCADE,
-        related_name="items",
+        related_name="%(class)ss",  # items, indicators, standards
     )
     code = models.CharField(_("code"), max_length=20, validators=[standard_code_validator])
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     SCOPE = REFERENCE
 
     class Meta:
+        abstract = True
         ordering = ["system", "order", "code"]
+
+
+class NamedTreeNode(TreeNode):
+    """Levels I and II: a name and a description."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(TreeNode.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Item(NamedTreeNode):
+    """Level I of the tree (测评项目)."""
+
+    class Meta(NamedTreeNode.Meta):
         verbose_name = _("item")
         verbose_name_plural = _("items")
         constraints = [
             models.UniqueConstraint(fields=["system", "code"], name="item_code_unique_in_system"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
-
-class Indicator(models.Model):
+class Indicator(NamedTreeNode):
     """Level II of the tree (测评指标)."""
 
-    system = models.ForeignKey(
-        EvaluationSystem,
-        verbose_name=_("evaluation system"),
-        on_delete=models.CASCADE,
-        related_name="indicators",
-    )
     item = models.ForeignKey(
         Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="indicators"
     )
-    code = models.CharField(_("code"), max_length=20, validators=[standard_code_validator])
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
 
-    SCOPE = REFERENCE
-
-    class Meta:
-        ordering = ["system", "order", "code"]
+    class Meta(NamedTreeNode.Meta):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
@@ -188,23 +191,13 @@ class Indicator(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
-
-class Standard(models.Model):
+class Standard(TreeNode):
     """Level III of the tree (测评标准): what is assessed, for how many points, by which methods."""
 
-    system = models.ForeignKey(
-        EvaluationSystem,
-        verbose_name=_("evaluation system"),
-        on_delete=models.CASCADE,
-        related_name="standards",
-    )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="standards"
     )
-    code = models.CharField(_("code"), max_length=20, validators=[standard_code_validator])
     text = models.TextField(_("text"))
     points = models.DecimalField(
         _("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
@@ -225,12 +218,8 @@ class Standard(models.Model):
         "org.Unit", verbose_name=_("supporting units"), blank=True, related_name="co_standards"
     )
     notes = models.TextField(_("notes"), blank=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
 
-    SCOPE = REFERENCE
-
-    class Meta:
-        ordering = ["system", "order", "code"]
+    class Meta(TreeNode.Meta):
         verbose_name = _("standard")
         verbose_name_plural = _("standards")
         constraints = [
@@ -290,7 +279,7 @@ class NegativeListEntry(models.Model):
         return f"{self.code} {self.text[:40]}"
 
 
-class PointType(models.Model):
+class PointType(BilingualName, models.Model):
     """A kind of assessment point (点位类型); shared by every edition of the system."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
@@ -324,14 +313,6 @@ class PointType(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class ChecklistItem(models.Model):

@@ -81,7 +81,7 @@ def integrity_flags(problem: Problem, info, config=None) -> dict:
     return flags
 
 
-def _folder(problem: Problem) -> str:
+def photo_folder(problem: Problem) -> str:
     return f"problems/{problem.code_year}/{problem.code}"
 
 
@@ -91,21 +91,30 @@ def _discard(stored) -> None:
             default_storage.delete(path)
 
 
-def _store(
-    problem: Problem, actor, validated, *, kind: str, flags: dict | None = None, stored=None
-):
-    stored = stored or store_image(validated, folder=_folder(problem))
+FLAG_FIELDS = ("flag_before_dispatch", "flag_far", "flag_copy_other", "flag_copy_before")
+
+
+def photo_row(
+    problem: Problem,
+    validated,
+    stored,
+    *,
+    kind: str,
+    round_: int,
+    flags: dict,
+    uploaded_by_id,
+    uploaded_at,
+    event_id=None,
+) -> ProblemPhoto:
+    """The unsaved evidence-photo row for a stored image and its integrity flags (the service
+    and the demo loader write photos through this one builder)."""
     info = validated.info
     bands = phash_bands(info.phash)
-    flags = flags or {}
-    flagged = any(
-        flags.get(k)
-        for k in ("flag_before_dispatch", "flag_far", "flag_copy_other", "flag_copy_before")
-    )
-    photo = ProblemPhoto.objects.create(
+    return ProblemPhoto(
         problem=problem,
         kind=kind,
-        round=problem.rework_count,
+        round=round_,
+        event_id=event_id,
         path=stored.path,
         thumb_path=stored.thumb_path,
         public_path=stored.public_path,
@@ -120,13 +129,31 @@ def _store(
         taken_at=info.taken_at,
         lat=info.lat,
         lon=info.lon,
-        is_flagged=flagged,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        uploaded_at=timezone.now(),
+        is_flagged=any(flags.get(k) for k in FLAG_FIELDS),
+        uploaded_by_id=uploaded_by_id,
+        uploaded_at=uploaded_at,
         unit_id=problem.responsible_unit_id,
         district_id=problem.district_id,
         **flags,
     )
+
+
+def _store(
+    problem: Problem, actor, validated, *, kind: str, flags: dict | None = None, stored=None
+):
+    stored = stored or store_image(validated, folder=photo_folder(problem))
+    photo = photo_row(
+        problem,
+        validated,
+        stored,
+        kind=kind,
+        round_=problem.rework_count,
+        flags=flags or {},
+        uploaded_by_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+        uploaded_at=timezone.now(),
+    )
+    photo.save(force_insert=True)
+    flagged = photo.is_flagged
     record_event(
         problem=problem,
         action=EventKind.ATTACH,
@@ -160,7 +187,7 @@ def problem_photo_add(*, problem, actor, kind: str, upload) -> ProblemPhoto:
     validated = validate_image(upload)  # 400 for anything but a real, sane image
     # Encode and write the files before taking the write lock: re-encoding a large photo
     # takes a while, and the lock serialises every writer on SQLite.
-    stored = store_image(validated, folder=_folder(problem))
+    stored = store_image(validated, folder=photo_folder(problem))
     try:
         with transaction.atomic():
             return _add_locked(problem, actor, kind, validated, stored)

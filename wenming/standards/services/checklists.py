@@ -72,7 +72,8 @@ def point_type_create(
     return point_type
 
 
-POINT_TYPE_FIELDS = {
+# What an edit (and the workbook loader, services/load.py) may change on a point type.
+POINT_TYPE_FIELDS = (
     "name",
     "name_en",
     "group",
@@ -80,13 +81,13 @@ POINT_TYPE_FIELDS = {
     "description",
     "is_active",
     "order",
-}
+)
 
 
 def point_type_update(*, point_type: PointType, actor, data: dict) -> PointType:
     """Rename a point type, regroup it, change its sampling weight or retire it (never its code)."""
     require_office(actor)
-    unknown = set(data) - POINT_TYPE_FIELDS
+    unknown = set(data) - set(POINT_TYPE_FIELDS)
     if unknown:
         raise InvalidInput(
             _("These fields cannot be changed here: %(fields)s.")

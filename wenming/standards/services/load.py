@@ -19,6 +19,7 @@ from ..models import (
 
 # Tables of this app refer to each other freely; a reference from any other app is a result.
 from . import rules
+from .checklists import POINT_TYPE_FIELDS
 from .rules import _record, methods_normalise, require_office
 
 # --- whole systems in bulk (Excel import, demo) ----------------------------------------------
@@ -186,15 +187,6 @@ def _write_spec(spec, replacing: EvaluationSystem | None, *, is_demo: bool) -> E
     return system
 
 
-POINT_TYPE_LOAD_FIELDS = [
-    "name",
-    "name_en",
-    "group",
-    "sampling_weight",
-    "description",
-    "is_active",
-    "order",
-]
 
 
 def _upsert_point_types(rows, *, is_demo: bool) -> None:
@@ -219,7 +211,7 @@ def _upsert_point_types(rows, *, is_demo: bool) -> None:
             changed.append(current)
     PointType.objects.bulk_create(new)
     if changed:
-        PointType.objects.bulk_update(changed, POINT_TYPE_LOAD_FIELDS)
+        PointType.objects.bulk_update(changed, POINT_TYPE_FIELDS)
 
 
 def workbook_import(*, file, actor, progress=None) -> EvaluationSystem:
