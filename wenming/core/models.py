@@ -8,6 +8,27 @@ from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
 
 
+class ActivityRecord(models.Model):
+    """What an app's append-only change log shares (points, evaluation systems): when, who,
+    what, and the details; each app adds the object it is about."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
 class AuditEntry(models.Model):
     """One append-only line of the global audit log; `hash` chains it to the line before."""
 

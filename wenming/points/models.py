@@ -1,10 +1,10 @@
 """The registry of assessment points (测评点位) that field inspections visit."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.models import ActivityRecord
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
 from wenming.standards.labels import action_label
@@ -71,26 +71,14 @@ class Point(models.Model):
         return f"{self.code} {self.name}"
 
 
-class PointEvent(models.Model):
+class PointEvent(ActivityRecord):
     """Append-only record of every change to a point."""
 
     point = models.ForeignKey(
         Point, verbose_name=_("assessment point"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=64)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(ActivityRecord.Meta):
         verbose_name = _("point event")
         verbose_name_plural = _("point events")
 

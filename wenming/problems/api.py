@@ -19,7 +19,7 @@ from wenming.org.selectors import region_cached, regions_visible, unit_cached, u
 from . import metrics, selectors, services
 from .idempotency import idempotent
 from .lifecycle import actions_for
-from .models import EventKind, Severity, Source
+from .models import STAGE_TIMES, EventKind, Severity, Source
 from .models import Status as ProblemStatus
 from .reference import CATEGORIES
 from .services.transitions import ACTION_FUNCTIONS, check_role
@@ -321,19 +321,7 @@ def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
             "standard": p.standard.code if p.standard_id else None,
             "co_units": co_units,
             "original_deadline": _iso(p.original_deadline),
-            **{
-                name: _iso(getattr(p, name))
-                for name in (
-                    "registered_at",
-                    "dispatched_at",
-                    "accepted_at",
-                    "rectified_at",
-                    "closed_at",
-                    "rejected_at",
-                    "held_at",
-                    "reopened_at",
-                )
-            },
+            **{name: _iso(getattr(p, name)) for name in STAGE_TIMES},
             "return_count": p.return_count,
             "reopen_count": p.reopen_count,
             "also_reported_count": p.also_reported_count,

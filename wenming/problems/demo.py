@@ -45,6 +45,7 @@ from wenming.core.calendar import add_working_days, is_working_day, working_days
 from wenming.core.progress import progress
 
 from .models import (
+    STAGE_TIMES,
     Category,
     EventKind,
     LedgerConfig,
@@ -502,14 +503,7 @@ class _P:
         "region_id",
         "deadline",
         "original_deadline",
-        "registered_at",
-        "dispatched_at",
-        "accepted_at",
-        "rectified_at",
-        "closed_at",
-        "rejected_at",
-        "held_at",
-        "reopened_at",
+        *STAGE_TIMES,
         "handling_days",
         "rework",
         "extensions",

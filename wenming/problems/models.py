@@ -77,6 +77,17 @@ OPEN_STATUSES = (
 )
 # The handler owes work and the deadline runs: what "overdue" and "due soon" look at.
 PENDING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+# When the problem last reached each stage (Problem fields; the detail answer lists them all).
+STAGE_TIMES = (
+    "registered_at",
+    "dispatched_at",
+    "accepted_at",
+    "rectified_at",
+    "closed_at",
+    "rejected_at",
+    "held_at",
+    "reopened_at",
+)
 NOT_OPEN_STATUSES = (Status.CLOSED, Status.REJECTED)
 
 

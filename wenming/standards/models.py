@@ -1,11 +1,11 @@
 """Evaluation systems (item → indicator → standard), the negative list, point types and checklists."""
 
-from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.models import ActivityRecord
 from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
 from wenming.org.roles import Role
@@ -372,7 +372,7 @@ class ChecklistItem(models.Model):
         return f"{self.code} {self.text[:40]}"
 
 
-class StandardsEvent(models.Model):
+class StandardsEvent(ActivityRecord):
     """Append-only record of every change to an evaluation system and the point types."""
 
     system = models.ForeignKey(
@@ -383,22 +383,10 @@ class StandardsEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="events",
     )
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=64)
     target_type = models.CharField(_("object type"), max_length=32, blank=True)
     target_code = models.CharField(_("object code"), max_length=64, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(ActivityRecord.Meta):
         verbose_name = _("standards event")
         verbose_name_plural = _("standards events")
 
