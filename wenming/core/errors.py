@@ -43,3 +43,14 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+def refuse_other_fields(data: dict, allowed) -> None:
+    """400 naming every key of `data` that an edit may not change (e.g. a code, which other
+    records cite)."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record
-from wenming.core.errors import Conflict, InvalidInput
+from wenming.core.errors import Conflict, InvalidInput, refuse_other_fields
 from wenming.org.models import Region, Unit
 from wenming.standards.models import PointType
 from wenming.standards.services import require_office
@@ -126,12 +126,7 @@ def _value(obj):
 def point_update(*, point: Point, actor, data: dict) -> Point:
     """Edit a point (its code never changes: inspections and problems cite it)."""
     require_office(actor)
-    unknown = set(data) - set(EDITABLE)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    refuse_other_fields(data, EDITABLE)
     with transaction.atomic():
         point = (
             Point.objects.select_for_update()

@@ -53,55 +53,48 @@ def _mark(problem: Problem, field: str) -> bool:
     return claimed == 1
 
 
-def _due_soon(today: date) -> int:
-    horizon = add_working_days(today, 1)
+def _deadline_notices(kind: str, mark_field: str, deadlines: Q, title_of) -> int:
+    """Tell the handlers of pending problems whose deadline is in `deadlines`, once per
+    deadline (`mark_field` remembers the deadline a notice was sent for)."""
     sent = 0
     qs = (
-        Problem.objects.filter(is_pending=True, deadline__gte=today, deadline__lte=horizon)
-        .filter(_not_sent_for("due_soon_notice_for"))
+        Problem.objects.filter(deadlines, is_pending=True)
+        .filter(_not_sent_for(mark_field))
         .select_related("responsible_unit", "handling_region")
         .order_by("deadline", "id")
     )
     for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
-        if _mark(problem, "due_soon_notice_for"):
+        if _mark(problem, mark_field):
             with override("zh-hans"):
-                title = _("Problem %(code)s is due on %(deadline)s: %(title)s") % {
-                    "code": problem.code,
-                    "deadline": problem.deadline,
-                    "title": problem.title,
-                }
-            _send(
-                "due_soon",
-                problem,
-                notify.handler_people(problem),
-                title,
-                key_date=problem.deadline,
-            )
+                title = title_of(problem)
+            _send(kind, problem, notify.handler_people(problem), title, key_date=problem.deadline)
             sent += 1
     return sent
+
+
+def _due_soon(today: date) -> int:
+    horizon = add_working_days(today, 1)
+    return _deadline_notices(
+        "due_soon",
+        "due_soon_notice_for",
+        Q(deadline__gte=today, deadline__lte=horizon),
+        lambda p: (
+            _("Problem %(code)s is due on %(deadline)s: %(title)s")
+            % {"code": p.code, "deadline": p.deadline, "title": p.title}
+        ),
+    )
 
 
 def _overdue(today: date) -> int:
-    sent = 0
-    qs = (
-        Problem.objects.filter(is_pending=True, deadline__lt=today)
-        .filter(_not_sent_for("overdue_notice_for"))
-        .select_related("responsible_unit", "handling_region")
-        .order_by("deadline", "id")
+    return _deadline_notices(
+        "overdue",
+        "overdue_notice_for",
+        Q(deadline__lt=today),
+        lambda p: (
+            _("Problem %(code)s is overdue (deadline %(deadline)s): %(title)s")
+            % {"code": p.code, "deadline": p.deadline, "title": p.title}
+        ),
     )
-    for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
-        if _mark(problem, "overdue_notice_for"):
-            with override("zh-hans"):
-                title = _("Problem %(code)s is overdue (deadline %(deadline)s): %(title)s") % {
-                    "code": problem.code,
-                    "deadline": problem.deadline,
-                    "title": problem.title,
-                }
-            _send(
-                "overdue", problem, notify.handler_people(problem), title, key_date=problem.deadline
-            )
-            sent += 1
-    return sent
 
 
 def escalation_cutoff(today: date, working_days: int) -> date:

@@ -97,6 +97,15 @@ def _run(request, action, success: str, *, fallback: str):
     return result, None
 
 
+def _form_page(request, form, *, save, saved: str, done, title, fallback=None, **context):
+    """A page of one form: a valid POST runs `save()` (a service call) and answers `done(result)`;
+    anything else (GET, an invalid form, a refusal) shows the form again."""
+    if request.method == "POST" and form.is_valid():
+        result, failed = _run(request, save, saved, fallback=fallback or request.path)
+        return failed or done(result)
+    return render(request, "standards/form.html", {"form": form, "title": title, **context})
+
+
 @page
 def system_edit(request, code):
     office_only(request)
@@ -104,20 +113,16 @@ def system_edit(request, code):
     form = SystemForm(
         request.POST or None, instance=selectors.system_get(actor=request.user, code=code)
     )
-    if request.method == "POST" and form.is_valid():
-        _result, failed = _run(
-            request,
-            lambda: services.system_update(
-                system=system, actor=request.user, data=form.cleaned_data
-            ),
-            _("The evaluation system has been saved."),
-            fallback=request.path,
-        )
-        return failed or redirect("standards:system", code=code)
-    return render(
+    return _form_page(
         request,
-        "standards/form.html",
-        {"form": form, "system": system, "title": _("Edit %(name)s") % {"name": system.name}},
+        form,
+        save=lambda: services.system_update(
+            system=system, actor=request.user, data=form.cleaned_data
+        ),
+        saved=_("The evaluation system has been saved."),
+        done=lambda _result: redirect("standards:system", code=code),
+        title=_("Edit %(name)s") % {"name": system.name},
+        system=system,
     )
 
 
@@ -159,22 +164,14 @@ def system_clone(request, code):
         "code": f"{system.code}-{system.edition_year + 1}",
     }
     form = CloneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        clone, failed = _run(
-            request,
-            lambda: services.system_clone(system=system, actor=request.user, **form.cleaned_data),
-            _("A new draft edition has been created."),
-            fallback=request.path,
-        )
-        return failed or redirect("standards:system", code=clone.code)
-    return render(
+    return _form_page(
         request,
-        "standards/form.html",
-        {
-            "form": form,
-            "system": system,
-            "title": _("Clone %(name)s as a new edition") % {"name": system.name},
-        },
+        form,
+        save=lambda: services.system_clone(system=system, actor=request.user, **form.cleaned_data),
+        saved=_("A new draft edition has been created."),
+        done=lambda clone: redirect("standards:system", code=clone.code),
+        title=_("Clone %(name)s as a new edition") % {"name": system.name},
+        system=system,
     )
 
 
@@ -188,25 +185,17 @@ def standard_edit(request, code, pk):
     form = StandardForm(
         request.POST or None, instance=selectors.standard_get(actor=request.user, pk=pk)
     )
-    if request.method == "POST" and form.is_valid():
-        _result, failed = _run(
-            request,
-            lambda: services.standard_update(
-                standard=standard, actor=request.user, data=form.changes()
-            ),
-            _("The standard has been saved."),
-            fallback=request.path,
-        )
-        return failed or redirect("standards:system", code=code)
-    return render(
+    return _form_page(
         request,
-        "standards/form.html",
-        {
-            "form": form,
-            "system": system,
-            "title": _("Standard %(code)s") % {"code": standard.code},
-            "delete_url": f"/standards/{code}/standards/{pk}/delete/",
-        },
+        form,
+        save=lambda: services.standard_update(
+            standard=standard, actor=request.user, data=form.changes()
+        ),
+        saved=_("The standard has been saved."),
+        done=lambda _result: redirect("standards:system", code=code),
+        title=_("Standard %(code)s") % {"code": standard.code},
+        system=system,
+        delete_url=f"/standards/{code}/standards/{pk}/delete/",
     )
 
 
@@ -232,26 +221,18 @@ def checklist_edit(request, pk):
         request.POST or None, instance=selectors.checklist_item_get(actor=request.user, pk=pk)
     )
     back = f"/standards/point-types/{item.point_type.code}/?system={item.system.code}"
-    if request.method == "POST" and form.is_valid():
-        _result, failed = _run(
-            request,
-            lambda: services.checklist_item_update(
-                item=item, actor=request.user, data=form.cleaned_data
-            ),
-            _("The checklist item has been saved."),
-            fallback=request.path,
-        )
-        return failed or redirect(back)
-    return render(
+    return _form_page(
         request,
-        "standards/form.html",
-        {
-            "form": form,
-            "system": item.system,
-            "back": back,
-            "title": _("Checklist item %(code)s") % {"code": item.code},
-            "delete_url": f"/standards/checklist/{pk}/delete/",
-        },
+        form,
+        save=lambda: services.checklist_item_update(
+            item=item, actor=request.user, data=form.cleaned_data
+        ),
+        saved=_("The checklist item has been saved."),
+        done=lambda _result: redirect(back),
+        title=_("Checklist item %(code)s") % {"code": item.code},
+        system=item.system,
+        back=back,
+        delete_url=f"/standards/checklist/{pk}/delete/",
     )
 
 
@@ -265,25 +246,18 @@ def checklist_new(request, type_code):
         request.POST or None, instance=ChecklistItem(system=system, point_type=point_type)
     )
     back = f"/standards/point-types/{point_type.code}/?system={system.code}"
-    if request.method == "POST" and form.is_valid():
-        _result, failed = _run(
-            request,
-            lambda: services.checklist_item_create(
-                system=system, point_type=point_type, actor=request.user, **form.cleaned_data
-            ),
-            _("The checklist item has been saved."),
-            fallback=request.get_full_path(),
-        )
-        return failed or redirect(back)
-    return render(
+    return _form_page(
         request,
-        "standards/form.html",
-        {
-            "form": form,
-            "system": system,
-            "back": back,
-            "title": _("New check for %(type)s") % {"type": point_type.display_name},
-        },
+        form,
+        save=lambda: services.checklist_item_create(
+            system=system, point_type=point_type, actor=request.user, **form.cleaned_data
+        ),
+        saved=_("The checklist item has been saved."),
+        done=lambda _result: redirect(back),
+        fallback=request.get_full_path(),
+        title=_("New check for %(type)s") % {"type": point_type.display_name},
+        system=system,
+        back=back,
     )
 
 
@@ -295,20 +269,16 @@ def point_type_edit(request, type_code):
         request.POST or None, instance=selectors.point_type_get(actor=request.user, code=type_code)
     )
     back = f"/standards/point-types/{point_type.code}/"
-    if request.method == "POST" and form.is_valid():
-        _result, failed = _run(
-            request,
-            lambda: services.point_type_update(
-                point_type=point_type, actor=request.user, data=form.cleaned_data
-            ),
-            _("The point type has been saved."),
-            fallback=request.path,
-        )
-        return failed or redirect(back)
-    return render(
+    return _form_page(
         request,
-        "standards/form.html",
-        {"form": form, "back": back, "title": point_type.display_name},
+        form,
+        save=lambda: services.point_type_update(
+            point_type=point_type, actor=request.user, data=form.cleaned_data
+        ),
+        saved=_("The point type has been saved."),
+        done=lambda _result: redirect(back),
+        title=point_type.display_name,
+        back=back,
     )
 
 

@@ -7,7 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record
-from wenming.core.errors import Conflict, InvalidInput
+from wenming.core.errors import Conflict, InvalidInput, refuse_other_fields
 
 from ..models import (
     ChecklistItem,
@@ -87,12 +87,7 @@ POINT_TYPE_FIELDS = (
 def point_type_update(*, point_type: PointType, actor, data: dict) -> PointType:
     """Rename a point type, regroup it, change its sampling weight or retire it (never its code)."""
     require_office(actor)
-    unknown = set(data) - set(POINT_TYPE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))}
-        )
+    refuse_other_fields(data, POINT_TYPE_FIELDS)
     with transaction.atomic():
         point_type = PointType.objects.select_for_update().get(pk=point_type.pk)
         changes = {}
