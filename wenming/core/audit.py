@@ -11,6 +11,17 @@ from .models import AuditEntry, AuditHead
 from .rows import insert_row
 
 GENESIS_HASH = "0" * 64
+# The entry's fields its hash covers (with the previous entry's hash).
+HASHED_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_name",
+    "action",
+    "target_type",
+    "target_id",
+    "data",
+    "ip",
+)
 
 
 def _entry_digest(
@@ -73,35 +84,18 @@ def audit_record(
             actor_name = actor.get_username()
         else:
             actor = None
-        target_type = target._meta.label_lower if target is not None else ""
-        target_id = str(target.pk) if target is not None else ""
-        clean = _normalise(data)
-        digest = _entry_digest(
-            prev_hash=prev_hash,
-            seq=seq,
-            created_at=created_at,
-            actor_name=actor_name,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            data=clean,
-            ip=ip or "",
-        )
-        entry = insert_row(
-            AuditEntry(
-                seq=seq,
-                created_at=created_at,
-                actor=actor,
-                actor_name=actor_name,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                data=clean,
-                ip=ip or "",
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
+        hashed = {
+            "seq": seq,
+            "created_at": created_at,
+            "actor_name": actor_name,
+            "action": action,
+            "target_type": target._meta.label_lower if target is not None else "",
+            "target_id": str(target.pk) if target is not None else "",
+            "data": _normalise(data),
+            "ip": ip or "",
+        }
+        digest = _entry_digest(prev_hash=prev_hash, **hashed)
+        entry = insert_row(AuditEntry(actor=actor, prev_hash=prev_hash, hash=digest, **hashed))
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, digest]
@@ -140,15 +134,7 @@ def audit_verify(batch_size: int = 5000) -> AuditVerdict:
         if entry.prev_hash != prev_hash:
             return AuditVerdict(False, checked, entry.seq, "link to the previous entry is broken")
         digest = _entry_digest(
-            prev_hash=prev_hash,
-            seq=entry.seq,
-            created_at=entry.created_at,
-            actor_name=entry.actor_name,
-            action=entry.action,
-            target_type=entry.target_type,
-            target_id=entry.target_id,
-            data=entry.data,
-            ip=entry.ip,
+            prev_hash=prev_hash, **{name: getattr(entry, name) for name in HASHED_FIELDS}
         )
         if digest != entry.hash:
             return AuditVerdict(False, checked, entry.seq, "content does not match its hash")
