@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from wenming.core.services import token_create
+from wenming.testing.client import WenmingClient
 from wenming.testing.personas import build_cast
 
 
@@ -17,7 +18,8 @@ class ApiClient:
     """A test client that speaks JSON to /api/v1/ with a bearer token."""
 
     def __init__(self, person=None):
-        self.client = Client()
+        # Dispatches as wenming.wsgi does: bearer calls take the API's shorter middleware stack.
+        self.client = WenmingClient()
         self.headers = {}
         if person is not None:
             _token, raw = token_create(person=person, name="tests")

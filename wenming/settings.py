@@ -89,6 +89,15 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# API calls that authenticate with a bearer token need none of the session, CSRF, message,
+# framing, CSP or lockout middlewares: they take this subset (wenming.core.handlers).
+TOKEN_API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "wenming.core.middleware.LanguageMiddleware",
+    "wenming.core.middleware.RejectNulBytesMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
 ROOT_URLCONF = "wenming.urls"
 WSGI_APPLICATION = "wenming.wsgi.application"
 

@@ -3,10 +3,14 @@
 import gc
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+from wenming.core.handlers import WenmingApplication  # noqa: E402  (needs the settings)
+
+application = WenmingApplication()
 
 # Django, the apps and their modules are loaded now and live as long as the process: keep
 # them out of the cyclic collector's full passes, which otherwise walk every one of those

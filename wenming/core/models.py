@@ -42,6 +42,7 @@ class AuditEntry(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        db_index=False,  # audit_actor_time leads with it
     )
     # Kept as text too, so the chain stays verifiable if a person is renamed or removed.
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)

@@ -226,8 +226,14 @@ class CoUnitLookup(Lookup):
         return sql, [*lhs_params, int(self.rhs)]
 
 
-def _created_index(field: str) -> models.Index:
-    return models.Index(fields=[field, "created_at", "id"], name=f"problem_{field[:12]}_created")
+def _created_index(field: str, *, partial: bool = False) -> models.Index:
+    # partial: a column most new reports leave empty (the responsible unit before dispatch),
+    # indexed only where set. Every index a report does not touch is a page it need not write.
+    return models.Index(
+        fields=[field, "created_at", "id"],
+        condition=Q(**{f"{field}__isnull": False}) if partial else None,
+        name=f"problem_{field[:12]}_created",
+    )
 
 
 class Problem(models.Model):
@@ -301,6 +307,7 @@ class Problem(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="problems",
+        db_index=False,  # problem_standard, partial
     )
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -368,6 +375,7 @@ class Problem(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="duplicates",
+        db_index=False,  # problem_duplicate_of, partial
     )
     recurrence_of = models.ForeignKey(
         "self",
@@ -376,6 +384,7 @@ class Problem(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="recurrences",
+        db_index=False,  # problem_recurrence_of, partial
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -437,14 +446,18 @@ class Problem(models.Model):
                 fields=["street", "created_at", "id", "region"], name="problem_street_created"
             ),
             _created_index("region"),
-            _created_index("responsible_unit"),
+            _created_index("responsible_unit", partial=True),
             _created_index("category"),
             _created_index("source"),
             _created_index("reported_by"),
             # Counts by status of a district (with its scope check) or a unit: one index-only
             # GROUP BY for the ledger's status chips.
             models.Index(fields=["district", "status", "region"], name="problem_district_status"),
-            models.Index(fields=["responsible_unit", "status"], name="problem_unit_status"),
+            models.Index(
+                fields=["responsible_unit", "status"],
+                condition=Q(responsible_unit__isnull=False),
+                name="problem_unit_status",
+            ),
             # What a district, a unit or a locality has to handle, by deadline (home panels,
             # "overdue" and "due soon" lists of an officer).
             models.Index(
@@ -478,10 +491,24 @@ class Problem(models.Model):
                     "recurrence_of",
                     "handling_days",
                 ],
+                condition=Q(deadline__isnull=False),
                 name="problem_due_cover",
             ),
             models.Index(fields=["category", "lat", "lon"], name="problem_category_place"),
-            models.Index(fields=["point", "closed_at"], name="problem_point_closed"),
+            models.Index(
+                fields=["point", "closed_at"],
+                condition=Q(point__isnull=False),
+                name="problem_point_closed",
+            ),
+            # Links most problems do not have: indexed only where they are set.
+            *(
+                models.Index(fields=[link], condition=Q(**{f"{link}__isnull": False}), name=name)
+                for link, name in (
+                    ("standard", "problem_standard"),
+                    ("duplicate_of", "problem_duplicate_of"),
+                    ("recurrence_of", "problem_recurrence_of"),
+                )
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

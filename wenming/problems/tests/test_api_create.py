@@ -251,3 +251,25 @@ def test_an_office_report_costs_at_most_a_fixed_number_of_queries(cast, api_as, 
     assert len(response.json()["duplicate_candidates"]) >= 2
     most = MAX_QUERIES_OF_A_REPORT[connection.vendor]
     assert len(queries) <= most, "\n".join(q["sql"][:120] for q in queries)
+
+
+def test_a_report_through_the_real_wsgi_entry_answers_what_get_shows(cast):
+    """gunicorn calls `wenming.wsgi.application`, where bearer calls take the API's own stack."""
+    import json
+
+    from wenming.core.services import token_create
+    from wenming.testing.client import call_wsgi, wsgi_environ
+
+    _token, raw = token_create(person=cast.office, name="wsgi")
+    body = json.dumps(payload()).encode()
+    status, headers, created = call_wsgi(
+        wsgi_environ("/api/v1/problems", method="POST", token=raw, body=body)
+    )
+    assert status == 201, created
+    assert headers["Content-Length"] == str(len(created))
+    answer = json.loads(created)
+    status, _headers, shown = call_wsgi(
+        wsgi_environ(f"/api/v1/problems/{answer['code']}", token=raw)
+    )
+    assert status == 200
+    assert json.loads(shown) == answer
