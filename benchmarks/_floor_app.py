@@ -91,6 +91,11 @@ def create(request, payload: ProblemIn):
     return 201, row
 
 
+@api.get("/ping")
+def ping(request):
+    return {"ok": True}
+
+
 urlpatterns = [path("api/v1/", api.urls)]
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402

@@ -278,6 +278,84 @@ def test_without_the_checkpointer_the_log_grows(tmp_path):
     assert found["second"] > found["first"] * 1.7
 
 
+def test_a_round_another_process_is_doing_is_skipped(tmp_path):
+    """Checkpointers take turns through `<db>.checkpointlock`: while another process holds it,
+    this one checkpoints nothing (and the same bursts grow the log as without a thread)."""
+    hold = (
+        "_other = os.open(os.environ['WENMING_DATABASE_URL'][10:] + '.checkpointlock',"
+        " os.O_RDWR | os.O_CREAT, 0o660)\n"
+        "fcntl.flock(_other, fcntl.LOCK_EX)  # as another process's thread would"
+    )
+    found = run(tmp_path, WAL_BODY, before=hold)
+    assert found["threads"].count("sqlite-checkpoint") == 1
+    assert found["second"] > found["first"] * 1.7
+
+
+SUSTAINED_BODY = """
+connection.ensure_connection()
+wal = connection.settings_dict["NAME"] + "-wal"
+start = time.monotonic()
+sizes, mark = [], start + 1.5
+while time.monotonic() < start + 4.6:  # writes without a pause, as under load
+    with transaction.atomic():
+        with connection.cursor() as c:
+            c.execute("INSERT INTO t (who, pad) VALUES ('x', %s)", [os.urandom(3000)])
+    if time.monotonic() >= mark:
+        sizes.append(os.path.getsize(wal))
+        mark += 1.5
+print(json.dumps({"sizes": sizes}))
+"""
+
+
+def test_under_sustained_writes_the_log_restarts_every_round(tmp_path):
+    """The RESTART step in the write queue lets the log start over while writers keep going,
+    so it stays at about a round's worth of writes."""
+    sizes = run(tmp_path, SUSTAINED_BODY)["sizes"]
+    assert len(sizes) >= 2
+    assert sizes[-1] < sizes[0] * 1.6, sizes
+
+
+def test_under_sustained_writes_passive_checkpoints_alone_let_the_log_grow(tmp_path):
+    """The control of the test above: PASSIVE alone never finds the log wholly copied between
+    two commits, so SQLite never restarts it and it grows with every write."""
+    sizes = run(tmp_path, SUSTAINED_BODY, before="backend.RESTART_IN_QUEUE = False")["sizes"]
+    assert len(sizes) >= 2
+    assert sizes[-1] > sizes[0] * 1.6, sizes
+
+
+def test_a_long_reader_makes_the_restart_give_up_quickly_and_back_off(tmp_path):
+    """A reader holding an old snapshot (an export) keeps RESTART from finishing: the writers
+    wait for it at most RESTART_WAIT_S, and the next attempts are skipped for a while."""
+    found = run(
+        tmp_path,
+        """
+        import sqlite3
+        with transaction.atomic():
+            with connection.cursor() as c:
+                c.execute("INSERT INTO t (who) VALUES ('first')")
+        reader = sqlite3.connect(connection.settings_dict["NAME"])
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM t").fetchone()  # holds its snapshot from here
+        with transaction.atomic():
+            with connection.cursor() as c:
+                c.execute("INSERT INTO t (who) VALUES ('second')")
+        checker = sqlite3.connect(connection.settings_dict["NAME"],
+                                  timeout=backend.RESTART_WAIT_S)
+        queue = os.open(LOCK, os.O_RDWR)
+        began = time.monotonic()
+        restarted = backend._restart_in_queue(checker, queue)
+        held = time.monotonic() - began
+        reader.rollback()
+        again = backend._restart_in_queue(checker, queue)
+        print(json.dumps({"restarted": restarted, "held": held, "again": again,
+                          "queue_free": not probe()}))
+        """,
+        before="backend.CHECKPOINT_EVERY_S = 3600  # no background round meanwhile",
+    )
+    assert found["restarted"] is False and found["again"] is True
+    assert found["held"] < 1.0 and found["queue_free"] is True
+
+
 def test_the_test_databases_own_connection_is_the_queued_backend(db):
     from django.db import connections
 

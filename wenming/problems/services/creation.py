@@ -26,6 +26,10 @@ from ..models import (
 from ..routing import locate, route_for
 from ._common import actor_name, clean_note, ledger_config, record_event
 
+# TextChoices.values builds a new list on every access.
+SOURCES = frozenset(Source.values)
+SEVERITIES = frozenset(Severity.values)
+
 # Who may report through the ledger (citizens report through the public portal, actor None).
 REPORTERS = {
     Role.OFFICE_ADMIN,
@@ -163,9 +167,9 @@ def problem_create(
     `photos` are already validated images (`wenming.core.uploads.validate_image`), stored as
     before-photos.
     """
-    if source not in Source.values:
+    if source not in SOURCES:
         raise InvalidInput(_("Unknown source."), code="bad_source")
-    if severity not in Severity.values:
+    if severity not in SEVERITIES:
         raise InvalidInput(_("Unknown severity."), code="bad_severity")
     _check_reporter(actor, source)
     title, address, description = _check_text(title, address, description)
