@@ -112,3 +112,45 @@ def instance_from_row(model, table_alias: str, values):
             value = converter(value, column, connection)
         converted.append(value)
     return model.from_db(connection.alias, attnames, converted)
+
+
+_UPDATES: dict[tuple, tuple[str, list, list]] = {}
+
+
+def update_row(model, pk, values: dict, *, increment: str = "", expected: dict | None = None):
+    """UPDATE one row by primary key through a statement built once per model and column set.
+
+    `values` maps field names to plain values or model instances (for foreign keys), prepared
+    as Django's UPDATE compiler prepares them; `increment` names a counter to raise by one; the
+    row changes only while the `expected` fields still hold their values (compare-and-set).
+    Returns how many rows changed (0 or 1). Expressions (`F(…)`) are the ORM's business.
+    """
+    expected = expected or {}
+    key = (model, tuple(values), increment, tuple(expected), connection.vendor)
+    found = _UPDATES.get(key)
+    if found is None:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        fields = [meta.get_field(name) for name in values]
+        checked = [meta.get_field(name) for name in expected]
+        sets = [f"{quote(f.column)} = %s" for f in fields]
+        if increment:
+            column = quote(meta.get_field(increment).column)
+            sets.append(f"{column} = {column} + 1")
+        where = " AND ".join(f"{quote(f.column)} = %s" for f in [meta.pk, *checked])
+        sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {where}"  # noqa: S608
+        found = _UPDATES[key] = (sql, fields, checked)
+    sql, fields, checked = found
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [_prepared(f, v, db) for f, v in zip(fields, values.values(), strict=True)]
+    params.append(pk)
+    params += [_prepared(f, v, db) for f, v in zip(checked, expected.values(), strict=True)]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _prepared(field, value, db):
+    if hasattr(value, "prepare_database_save"):  # a model instance for a foreign key
+        value = value.prepare_database_save(field)
+    return field.get_db_prep_save(value, db)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 
 from wenming.core.models import AuditEntry
-from wenming.core.rows import insert_row, instance_from_row, select_columns
+from wenming.core.rows import insert_row, instance_from_row, select_columns, update_row
 from wenming.problems.models import Problem, ProblemEvent, Status, status_flags
 from wenming.problems.tests.factories import category
 
@@ -210,3 +210,42 @@ def test_an_auto_now_add_field_is_filled_like_the_orm_does(cast):
     stored = ApiToken.objects.get(pk=token.pk)
     assert stored.created_at is not None and stored.created_at == token.created_at
     assert stored.person_id == cast.office.pk and stored.name == "脚本"
+
+
+def test_update_row_stores_what_the_orms_update_stores(cast):
+    """Every transition's compare-and-set goes through update_row: a unit given as an instance,
+    a None, a date, an aware datetime and the status flags must land as the ORM's would."""
+    fast, orm = a_problem(cast, 11), a_problem(cast, 12)
+    insert_row(fast)
+    insert_row(orm)
+    changes = {
+        "responsible_unit": cast.police_unit,
+        "handling_region": None,
+        "deadline": date(2026, 4, 1),
+        "closed_at": AT + timedelta(days=3),
+        "updated_at": AT + timedelta(days=3),
+        **status_flags(Status.CLOSED),
+    }
+    changed = update_row(
+        Problem, fast.pk, changes, increment="version", expected={"version": fast.version}
+    )
+    from django.db.models import F
+
+    Problem.objects.filter(pk=orm.pk).update(**changes, version=F("version") + 1)
+    assert changed == 1
+    skip = ("id", "code", "code_serial")
+    got_fast, got_orm = Problem.objects.get(pk=fast.pk), Problem.objects.get(pk=orm.pk)
+    assert values(got_fast, skip=skip) == values(got_orm, skip=skip)
+    assert got_fast.version == fast.version + 1 and got_fast.status == Status.CLOSED
+    assert got_fast.closed_at == AT + timedelta(days=3) and got_fast.handling_region_id is None
+    assert got_fast.responsible_unit_id == cast.police_unit.pk
+
+
+def test_update_row_changes_nothing_when_the_expected_value_moved(cast):
+    row = a_problem(cast, 13)
+    insert_row(row)
+    stale = row.version - 1
+    assert update_row(Problem, row.pk, {"title": "改"}, expected={"version": stale}) == 0
+    assert Problem.objects.get(pk=row.pk).title == row.title
+    assert update_row(Problem, row.pk, {"title": "改"}, expected={"version": row.version}) == 1
+    assert Problem.objects.get(pk=row.pk).title == "改"

@@ -1,6 +1,7 @@
 """What every ledger write shares: the row lock, compare-and-set save, events and audit."""
 
 import time
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from wenming.core.audit import audit_record
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import Conflict, InvalidInput
-from wenming.core.rows import insert_row
+from wenming.core.rows import insert_row, update_row
 
 from ..models import LedgerConfig, Problem, ProblemEvent, Status
 
@@ -48,13 +49,33 @@ def actor_name(actor) -> str:
 
 
 def lock_problem(problem) -> Problem:
-    """Re-read `problem` under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE)."""
+    """Re-read `problem` under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE).
+
+    A problem this very transaction inserted (`inserted_here`) is already current, and no other
+    transaction can see it yet: its instance is used as it is.
+    """
     from ..selectors import attach_reference_rows
 
+    if isinstance(problem, Problem) and problem.__dict__.get(_INSERTED_HERE):
+        return problem
     pk = problem.pk if isinstance(problem, Problem) else problem
     locked = Problem.objects.select_for_update().get(pk=pk)
     attach_reference_rows([locked])  # category, regions and units from the caches, no joins
     return locked
+
+
+_INSERTED_HERE = "_inserted_in_this_transaction"
+
+
+@contextmanager
+def inserted_here(problem: Problem):
+    """Within the transaction that inserted `problem`: transitions need not re-read it (a report
+    dispatched at once saved a full-row SELECT, a fifth of its time)."""
+    problem.__dict__[_INSERTED_HERE] = True
+    try:
+        yield problem
+    finally:
+        problem.__dict__.pop(_INSERTED_HERE, None)
 
 
 def state_of(problem) -> dict:
@@ -80,8 +101,18 @@ def save_changes(problem: Problem, changes: dict, *, expected_version: int) -> N
     database give no lock (and it bumps `version` for clients that send what they saw).
     """
     now = timezone.now()
-    values = {**changes, "version": F("version") + 1, "updated_at": now}
-    updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
+    if any(hasattr(value, "resolve_expression") for value in changes.values()):
+        values = {**changes, "version": F("version") + 1, "updated_at": now}
+        updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
+    else:
+        # Most transitions: one statement built once per set of columns, not compiled per call.
+        updated = update_row(
+            Problem,
+            problem.pk,
+            {**changes, "updated_at": now},
+            increment="version",
+            expected={"version": expected_version},
+        )
     if updated != 1:
         fresh = Problem.objects.get(pk=problem.pk)
         raise conflict(

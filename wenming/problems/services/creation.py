@@ -24,7 +24,7 @@ from ..models import (
     status_flags,
 )
 from ..routing import locate, route_for
-from ._common import actor_name, clean_note, ledger_config, record_event
+from ._common import actor_name, clean_note, inserted_here, ledger_config, record_event
 
 # TextChoices.values builds a new list on every access.
 SOURCES = frozenset(Source.values)
@@ -249,13 +249,14 @@ def _auto_dispatch(problem: Problem, *, located) -> Problem:
         return problem
     from .transitions import problem_dispatch
 
-    dispatched = problem_dispatch(
-        problem=problem,
-        actor=None,
-        unit=route.chosen.unit,
-        region=route.chosen.region,
-        note=_("Dispatched automatically (%(basis)s).") % {"basis": route.explanation},
-    )
+    with inserted_here(problem):  # called inside problem_create's transaction
+        dispatched = problem_dispatch(
+            problem=problem,
+            actor=None,
+            unit=route.chosen.unit,
+            region=route.chosen.region,
+            note=_("Dispatched automatically (%(basis)s).") % {"basis": route.explanation},
+        )
     if dispatched is not problem:  # re-read under the lock: carry the report's event over
         dispatched.events_written = problem.events_written + getattr(
             dispatched, "events_written", []

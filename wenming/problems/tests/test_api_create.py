@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from wenming.problems import selectors, services
 from wenming.problems.models import Problem, Source
 
-from .factories import HERE, closed, report
+from .factories import HERE, category, closed, report
 
 CATEGORY = "chaotic.street_order"
 NEAR = (HERE[0] + 0.0002, HERE[1])  # about 22 m north: inside the 50 m radius
@@ -80,6 +80,39 @@ def test_an_auto_dispatched_inspection_shows_both_events_as_get_does(cast, api_a
     assert dispatch["note"]  # "Dispatched automatically (…)"
     assert created["reporter_phone"] is None  # contacts are the office's only
     assert created["dispatched_at"] is not None and created["version"] == read["version"]
+
+
+def test_an_auto_dispatch_does_not_read_back_the_problem_it_just_inserted(cast, api_as, auto_route):
+    """Inside the report's own transaction the new row is current and nobody else sees it:
+    the dispatch updates it without a SELECT of the problem (and its answer still equals GET)."""
+    client = api_as(cast.inspector)
+    client.post("problems", payload(source="inspection", title="热身"))
+    with CaptureQueriesContext(connection) as queries:
+        created = client.post("problems", payload(source="inspection"))
+    assert created.status_code == 201 and created.json()["status"] == "dispatched"
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith("SELECT") and 'FROM "problems_problem"' in q["sql"]
+    ]
+    assert reads == []
+    code = created.json()["code"]
+    assert_same_answer(created.json(), client.get(f"problems/{code}").json())
+
+
+def test_after_its_report_a_problem_is_read_under_lock_again(cast, auto_route):
+    from wenming.problems.services import _common
+
+    problem = services.problem_create(
+        actor=cast.inspector,
+        title="井盖缺失",
+        category=category(CATEGORY),
+        source=Source.INSPECTION,
+        region=cast.zhongshan_community,
+    )
+    assert problem.status == "dispatched"
+    assert _common._INSERTED_HERE not in problem.__dict__
+    assert _common.lock_problem(problem) is not problem
 
 
 def test_an_inspection_with_auto_dispatch_off_stays_new(cast, api_as, auto_route):
