@@ -109,9 +109,33 @@ def start_checkpointer(path: str) -> None:
         thread.start()
 
 
+# Statement texts whose "%s" placeholders were already rewritten to SQLite's "?". Django runs a
+# regular expression over every statement on every execute; the hot paths send the same few
+# texts thousands of times a second. Bounded: texts that vary (IN lists) stop being added.
+QMARK_CACHE_SIZE = 4096
+_qmark_texts: dict[str, str] = {}
+
+
+class CursorWrapper(base.SQLiteCursorWrapper):
+    """Django's SQLite cursor, remembering its placeholder rewrite per statement text."""
+
+    def convert_query(self, query, *, param_names=None):
+        if param_names is not None:  # "pyformat" (named) parameters: rare, left to Django
+            return super().convert_query(query, param_names=param_names)
+        converted = _qmark_texts.get(query)
+        if converted is None:
+            converted = super().convert_query(query)
+            if len(_qmark_texts) < QMARK_CACHE_SIZE:
+                _qmark_texts[query] = converted
+        return converted
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _write_lock_fd: int | None = None
     _write_lock_held = False
+
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=CursorWrapper)
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)

@@ -364,3 +364,26 @@ def test_the_test_databases_own_connection_is_the_queued_backend(db):
     connection = connections["default"]
     assert isinstance(connection, DatabaseWrapper)
     assert connection._write_lock_path() is None  # in memory: nothing to queue on
+
+
+def test_the_placeholder_rewrite_is_remembered_and_equals_djangos(db, monkeypatch):
+    from django.db import connections
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from wenming.core.sqlite_backend import base as backend
+
+    monkeypatch.setattr(backend, "_qmark_texts", {})
+    monkeypatch.setattr(backend, "QMARK_CACHE_SIZE", 2)
+    connection = connections["default"]
+    connection.ensure_connection()
+    cursor = connection.connection.cursor(factory=backend.CursorWrapper)
+    django = connection.connection.cursor(factory=SQLiteCursorWrapper)
+    texts = ["SELECT %s, '%%s', 'a%%b'", "SELECT %s WHERE x LIKE '%%x'", "SELECT %s + %s"]
+    for text in texts:
+        assert cursor.convert_query(text) == django.convert_query(text)
+        assert cursor.convert_query(text) == django.convert_query(text)  # from the cache
+    assert list(backend._qmark_texts) == texts[:2]  # bounded: the third was not kept
+    cursor.execute("SELECT %s, '%%s'", [7])
+    assert cursor.fetchone() == (7, "%s")
+    named = {"a": 1}
+    assert cursor.convert_query("SELECT %(a)s", param_names=list(named)) == "SELECT :a"
