@@ -226,14 +226,8 @@ class CoUnitLookup(Lookup):
         return sql, [*lhs_params, int(self.rhs)]
 
 
-def _created_index(field: str, *, partial: bool = False) -> models.Index:
-    # partial: a column most new reports leave empty (the responsible unit before dispatch),
-    # indexed only where set. Every index a report does not touch is a page it need not write.
-    return models.Index(
-        fields=[field, "created_at", "id"],
-        condition=Q(**{f"{field}__isnull": False}) if partial else None,
-        name=f"problem_{field[:12]}_created",
-    )
+def _created_index(field: str) -> models.Index:
+    return models.Index(fields=[field, "created_at", "id"], name=f"problem_{field[:12]}_created")
 
 
 class Problem(models.Model):
@@ -446,18 +440,16 @@ class Problem(models.Model):
                 fields=["street", "created_at", "id", "region"], name="problem_street_created"
             ),
             _created_index("region"),
-            _created_index("responsible_unit", partial=True),
+            # Whole, not partial, as problem_unit_status below: PostgreSQL counts a unit
+            # officer's ledger (unit OR co-unit) by reading one of them through.
+            _created_index("responsible_unit"),
             _created_index("category"),
             _created_index("source"),
             _created_index("reported_by"),
             # Counts by status of a district (with its scope check) or a unit: one index-only
             # GROUP BY for the ledger's status chips.
             models.Index(fields=["district", "status", "region"], name="problem_district_status"),
-            models.Index(
-                fields=["responsible_unit", "status"],
-                condition=Q(responsible_unit__isnull=False),
-                name="problem_unit_status",
-            ),
+            models.Index(fields=["responsible_unit", "status"], name="problem_unit_status"),
             # What a district, a unit or a locality has to handle, by deadline (home panels,
             # "overdue" and "due soon" lists of an officer).
             models.Index(

@@ -1,7 +1,7 @@
 """Index what new reports mostly leave empty only where it is set (docs/performance.md).
 
-A hotline report has no unit yet, no deadline, no point, no standard, and is nobody's duplicate
-or recurrence: seven indexes it used to write an entry into (a page, each) now skip it. The
+A hotline report has no deadline, no point, no standard, and is nobody's duplicate or
+recurrence: five indexes it used to write an entry into (a page, each) now skip it. The
 foreign-key changes are state only; their old single-column indexes are dropped by name (the
 same on SQLite and PostgreSQL), where Django's AlterField would copy the table on SQLite.
 """
@@ -80,35 +80,11 @@ class Migration(migrations.Migration):
         ),
         migrations.RemoveIndex(
             model_name="problem",
-            name="problem_responsible__created",
-        ),
-        migrations.RemoveIndex(
-            model_name="problem",
             name="problem_point_closed",
         ),
         migrations.RemoveIndex(
             model_name="problem",
             name="problem_due_cover",
-        ),
-        migrations.RemoveIndex(
-            model_name="problem",
-            name="problem_unit_status",
-        ),
-        migrations.AddIndex(
-            model_name="problem",
-            index=models.Index(
-                condition=models.Q(("responsible_unit__isnull", False)),
-                fields=["responsible_unit", "created_at", "id"],
-                name="problem_responsible__created",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="problem",
-            index=models.Index(
-                condition=models.Q(("responsible_unit__isnull", False)),
-                fields=["responsible_unit", "status"],
-                name="problem_unit_status",
-            ),
         ),
         migrations.AddIndex(
             model_name="problem",
