@@ -15,7 +15,9 @@ benchmark creates and drops its own database on it), this:
    in a fresh process, reporting time and peak RSS;
 4. creates problems through `POST /api/v1/problems` against gunicorn (2 sync workers,
    `--no-control-socket`) with a bounded load generator (`wrk`, 16 connections; Python
-   threads when wrk is missing) and reports requests/s and latency.
+   threads when wrk is missing) and reports requests/s and latency; then serves the web floor
+   (`benchmarks/_floor_app.py`: django-ninja, validate, one INSERT) the same way and reports
+   the product's share of it, since absolute rates drift with the machine's neighbours.
 
 It prints figures and asserts nothing; the targets of issue 4 are printed beside them.
 Usage: python -m benchmarks problems [--rows=N] [--reuse] [--only=queries,export,create]
@@ -50,9 +52,9 @@ TARGET_METRICS_MS = 500
 TARGET_CREATE_RPS = 1000
 # ../shared/performance.md measured the web floor (django-ninja POST: validate + one INSERT into
 # SQLite, persistent connections, gunicorn 2 sync workers, wrk 16 connections) at ~1,800 req/s
-# on the machine the targets were set on: 1,000 is this share of the floor.
+# on the machine the targets were set on. Its app is not ours (benchmarks/_floor_app.py gives
+# ~2,900 here), so the share of our floor is printed as a figure, not judged.
 FLOOR_CREATE_RPS_THEN = 1800
-TARGET_CREATE_SHARE = TARGET_CREATE_RPS / FLOOR_CREATE_RPS_THEN
 TARGET_GENERATE_S = 600
 
 
@@ -460,8 +462,9 @@ def report(backend: str, r: dict) -> None:
     if floor:
         print(
             f"floor: bare django-ninja POST + one INSERT, same gunicorn and {floor['tool']}:"
-            f" {floor['rps']:.0f} req/s (performance.md: ~{FLOOR_CREATE_RPS_THEN:,}; the target"
-            f" {TARGET_CREATE_RPS:,} is {TARGET_CREATE_SHARE:.0%} of it)"
+            f" {floor['rps']:.0f} req/s (performance.md measured ~{FLOOR_CREATE_RPS_THEN:,} for"
+            f" its own such app where the target of {TARGET_CREATE_RPS:,} was set; the shares"
+            " below are of this run's floor)"
         )
     for name, c in r.get("create", {}).items():
         share = f", {c['rps'] / floor['rps']:.0%} of the floor" if floor else ""
@@ -470,12 +473,6 @@ def report(backend: str, r: dict) -> None:
             f"{share}, latency {c['latency']}, non-2xx {c['non_2xx']}, rows created"
             f" {c['rows_created']:,}  target ≥ {TARGET_CREATE_RPS}/s:"
             f" {_met(c['rps'] >= TARGET_CREATE_RPS)}"
-            + (
-                f"; ≥ {TARGET_CREATE_SHARE:.0%} of the floor:"
-                f" {_met(c['rps'] >= TARGET_CREATE_SHARE * floor['rps'])}"
-                if floor
-                else ""
-            )
         )
 
 
