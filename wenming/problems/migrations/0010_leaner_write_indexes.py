@@ -11,6 +11,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Django's names for the single-column indexes of the three foreign keys (the same on both).
+OLD_FOREIGN_KEY_INDEXES = (
+    ("duplicate_of_id", "problems_problem_duplicate_of_id_1e3e4366"),
+    ("recurrence_of_id", "problems_problem_recurrence_of_id_74e58df8"),
+    ("standard_id", "problems_problem_standard_id_864b5c01"),
+)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0001_initial"),
@@ -24,17 +32,10 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             database_operations=[
                 migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "problems_problem_duplicate_of_id_1e3e4366"',
-                    reverse_sql='CREATE INDEX "problems_problem_duplicate_of_id_1e3e4366" ON "problems_problem" ("duplicate_of_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "problems_problem_recurrence_of_id_74e58df8"',
-                    reverse_sql='CREATE INDEX "problems_problem_recurrence_of_id_74e58df8" ON "problems_problem" ("recurrence_of_id")',
-                ),
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "problems_problem_standard_id_864b5c01"',
-                    reverse_sql='CREATE INDEX "problems_problem_standard_id_864b5c01" ON "problems_problem" ("standard_id")',
-                ),
+                    f'DROP INDEX IF EXISTS "{name}"',
+                    reverse_sql=f'CREATE INDEX "{name}" ON "problems_problem" ("{column}")',
+                )
+                for column, name in OLD_FOREIGN_KEY_INDEXES
             ],
             state_operations=[
                 migrations.AlterField(

@@ -83,6 +83,12 @@ def _begin(problem, actor, action: str, version: int | None):
     return p, transition
 
 
+def _refuse_a_second_request(p: Problem, waiting_until, message: str) -> None:
+    """409 while a request of the same kind waits for the office (it answers one at a time)."""
+    if waiting_until is not None:
+        raise conflict(p, message % {"code": p.code})
+
+
 def _finish(
     p: Problem,
     transition,
@@ -438,12 +444,11 @@ def problem_request_extension(
                 % {"deadline": p.deadline},
                 code="deadline_not_later",
             )
-        if p.extension_requested_until is not None:
-            raise conflict(
-                p,
-                _("An extension request for %(code)s is already waiting for the office.")
-                % {"code": p.code},
-            )
+        _refuse_a_second_request(
+            p,
+            p.extension_requested_until,
+            _("An extension request for %(code)s is already waiting for the office."),
+        )
         _finish(
             p,
             t,
@@ -521,12 +526,11 @@ def problem_request_hold(
         if until is None:
             raise InvalidInput(_("Give the target date of the plan."), code="until_required")
         until = future_date(until, label=_("The target date"))
-        if p.hold_requested_until is not None:
-            raise conflict(
-                p,
-                _("A hold request for %(code)s is already waiting for the office.")
-                % {"code": p.code},
-            )
+        _refuse_a_second_request(
+            p,
+            p.hold_requested_until,
+            _("A hold request for %(code)s is already waiting for the office."),
+        )
         _finish(
             p,
             t,

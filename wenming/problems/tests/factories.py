@@ -16,6 +16,22 @@ HERE = (38.9180, 121.6400)
 FAR = (38.9270, 121.6400)
 
 
+def report_payload(**extra) -> dict:
+    """The JSON body of a citizen's report at HERE (`POST /api/v1/problems`), with `extra`."""
+    return {
+        "title": "占道经营",
+        "category": "chaotic.street_order",
+        "source": "citizen",
+        "region": "210202001001",
+        "lat": HERE[0],
+        "lon": HERE[1],
+        "address": "天津街与胜利路交口",
+        "reporter_name": "李先生",
+        "reporter_phone": "13900000000",
+        **extra,
+    }
+
+
 def ensure_categories() -> None:
     """The seeded categories (a transactional test's flush removes migration data)."""
     if Category.objects.exists():

@@ -8,23 +8,8 @@ from django.utils import timezone
 from wenming.problems import services
 from wenming.problems.models import Problem, ProblemEvent, Source
 
-from .factories import HERE, accepted, dispatched, photo, report
-
-
-def create_payload(**extra):
-    payload = {
-        "title": "占道经营",
-        "category": "chaotic.street_order",
-        "source": "citizen",
-        "region": "210202001001",
-        "lat": HERE[0],
-        "lon": HERE[1],
-        "address": "天津街与胜利路交口",
-        "reporter_name": "李先生",
-        "reporter_phone": "13900000000",
-    }
-    payload.update(extra)
-    return payload
+from .factories import accepted, dispatched, photo, report
+from .factories import report_payload as create_payload
 
 
 def test_office_reports_a_problem_and_gets_201_with_its_code(cast, api_as):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from wenming.problems import selectors, services
 from wenming.problems.models import Problem, Source
 
-from .factories import HERE, category, closed, report
+from .factories import HERE, category, closed, report, report_payload
 
 CATEGORY = "chaotic.street_order"
 NEAR = (HERE[0] + 0.0002, HERE[1])  # about 22 m north: inside the 50 m radius
@@ -18,20 +18,7 @@ FAR_200 = (HERE[0] + 0.0018, HERE[1])  # about 200 m north: outside it
 
 
 def payload(**extra):
-    body = {
-        "title": "占道经营",
-        "category": CATEGORY,
-        "source": "hotline",
-        "region": "210202001001",
-        "lat": HERE[0],
-        "lon": HERE[1],
-        "address": "天津街与胜利路交口",
-        "reporter_name": "李先生",
-        "reporter_phone": "13900000000",
-        "description": "早市摊位占用人行道",
-    }
-    body.update(extra)
-    return body
+    return report_payload(**{"source": "hotline", "description": "早市摊位占用人行道", **extra})
 
 
 def created_and_read(client, body):
