@@ -20,9 +20,10 @@ from wenming.org.selectors import region_cached, regions_visible, unit_cached, u
 from . import metrics, selectors, services
 from .idempotency import idempotent
 from .lifecycle import actions_for
-from .models import STAGE_TIMES, EventKind, Severity, Source
+from .models import STAGE_TIMES, EventKind, Severity
 from .models import Status as ProblemStatus
 from .reference import CATEGORIES
+from .services._common import check_co_units
 from .services.transitions import ACTION_FUNCTIONS, check_role
 
 try:  # django-ninja ≥ 1.7 wants Status(...) instead of a (status, body) tuple
@@ -153,7 +154,7 @@ class PageOut(Schema):
 class ProblemIn(Schema):
     title: str
     category: str | None = None
-    source: str = Source.INSPECTION
+    source: str  # no default: which sources a role may give is the service's rule
     description: str = ""
     region: str | None = None
     point: str | None = None
@@ -413,7 +414,8 @@ def _unit(actor, code):
 def _units(actor, codes):
     if codes is None:
         return None
-    return [_unit(actor, code) for code in codes[:20]]
+    check_co_units(codes)  # before resolving them one by one
+    return [_unit(actor, code) for code in codes]
 
 
 def _category(code):

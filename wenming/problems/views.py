@@ -35,7 +35,7 @@ from .forms import (
 )
 from .lifecycle import actions_for, is_handler
 from .models import Action, Category, Source, Status
-from .services.creation import REPORTERS
+from .services.creation import REPORTERS, report_sources
 from .services.transitions import problem_dispatch_many
 
 
@@ -327,17 +327,10 @@ def create(request):
     actor = request.user
     if actor.role not in REPORTERS:
         raise PermissionDenied(_("Your role may not report problems."))
-    sources = (
-        Source.values
-        if actor.role == Role.OFFICE_ADMIN
-        else [Source.INSPECTION]
-        if actor.role in (Role.INSPECTOR, Role.EVALUATOR)
-        else [Source.SELF_FOUND]
-    )
     kwargs = {
         "regions": regions_visible(actor=actor),
         "categories": selectors.categories_visible(actor=actor, active_only=True),
-        "sources": sources,
+        "sources": report_sources(actor),
     }
     # The office mostly records calls and hotline tickets; an inspection would auto-dispatch.
     initial = {"source": Source.CITIZEN} if actor.role == Role.OFFICE_ADMIN else {}

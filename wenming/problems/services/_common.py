@@ -177,6 +177,32 @@ def clean_note(note, *, required: bool = False, what=None) -> str:
     return text
 
 
+# A problem's co-units (协办单位): more than this is refused, never cut short.
+MAX_CO_UNITS = 20
+
+
+def bounded_text(value, *, limit: int, what) -> str:
+    """`value` stripped; longer than `limit` characters is refused, never cut short."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(
+            _("%(what)s is too long (%(limit)d characters at most).")
+            % {"what": what, "limit": limit},
+            code="too_long",
+        )
+    return text
+
+
+def check_co_units(co_units):
+    """`co_units` as given, refused when there are more than MAX_CO_UNITS."""
+    if co_units is not None and len(co_units) > MAX_CO_UNITS:
+        raise InvalidInput(
+            _("A problem has at most %(limit)d co-units.") % {"limit": MAX_CO_UNITS},
+            code="too_many_co_units",
+        )
+    return co_units
+
+
 def future_date(value, *, label) -> date | None:
     """A date the user chose that must not lie in the past (None passes through)."""
     if value is None:

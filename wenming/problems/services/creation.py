@@ -24,20 +24,41 @@ from ..models import (
     status_flags,
 )
 from ..routing import locate, route_for
-from ._common import actor_name, clean_note, inserted_here, ledger_config, record_event
+from ._common import (
+    actor_name,
+    bounded_text,
+    check_co_units,
+    inserted_here,
+    ledger_config,
+    record_event,
+)
 
 # TextChoices.values builds a new list on every access.
 SOURCES = frozenset(Source.values)
 SEVERITIES = frozenset(Severity.values)
 
-# Who may report through the ledger (citizens report through the public portal, actor None).
-REPORTERS = {
-    Role.OFFICE_ADMIN,
-    Role.REGION_OFFICER,
-    Role.UNIT_OFFICER,
-    Role.INSPECTOR,
-    Role.EVALUATOR,
+# Which sources each reporter may give a report: the one table the service enforces and the
+# report form offers. An inspection report dispatches itself, so only inspectors (and the
+# office) may file one; an officer's own find is "self-found"; citizens report through the
+# public portal (actor None).
+REPORT_SOURCES: dict[str | None, frozenset[str]] = {
+    None: frozenset({Source.CITIZEN}),
+    Role.OFFICE_ADMIN: SOURCES,
+    Role.INSPECTOR: frozenset({Source.INSPECTION}),
+    Role.EVALUATOR: frozenset({Source.INSPECTION}),
+    Role.REGION_OFFICER: frozenset({Source.SELF_FOUND}),
+    Role.UNIT_OFFICER: frozenset({Source.SELF_FOUND}),
 }
+
+# Who may report through the ledger.
+REPORTERS = frozenset(role for role in REPORT_SOURCES if role is not None)
+
+
+def report_sources(actor) -> frozenset[str]:
+    """The sources `actor` may give a report (none when their role may not report)."""
+    if actor is None:
+        return REPORT_SOURCES[None]
+    return REPORT_SOURCES.get(getattr(actor, "role", ""), frozenset())
 
 
 def code_allocate(*, year: int) -> tuple[str, int]:
@@ -67,10 +88,15 @@ def _check_reporter(actor, source: str) -> None:
         if source != Source.CITIZEN:
             raise NotAllowed(_("Only citizen reports may come without a signed-in reporter."))
         return
-    if getattr(actor, "role", "") not in REPORTERS:
+    allowed = report_sources(actor)
+    if not allowed:
         raise NotAllowed(_("Your role may not report problems."), code="forbidden")
-    if source == Source.LEADER and actor.role != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the Civilization Office records leaders' instructions."))
+    if source not in allowed:
+        raise NotAllowed(
+            _("Your role may report problems only with the source: %(sources)s.")
+            % {"sources": ", ".join(str(Source(s).label) for s in sorted(allowed))},
+            code="source_not_allowed",
+        )
 
 
 def _check_text(title: str, address: str, description: str) -> tuple[str, str, str]:
@@ -145,7 +171,7 @@ def problem_create(
     actor,
     title: str,
     category=None,
-    source: str = Source.INSPECTION,
+    source: str,
     region=None,
     point=None,
     checklist_item=None,
@@ -177,8 +203,9 @@ def problem_create(
     region, lat, lon = _check_place(actor, region, point, lat, lon)
     if standard is None and checklist_item is not None:
         standard = checklist_item.standard
-    reporter_name = clean_note(reporter_name)[:100]
-    reporter_phone = clean_note(reporter_phone)[:30]
+    reporter_name = bounded_text(reporter_name, limit=100, what=_("The reporter's name"))
+    reporter_phone = bounded_text(reporter_phone, limit=30, what=_("The reporter's phone number"))
+    co_units = check_co_units(co_units) or ()
     district, street = locate(region)
     now = timezone.now()
     # Everything that needs no lock is prepared before the transaction: SQLite has one writer

@@ -9,7 +9,7 @@ from wenming.core.errors import InvalidInput, NotAllowed, NotFound
 from wenming.org.roles import Role
 
 from ..models import Category, CategoryKind, LedgerConfig, ProblemClass, RoutingRule, Subject
-from ._common import ledger_config, ledger_config_forget
+from ._common import bounded_text, ledger_config, ledger_config_forget
 
 CATEGORY_FIELDS = (
     "name",
@@ -39,9 +39,10 @@ def _office_only(actor) -> None:
 
 def _clean_category(values: dict) -> dict:
     clean = {k: values[k] for k in CATEGORY_FIELDS if k in values}
-    for text_field in ("name", "name_en"):
+    names = {"name": _("The category's name"), "name_en": _("The category's English name")}
+    for text_field, what in names.items():
         if text_field in clean:
-            clean[text_field] = (clean[text_field] or "").strip()[:100]
+            clean[text_field] = bounded_text(clean[text_field], limit=100, what=what)
     if "name" in clean and not clean["name"]:
         raise InvalidInput(_("A category needs a name."))
     choices = {"problem_class": ProblemClass, "subject": Subject, "kind": CategoryKind}
@@ -124,7 +125,7 @@ def _rule_values(*, category, region, unit, target_level: str, note: str) -> dic
         "region": region,
         "unit": unit,
         "target_level": target_level or "",
-        "note": (note or "").strip()[:200],
+        "note": bounded_text(note, limit=200, what=_("The rule's note")),
     }
 
 

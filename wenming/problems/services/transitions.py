@@ -20,6 +20,7 @@ from .. import notify
 from ..lifecycle import FORWARDER, OFFICE, TRANSITIONS, relations, role_may_ever
 from ..models import Action, EventKind, PhotoKind, Problem, Status, status_flags
 from ._common import (
+    check_co_units,
     clean_note,
     conflict,
     default_deadline,
@@ -224,6 +225,7 @@ def problem_dispatch(
     version: int | None = None,
 ) -> Problem:
     """Send a problem to a member unit or a locality, with a deadline in working days (派遣)."""
+    check_co_units(co_units)
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DISPATCH, version)
         _check_dispatch_target(p, actor, unit, region)
