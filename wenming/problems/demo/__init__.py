@@ -7,8 +7,10 @@
   once by routing), accepted, rectified on time or late, verified, sometimes sent back for
   rework, returned as not ours, extended, put on hold, reopened; the simulation stops at
   "now", so recent problems are still open and a slow handler's problem is overdue;
-- every transition writes the event row the services would write (same actions, statuses,
-  notes and `data` keys as services/transitions.py), and the problem's per-stage timestamps,
+- every transition is a move of the lifecycle table (`lifecycle.TRANSITIONS`: the status it
+  leads to, who may make it, its guards; a move the table refuses stops the load), and writes
+  the event row the services would write (same notes and `data` keys as
+  services/transitions.py); the problem's per-stage timestamps,
   counters and denormalised columns (`district`, `street`, `is_open`, `is_pending`,
   `search_text`, `handling_days`, `rectified_on`, `closed_on`) are what those events imply;
 - deadlines are counted with `wenming.core.calendar.add_working_days`;

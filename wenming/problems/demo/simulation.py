@@ -3,6 +3,7 @@
 import contextlib
 from datetime import date, datetime, timedelta
 
+from ..lifecycle import HANDLER, OFFICE, TRANSITIONS, guard_ok
 from ..models import (
     STAGE_TIMES,
     Source,
@@ -118,6 +119,15 @@ class _P:
         self.reporter_name = self.reporter_phone = ""
         self.is_anonymous = False
 
+    # What lifecycle.guard_ok reads: the requests waiting for the office.
+    @property
+    def extension_requested_until(self):
+        return self.ext_until
+
+    @property
+    def hold_requested_until(self):
+        return self.hold_req_until
+
     def __lt__(self, other):  # heap order: creation time, then generation order
         return (self.created, self.seq) < (other.created, other.seq)
 
@@ -132,10 +142,38 @@ class _Lifecycle:
         if t > self.now:
             raise _Stop
 
-    def emit(
-        self, p: _P, action, from_status, to_status, actor, t, note="", data=None, unit_id=None
+    def step(self, p: _P, action, actor, t, note="", data=None, unit_id=None, *, by):
+        """One move through the lifecycle table, as the services make it.
+
+        The status it leaves and the one it leads to come from `lifecycle.TRANSITIONS`, and
+        `by` (the relation acting, None for the system) must be one the table allows, with
+        the action's guards: a change to the table changes the demo, or stops it loudly.
+        """
+        transition = TRANSITIONS.get((p.status, action))
+        if transition is None or (by is not None and by not in transition.who):
+            raise RuntimeError(
+                f"demo: {action} from {p.status} by {by} is not a move of lifecycle.TRANSITIONS"
+            )
+        if not guard_ok(p, action):
+            raise RuntimeError(f"demo: {action} of {p.code} fails its guard (lifecycle.guard_ok)")
+        self.record(
+            p, action, actor, t, note, data, unit_id, from_status=p.status, to_status=transition.to
+        )
+
+    def record(
+        self,
+        p: _P,
+        kind,
+        actor,
+        t,
+        note="",
+        data=None,
+        unit_id=None,
+        *,
+        from_status="",
+        to_status="",
     ):
-        """Append an event (as the services write it)."""
+        """Append an event row as the services write it (stops at "now" before any change)."""
         self.check(t)
         if actor is None:
             actor_id, name = None, ""
@@ -143,7 +181,7 @@ class _Lifecycle:
             actor_id, name = None, actor
         else:
             actor_id, name = actor["id"], actor["username"]
-        p.events.append((action, from_status, to_status, actor_id, name, t, note, data, unit_id))
+        p.events.append((kind, from_status, to_status, actor_id, name, t, note, data, unit_id))
         if to_status:
             p.status = to_status
 
@@ -165,11 +203,9 @@ class _Lifecycle:
 
     def _life(self, p: _P) -> None:
         rng, office = self.rng, self.world.office
-        self.emit(
+        self.record(
             p,
             E.CREATE,
-            "",
-            S.NEW,
             p.reporter,
             p.created,
             data={
@@ -177,18 +213,18 @@ class _Lifecycle:
                 "category": p.category["code"],
                 "recurrence_of": p.recurrence_code,
             },
+            to_status=S.NEW,
         )
         if p.kind == "duplicate":
             parent = p.parent
-            self.emit(
+            self.step(
                 p,
                 E.REJECT,
-                S.NEW,
-                S.REJECTED,
                 office,
                 p.dup_reject_at,
                 note=f"与{parent.code}反映的是同一问题",
                 data={"duplicate_of": parent.code},
+                by=OFFICE,
             )
             p.rejected_at, p.duplicate_of = p.dup_reject_at, parent.id
             return
@@ -203,19 +239,18 @@ class _Lifecycle:
         if not auto:
             t = self.after(t, rng.uniform(0.3, 10))
             if p.force == S.REJECTED or (p.force is None and rng.random() < 0.035):
-                self.emit(
+                self.step(
                     p,
                     E.REJECT,
-                    S.NEW,
-                    S.REJECTED,
                     office,
                     t,
                     note=rng.choice(REJECT_NOTES),
                     data={"duplicate_of": None},
+                    by=OFFICE,
                 )
                 p.rejected_at = t
                 return
-            self.emit(p, E.REGISTER, S.NEW, S.REGISTERED, office, t)
+            self.step(p, E.REGISTER, office, t, by=OFFICE)
             p.registered_at = t
             self._forced(p, S.REGISTERED)
             # Most go out within hours; some wait in the dispatcher's queue for days.
@@ -230,16 +265,15 @@ class _Lifecycle:
             actor = self.handler_actor(p)
             p.unit_id = p.region_id = p.deadline = p.accepted_at = None
             p.returns += 1
-            self.emit(
+            self.step(
                 p,
                 E.RETURN,
-                S.DISPATCHED,
-                S.REGISTERED,
                 actor,
                 t,
                 note=rng.choice(RETURN_NOTES),
                 data=data,
                 unit_id=returning,
+                by=HANDLER,
             )
             t = self._dispatch(
                 p,
@@ -249,7 +283,7 @@ class _Lifecycle:
             )
         self._forced(p, S.DISPATCHED)
         t = self.after(t, rng.uniform(0.2, 6))
-        self.emit(p, E.ACCEPT, S.DISPATCHED, S.IN_PROGRESS, self.handler_actor(p), t)
+        self.step(p, E.ACCEPT, self.handler_actor(p), t, by=HANDLER)
         p.accepted_at = t
         self._forced(p, S.IN_PROGRESS)
         t = self._handle(p, t)
@@ -285,13 +319,10 @@ class _Lifecycle:
         if p.registered_at is None:
             p.registered_at = t
         p.dispatched_at, p.accepted_at = t, None
-        from_status = p.status
         note = "自动派遣（路由规则）" if auto else ""
-        self.emit(
+        self.step(
             p,
             E.DISPATCH,
-            from_status,
-            S.DISPATCHED,
             None if auto else self.world.office,
             t,
             note=note,
@@ -301,6 +332,7 @@ class _Lifecycle:
                 "region": self._region_code(region_id),
                 "deadline": p.deadline.isoformat(),
             },
+            by=None if auto else OFFICE,
         )
         return t
 
@@ -314,7 +346,7 @@ class _Lifecycle:
         if moment < until and moment <= self.now:
             p.escalated_at = moment
             data = {"overdue_working_days": n + 1, "deadline": p.deadline.isoformat()}
-            self.emit(p, E.ESCALATE, "", "", None, moment, data=data)
+            self.record(p, E.ESCALATE, None, moment, data=data)
 
     def _handle(self, p: _P, t: datetime) -> datetime:
         """Extension, hold, then the fix: on time for most, late for some, very late for a few."""
@@ -326,44 +358,41 @@ class _Lifecycle:
                 ask = self.after(t, 1)
             until = self.add_wd(p.deadline, rng.randint(3, 10))
             reason = rng.choice(EXTENSION_NOTES)
-            self.emit(
+            self.step(
                 p,
                 E.REQUEST_EXTENSION,
-                p.status,
-                p.status,
                 self.handler_actor(p),
                 ask,
                 note=reason,
                 data={"deadline": until.isoformat()},
+                by=HANDLER,
             )
             p.ext_until, p.ext_reason = until, reason
             if p.force == "extension":
                 raise _Stop
             decided = self.after(ask, rng.uniform(1, 16))
             self.check(decided)
-            p.ext_until, p.ext_reason = None, ""
             if rng.random() < 0.75:
                 p.deadline = until
                 p.extensions += 1
-                self.emit(
+                self.step(
                     p,
                     E.APPROVE_EXTENSION,
-                    p.status,
-                    p.status,
                     office,
                     decided,
                     data={"deadline": until.isoformat()},
+                    by=OFFICE,
                 )
             else:
-                self.emit(
+                self.step(
                     p,
                     E.DENY_EXTENSION,
-                    p.status,
-                    p.status,
                     office,
                     decided,
                     data={"requested": until.isoformat()},
+                    by=OFFICE,
                 )
+            p.ext_until, p.ext_reason = None, ""  # the office has answered
             t = decided
         slow_category = p.category["kind"] == "facility"
         if p.force == "hold_request":
@@ -384,15 +413,14 @@ class _Lifecycle:
                 self._request_hold(p, asked, until, plan)
                 held = max(held, self.after(asked, rng.uniform(1, 16)))
             self._escalate_until(p, held)
-            self.emit(
+            self.step(
                 p,
                 E.HOLD,
-                p.status,
-                S.ON_HOLD,
                 office,
                 held,
                 note=plan,
                 data={"until": until.isoformat(), "requested": requested},
+                by=OFFICE,
             )
             p.hold_req_until, p.hold_req_plan = None, ""  # the office's hold answers it
             p.held_at, p.hold_plan, p.hold_until = held, plan, until
@@ -400,14 +428,8 @@ class _Lifecycle:
                 raise _Stop  # a long-standing case stays on the books
             resumed = self.work_time(held.date() + timedelta(days=rng.randint(10, 90)))
             deadline = self.add_wd(resumed.date(), p.deadline_days)
-            self.emit(
-                p,
-                E.RESUME,
-                S.ON_HOLD,
-                S.IN_PROGRESS,
-                office,
-                resumed,
-                data={"deadline": deadline.isoformat()},
+            self.step(
+                p, E.RESUME, office, resumed, data={"deadline": deadline.isoformat()}, by=OFFICE
             )
             p.deadline, p.hold_until = deadline, None
             t = resumed
@@ -415,15 +437,14 @@ class _Lifecycle:
 
     def _request_hold(self, p: _P, asked: datetime, until: date, plan: str) -> None:
         """The handler asks the office to put the problem on the books (挂账)."""
-        self.emit(
+        self.step(
             p,
             E.REQUEST_HOLD,
-            p.status,
-            p.status,
             self.handler_actor(p),
             asked,
             note=plan,
             data={"until": until.isoformat()},
+            by=HANDLER,
         )
         p.hold_req_until, p.hold_req_plan = until, plan
 
@@ -453,15 +474,14 @@ class _Lifecycle:
         self._escalate_until(p, done)
         if p.force == S.RECTIFIED and done > self.now:
             done = self.after(t, 1)
-        self.emit(
+        self.step(
             p,
             E.RECTIFY,
-            S.IN_PROGRESS,
-            S.RECTIFIED,
             self.handler_actor(p),
             done,
             note=rng.choice(RECTIFY_NOTES),
             data={"photos": []},
+            by=HANDLER,
         )
         p.rectified_at = done
         p.handling_days = max(0, self.wd_between(p.dispatched_at.date(), done.date()))
@@ -473,42 +493,32 @@ class _Lifecycle:
         while True:
             checked = self.after(t, rng.uniform(1, 16))
             if p.rework < 3 and rng.random() < (0.12 if p.rework == 0 else 0.2):
-                self.emit(
+                self.step(
                     p,
                     E.VERIFY_FAIL,
-                    S.RECTIFIED,
-                    S.IN_PROGRESS,
                     office,
                     checked,
                     note=rng.choice(REWORK_NOTES),
                     data={"deadline": None},
+                    by=OFFICE,
                 )
                 p.rework += 1
                 t = self._rectify(p, checked, first=False)
                 continue
-            self.emit(
-                p,
-                E.VERIFY_PASS,
-                S.RECTIFIED,
-                S.CLOSED,
-                office,
-                checked,
-                note=rng.choice(VERIFY_NOTES),
-            )
+            self.step(p, E.VERIFY_PASS, office, checked, note=rng.choice(VERIFY_NOTES), by=OFFICE)
             p.closed_at = checked
             break
         if p.reopens == 0 and rng.random() < 0.012:
             reopened = self.work_time(self.add_wd(checked.date(), rng.randint(1, 18)))
             deadline = self.add_wd(reopened.date(), p.deadline_days)
-            self.emit(
+            self.step(
                 p,
                 E.REOPEN,
-                S.CLOSED,
-                S.IN_PROGRESS,
                 office,
                 reopened,
                 note=rng.choice(REOPEN_NOTES),
                 data={"deadline": deadline.isoformat()},
+                by=OFFICE,
             )
             p.closed_at = None
             p.reopens += 1

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from wenming.core.calendar import add_working_days
 from wenming.problems import demo
+from wenming.problems.lifecycle import TRANSITIONS
 from wenming.problems.models import (
     OPEN_STATUSES,
     PENDING_STATUSES,
+    Action,
     EventKind,
     PhotoKind,
     Problem,
@@ -27,22 +29,6 @@ from wenming.problems.models import (
 from wenming.problems.search import search_text_for, text_filter
 
 COUNT = 3000
-
-# The status each action leads to (None: the status does not change).
-LEADS_TO = {
-    EventKind.CREATE: Status.NEW,
-    EventKind.REGISTER: Status.REGISTERED,
-    EventKind.REJECT: Status.REJECTED,
-    EventKind.DISPATCH: Status.DISPATCHED,
-    EventKind.RETURN: Status.REGISTERED,
-    EventKind.ACCEPT: Status.IN_PROGRESS,
-    EventKind.RECTIFY: Status.RECTIFIED,
-    EventKind.VERIFY_PASS: Status.CLOSED,
-    EventKind.VERIFY_FAIL: Status.IN_PROGRESS,
-    EventKind.HOLD: Status.ON_HOLD,
-    EventKind.RESUME: Status.IN_PROGRESS,
-    EventKind.REOPEN: Status.IN_PROGRESS,
-}
 
 
 @pytest.fixture
@@ -114,10 +100,15 @@ def test_each_timeline_replays_to_the_row_it_belongs_to(ledger):
             assert event.created_at <= now
             assert event.district_id == problem.district_id
             actions[event.action] += 1
-            if event.action in LEADS_TO:
-                if event.action != EventKind.CREATE:
-                    assert event.from_status == status, (problem.code, event.action)
-                assert event.to_status == LEADS_TO[event.action], (problem.code, event.action)
+            if event.action == EventKind.CREATE:
+                assert event.to_status == Status.NEW
+                status = event.to_status
+            elif event.action in Action.values:
+                # Every move is one of the lifecycle table's, from the status the last left.
+                transition = TRANSITIONS.get((event.from_status, event.action))
+                assert transition is not None, (problem.code, event.from_status, event.action)
+                assert event.from_status == status, (problem.code, event.action)
+                assert event.to_status == transition.to, (problem.code, event.action)
                 status = event.to_status
         assert events[0].action == EventKind.CREATE
         assert status == problem.status, problem.code
@@ -143,6 +134,14 @@ def test_each_timeline_replays_to_the_row_it_belongs_to(ledger):
             assert all(actions[a] >= 1 for a in needed), problem.code
             assert events[-1].action in (EventKind.VERIFY_PASS, EventKind.ALSO_REPORTED)
         assert problem.version == sum(n for a, n in actions.items() if a != EventKind.ALSO_REPORTED)
+
+
+def test_the_demo_moves_problems_through_the_lifecycle_table(cast, media, monkeypatch):
+    """A move the table no longer allows stops the demo instead of being written anyway."""
+    monkeypatch.delitem(TRANSITIONS, (Status.IN_PROGRESS, Action.RECTIFY))
+    with pytest.raises(RuntimeError, match="rectify from in_progress"):
+        demo.load(count=300, photos=0)
+    assert not Problem.objects.filter(is_demo=True).exists()
 
 
 def test_the_office_has_hold_requests_to_answer(ledger):
