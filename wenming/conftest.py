@@ -6,6 +6,7 @@ from django.test import Client
 from wenming.core.services import token_create
 from wenming.testing.client import WenmingClient
 from wenming.testing.personas import build_cast
+from wenming.testing.tasks import immediate_tasks  # noqa: F401 (a fixture for every app)
 
 
 @pytest.fixture

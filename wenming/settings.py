@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks",
+    "django_tasks_db",
     "wenming.core",
     "wenming.org",
     "wenming.standards",
@@ -214,7 +215,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background work ----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks are rows in the database (django-tasks-db) that `wenming worker` runs, in every
+# environment: nothing slow or remote (SMTP, group robots, long documents) runs inside a
+# request, and no broker is needed. `make run` / `wenming serve` start a worker beside the
+# server. Tests that want tasks run at once say so (the `immediate_tasks` fixture).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Maps --------------------------------------------------------------------------------
 MAP_TILE_URL = os.environ.get(
@@ -273,6 +278,9 @@ EMAIL_PORT = int(os.environ.get("WENMING_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("WENMING_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("WENMING_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("WENMING_EMAIL_TLS")
+# Seconds an SMTP connection may block the worker; a slow server fails the attempt, which
+# the delivery's back-off retries later.
+EMAIL_TIMEOUT = float(os.environ.get("WENMING_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("WENMING_EMAIL_FROM", "wenming@localhost")
 
 # --- Product settings ---------------------------------------------------------------------

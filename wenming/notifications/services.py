@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -163,18 +163,50 @@ def notify(
         ]
         if deliveries:
             Delivery.objects.bulk_create(deliveries)
-            transaction.on_commit(lambda: _enqueue(notice.pk))
+            transaction.on_commit(_schedule_after_commit)
     return len(messages)
 
 
-def _enqueue(notice_id: int) -> None:
-    from .tasks import deliver_notice
-
+def _schedule_after_commit() -> None:
     try:
-        deliver_notice.enqueue(notice_id)
+        deliveries_schedule()
     except Exception:
-        # The queue being down must not fail the user's request; `wenming tick` sends later.
-        logger.exception("could not enqueue delivery of notice %s", notice_id)
+        # The queue failing must not fail the user's request: the deliveries are stored, and
+        # the next sweep (or `wenming tick`) sends them.
+        logger.exception("could not queue the sending of deliveries")
+
+
+def deliveries_schedule(*, at: datetime | None = None) -> bool:
+    """Queue a sweep of due deliveries (at `at`, else now) unless one is already waiting.
+
+    Returns whether a task was queued. Run after the deliveries' commit: a waiting sweep
+    starts later than that commit, so it sees them. Several notices of one request therefore
+    share one task; a sweep already running is not waiting, so a new one is queued.
+    """
+    from django_tasks import TaskResultStatus
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from .tasks import send_due_deliveries
+
+    backend = send_due_deliveries.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        by = at or timezone.now()
+        waiting = DBTaskResult.objects.filter(
+            Q(run_after=get_date_max()) | Q(run_after__lte=by),
+            status=TaskResultStatus.READY,
+            task_path=send_due_deliveries.module_path,
+            backend_name=backend.alias,
+        )
+        if waiting.exists():
+            return False
+    if at is None:
+        send_due_deliveries.enqueue()
+    elif backend.supports_defer:
+        send_due_deliveries.using(run_after=at).enqueue()
+    else:  # a backend that cannot wait (immediate, in tests): `wenming tick` retries
+        return False
+    return True
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -227,21 +259,26 @@ def _send_webhook(delivery: Delivery) -> robots.SendResult:
 
 
 def _claim(delivery_id: int, now: datetime, *, force: bool = False) -> Delivery | None:
-    """Take a due delivery for sending (compare-and-set, so two workers never both send it)."""
-    row = (
-        Delivery.objects.filter(pk=delivery_id)
-        .values("attempts", "status", "next_attempt_at")
-        .first()
-    )
-    if row is None or row["status"] == DeliveryStatus.SENT:
-        return None
-    if not force and (row["next_attempt_at"] is None or row["next_attempt_at"] > now):
-        return None
-    taken = Delivery.objects.filter(
-        pk=delivery_id,
-        attempts=row["attempts"],
-        status=row["status"],
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    """Take a due delivery for sending (compare-and-set, so two workers never both send it).
+
+    A short transaction of its own: on SQLite it takes the write lock at BEGIN, in the write
+    queue, instead of an autocommit UPDATE contending with page requests for the lock.
+    """
+    with transaction.atomic():
+        row = (
+            Delivery.objects.filter(pk=delivery_id)
+            .values("attempts", "status", "next_attempt_at")
+            .first()
+        )
+        if row is None or row["status"] == DeliveryStatus.SENT:
+            return None
+        if not force and (row["next_attempt_at"] is None or row["next_attempt_at"] > now):
+            return None
+        taken = Delivery.objects.filter(
+            pk=delivery_id,
+            attempts=row["attempts"],
+            status=row["status"],
+        ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
     if not taken:
         return None
     return Delivery.objects.select_related("notice", "webhook").get(pk=delivery_id)
@@ -295,21 +332,6 @@ def _record(delivery: Delivery, result: robots.SendResult, at: datetime) -> str:
     return "gave_up" if gave_up else "failed"
 
 
-def notice_deliver(*, notice_id: int) -> dict[str, int]:
-    """Send every due delivery of one notice (what the on-commit task runs)."""
-    counts: dict[str, int] = {}
-    ids = list(
-        Delivery.objects.filter(
-            notice_id=notice_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
-        ).values_list("pk", flat=True)
-    )
-    for delivery_id in ids:
-        outcome = delivery_send(delivery_id=delivery_id)
-        if outcome:
-            counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
-
-
 def deliveries_retry_due(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send every pending or failed delivery whose time has come (run by `wenming tick`)."""
     now = now or timezone.now()
@@ -326,6 +348,33 @@ def deliveries_retry_due(*, now: datetime | None = None, limit: int = 500) -> di
         if outcome:
             counts[outcome] += 1
     return counts
+
+
+SWEEP_BATCH = 500
+
+
+def deliveries_send_due() -> dict[str, int]:
+    """Send everything due now, batch after batch; then queue a sweep for the next retry.
+
+    What the worker's `send_due_deliveries` task runs. The next sweep waits for the earliest
+    `next_attempt_at` left (a back-off, or the lease of a send that died), so retries need
+    no cron.
+    """
+    totals = {"sent": 0, "failed": 0, "gave_up": 0}
+    while True:
+        counts = deliveries_retry_due(now=timezone.now(), limit=SWEEP_BATCH)
+        for key, value in counts.items():
+            totals[key] += value
+        # A short batch means nothing more is due (or others hold the rest's claims).
+        if sum(counts.values()) < SWEEP_BATCH:
+            break
+    upcoming = Delivery.objects.filter(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        next_attempt_at__isnull=False,
+    ).aggregate(at=Min("next_attempt_at"))["at"]
+    if upcoming is not None:
+        deliveries_schedule(at=max(upcoming, timezone.now()))
+    return totals
 
 
 def delivery_retry(*, delivery_id: int, actor) -> Delivery:
@@ -346,7 +395,7 @@ def delivery_retry(*, delivery_id: int, actor) -> Delivery:
             target=delivery,
             data={"channel": delivery.channel, "address": delivery.address},
         )
-        transaction.on_commit(lambda: _enqueue(delivery.notice_id))
+        transaction.on_commit(_schedule_after_commit)
     return delivery
 
 

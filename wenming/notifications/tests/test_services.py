@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from wenming.core.errors import InvalidInput, NotAllowed, NotFound
 from wenming.core.models import AuditEntry
@@ -31,6 +32,8 @@ from wenming.notifications.services import (
     webhook_channel_delete,
     webhook_channel_update,
 )
+from wenming.notifications.tasks import send_due_deliveries
+from wenming.testing.tasks import queued_tasks, run_worker
 
 from .factories import WebhookChannelFactory
 
@@ -125,14 +128,17 @@ def test_nobody_marks_another_persons_message(cast):
 # --- e-mail --------------------------------------------------------------------------------
 
 
-def test_people_with_an_address_get_an_email_after_commit(cast, django_capture_on_commit_callbacks):
+def test_people_with_an_address_get_an_email_from_the_worker_after_commit(
+    cast, django_capture_on_commit_callbacks
+):
     cast.urban.email = "sun.qiang@urban.dalian.example"
     cast.urban.save()
-    with (
-        override_settings(WENMING_SITE_URL="https://wenming.dalian.example"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        dispatch_to(cast.urban, cast.zhongshan)
+    with override_settings(WENMING_SITE_URL="https://wenming.dalian.example"):
+        with django_capture_on_commit_callbacks(execute=True):
+            dispatch_to(cast.urban, cast.zhongshan)
+        # notify() only writes rows and queues the sending; the worker sends.
+        assert mail.outbox == [] and queued_tasks() == 1
+        assert run_worker() == 1
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["sun.qiang@urban.dalian.example"]
@@ -160,11 +166,17 @@ def test_a_failing_mail_server_is_retried_with_growing_pauses_then_given_up(
     cast.urban.save()
     with django_capture_on_commit_callbacks(execute=True):
         assert dispatch_to(cast.urban) == 1  # the inbox message exists whatever e-mail does
+    run_worker()
     delivery = Delivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 1
     assert "451" in delivery.last_error
     first_pause = delivery.next_attempt_at - DeliveryAttempt.objects.get().at
     assert timedelta(seconds=55) < first_pause < timedelta(seconds=65)
+    # The worker queued its own retry for the end of the pause: no cron needed.
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.task_path == send_due_deliveries.module_path
+    assert retry.run_after == delivery.next_attempt_at
+    assert run_worker() == 0  # not yet due
 
     now = timezone.now()
     assert deliveries_retry_due(now=now) == {"sent": 0, "failed": 0, "gave_up": 0}  # not yet due
@@ -211,16 +223,17 @@ def test_the_office_retries_a_given_up_delivery(cast, django_capture_on_commit_c
     cast.urban.save()
     with django_capture_on_commit_callbacks(execute=True):
         dispatch_to(cast.urban)
+    run_worker()
     delivery = Delivery.objects.get()
     assert delivery.gave_up
 
     with pytest.raises(NotAllowed):
         delivery_retry(delivery_id=delivery.pk, actor=cast.zhongshan)
-    with (
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        delivery_retry(delivery_id=delivery.pk, actor=cast.office)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with django_capture_on_commit_callbacks(execute=True):
+            delivery_retry(delivery_id=delivery.pk, actor=cast.office)
+        assert mail.outbox == []
+        run_worker()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert AuditEntry.objects.filter(action="delivery.retry", actor_name="office").exists()

@@ -19,6 +19,7 @@ from wenming.notifications.services import (
     webhook_channel_create,
     webhook_channel_test,
 )
+from wenming.testing.tasks import run_worker
 
 OK_WECOM = (200, {"errcode": 0, "errmsg": "ok"})
 OK_FEISHU = (200, {"code": 0, "msg": "success", "data": {}})
@@ -47,6 +48,7 @@ def overdue(cast, capture, **extra):
     options.update(extra)
     with capture(execute=True):
         notify(**options)
+    run_worker()  # the robots hear of it when the worker sends, not inside notify()
 
 
 def test_wecom_robot_gets_a_markdown_message(
