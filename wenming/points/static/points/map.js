@@ -27,8 +27,16 @@
     regions.forEach(function (r) {
       L.circle([r.lat, r.lon], { radius: 2500, color: "#8a7a5c", weight: 1, fillOpacity: 0.05 })
         .addTo(map)
-        .bindTooltip(r.name, { permanent: true, direction: "center", className: "wm-region-label" });
+        .bindTooltip(text(r.name), { permanent: true, direction: "center", className: "wm-region-label" });
     });
+  }
+
+  // Names are data: Leaflet reads a string given to bindPopup/bindTooltip as HTML, so every
+  // popup and tooltip gets a DOM node whose text is set, never markup.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
   }
 
   function popup(props) {
@@ -45,7 +53,7 @@
   if (el.dataset.lat) {
     var here = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
     map.setView(here, 16);
-    L.marker(here).addTo(map).bindPopup(el.dataset.label);
+    L.marker(here).addTo(map).bindPopup(text(el.dataset.label));
     return;
   }
 

@@ -15,7 +15,10 @@
     window.setTimeout(function () {
       if (loaded === 0) { map.removeLayer(tiles); el.classList.add("wm-map-plain"); }
     }, 6000);
-    L.marker(here).addTo(map).bindPopup(el.dataset.label);
+    // Set as text: a string given to bindPopup is read as HTML.
+    var label = document.createElement("span");
+    label.textContent = el.dataset.label || "";
+    L.marker(here).addTo(map).bindPopup(label);
   }
   draw();
   document.body.addEventListener("htmx:afterSwap", draw);
