@@ -90,15 +90,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# API calls that authenticate with a bearer token need none of the session, CSRF, message,
-# framing, CSP or lockout middlewares: they take this subset (wenming.core.handlers).
-TOKEN_API_MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "wenming.core.middleware.LanguageMiddleware",
-    "wenming.core.middleware.RejectNulBytesMiddleware",
-    "django.middleware.common.CommonMiddleware",
-]
-
 ROOT_URLCONF = "wenming.urls"
 WSGI_APPLICATION = "wenming.wsgi.application"
 
@@ -128,8 +119,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         name = BASE_DIR / name
         name.parent.mkdir(parents=True, exist_ok=True)
         _db["NAME"] = str(name)
-    # Django's backend plus a queue for writers (core/sqlite_backend/base.py explains why).
-    _db["ENGINE"] = "wenming.core.sqlite_backend"
+    # Durability on power loss (docs/deployment.md states the trade-off): FULL syncs the
+    # write-ahead log at every commit, so a committed report survives a power cut; NORMAL
+    # syncs only at checkpoints, so the last commits before a power cut (never an application
+    # crash) may be lost, and each commit is cheaper. Production defaults to FULL.
+    SQLITE_SYNCHRONOUS = os.environ.get(
+        "WENMING_SQLITE_SYNCHRONOUS", "FULL" if PRODUCTION else "NORMAL"
+    ).upper()
+    if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
+        raise ImproperlyConfigured("WENMING_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
+    # Django's own backend; everything below is its documented OPTIONS and SQLite's PRAGMAs.
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers never both read a stale row
         # and then collide on upgrade (SQLite has no SELECT … FOR UPDATE).
@@ -138,8 +137,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # temp_store=MEMORY: sorts and statement journals stay in memory; by default SQLite
         # created and deleted a temporary file under /var/tmp for every report.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            " PRAGMA busy_timeout=20000; PRAGMA temp_store=MEMORY;"
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
+            " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; PRAGMA temp_store=MEMORY;"
         ),
     }
     # performance.md: a new SQLite connection per request makes writes 2.8x slower.
@@ -184,6 +183,36 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wenming.core.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# --- Audit --------------------------------------------------------------------------------
+# The audit chain's hashes are HMACs under this key (docs/audit.md). It is never stored in the
+# database: someone who can write to the database but lacks the key cannot re-hash a rewrite.
+
+
+def _audit_key() -> str:
+    key = os.environ.get("WENMING_AUDIT_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("WENMING_AUDIT_KEY must be set when WENMING_PRODUCTION=1")
+    # Development: generated once and kept under var/, like the secret key.
+    key_file = VAR_DIR / "audit_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+WENMING_AUDIT_KEY = _audit_key()
+# Only for `wenming audit rekey` (a key rotation): the key the log is written with until then.
+WENMING_AUDIT_OLD_KEY = os.environ.get("WENMING_AUDIT_OLD_KEY", "")
+# `wenming audit anchor` appends the chain's head here; keep it out of the database's reach.
+WENMING_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("WENMING_AUDIT_ANCHOR_FILE", VAR_DIR / "audit-anchors.log")
+)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -73,6 +73,9 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # HMAC of a fixed label under the audit key: names the key the chain is written with
+    # (so a wrong key is told apart from tampering) and reveals nothing of it.
+    key_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit head")

@@ -22,6 +22,8 @@ class NotificationKind(models.TextChoices):
     REWORK = "rework", _("Sent back for rework")
     CLOSE = "close", _("Closed")
     ESCALATION = "escalation", _("Escalated")
+    # The audit chain's head, posted to the office's robots by `wenming audit anchor`.
+    AUDIT_ANCHOR = "audit_anchor", _("Audit log anchor")
 
 
 class Notice(models.Model):
