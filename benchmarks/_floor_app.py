@@ -1,11 +1,12 @@
 """The web floor for problem creation, as `../shared/performance.md` measured it.
 
 A bare django-ninja app: POST a problem's JSON, validate it against a schema, INSERT one row
-into a table without secondary indexes in a SQLite file (WAL, persistent connection), answer
-201 with the row. No authentication, no middleware, no audit. The creation benchmark serves it
-with the same gunicorn settings and the same wrk script as the product, in the same run, so the
-product's figure can be read against it: absolute rates drift on shared machines, the ratio
-does not. `FLOOR_DB` names the SQLite file (`create_table` makes the table).
+into a table without secondary indexes, answer 201 with the row. No authentication, no
+middleware, no audit. The creation benchmark serves it with the same gunicorn settings and the
+same wrk script as the product, in the same run, so the product's figure can be read against
+it: absolute rates drift on shared machines, the ratio does not. `FLOOR_DB` names the database:
+a SQLite file (WAL, persistent connection, the product's `synchronous`), or a `postgres://` URL
+(persistent connection). `create_table` makes the table.
 """
 
 import os
@@ -14,20 +15,49 @@ import sqlite3
 from django.conf import settings
 
 DB = os.environ.get("FLOOR_DB", "")
+POSTGRES = DB.startswith(("postgres://", "postgresql://"))
+# The product's setting (settings.py, WENMING_SQLITE_SYNCHRONOUS), so both sync alike.
+SYNCHRONOUS = os.environ.get(
+    "WENMING_SQLITE_SYNCHRONOUS",
+    "FULL" if os.environ.get("WENMING_PRODUCTION") == "1" else "NORMAL",
+)
 
 TABLE = """
 CREATE TABLE IF NOT EXISTS floor_problem (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     title TEXT NOT NULL, category TEXT NOT NULL, source TEXT NOT NULL, region TEXT NOT NULL,
-    address TEXT NOT NULL, lat REAL, lon REAL, created_at TEXT NOT NULL
+    address TEXT NOT NULL, lat {real}, lon {real}, created_at TEXT NOT NULL
 )
 """
 
 
-def create_table(path: str) -> None:
-    with sqlite3.connect(path) as connection:
+def create_table(db: str) -> None:
+    if db.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as connection:
+            connection.execute(TABLE.format(id="BIGSERIAL PRIMARY KEY", real="DOUBLE PRECISION"))
+        return
+    with sqlite3.connect(db) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute(TABLE)
+        connection.execute(TABLE.format(id="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL"))
+
+
+def _database() -> dict:
+    if POSTGRES:
+        import dj_database_url
+
+        return {**dj_database_url.parse(DB), "CONN_MAX_AGE": 600}
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DB,
+        "CONN_MAX_AGE": 600,
+        "OPTIONS": {
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SYNCHRONOUS};",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
 
 
 if not settings.configured:
@@ -39,18 +69,7 @@ if not settings.configured:
         USE_TZ=True,
         INSTALLED_APPS=[],
         MIDDLEWARE=[],
-        DATABASES={
-            "default": {
-                "ENGINE": "django.db.backends.sqlite3",
-                "NAME": DB,
-                "CONN_MAX_AGE": 600,
-                "OPTIONS": {
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                    "transaction_mode": "IMMEDIATE",
-                    "timeout": 20,
-                },
-            }
-        },
+        DATABASES={"default": _database()},
     )
 
 import django  # noqa: E402

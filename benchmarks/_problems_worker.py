@@ -344,6 +344,35 @@ class Api:
         return response
 
 
+class Pages:
+    """The Django test client signed in per persona: the ledger page as a browser gets it."""
+
+    def __init__(self, ctx: Context):
+        from django.conf import settings
+        from django.test import Client
+
+        self.clients = {}
+        for name, person in ctx.people.items():
+            client = Client()
+            client.force_login(person, backend=settings.AUTHENTICATION_BACKENDS[-1])
+            self.clients[name] = client
+
+    def get(self, persona: str, params: dict):
+        response = self.clients[persona].get("/problems/", params)
+        if response.status_code != 200:
+            raise RuntimeError(f"/problems/ {params}: {response.status_code}")
+        return response
+
+
+def _run_all(statements: list[str]) -> None:
+    """Every statement a request ran, raw, in one transaction (SET LOCAL stays local)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for sql in statements:
+            _raw(sql, [])
+
+
 def _raw(sql: str, args: list):
     from django.db import connection
 
@@ -416,6 +445,7 @@ def _ledger_sql(statements: list[str]) -> tuple[str | None, str | None]:
 def cmd_queries(args) -> dict:
     ctx = Context()
     api = Api(ctx)
+    pages = Pages(ctx)
     repeat = args.repeat
     results = []
     for q in ledger_queries(ctx):
@@ -446,6 +476,15 @@ def cmd_queries(args) -> dict:
         page_plan = _under(planner, lambda s=page_sql: explain(s)) if page_sql else []
         count_plan = explain(count_sql) if count_sql else []
         floor_total = quantile(raw_page, 0.5) + quantile(raw_count, 0.5)
+        # The ledger page (HTML, 50 rows, counts by status, the filter's choices) against
+        # every statement it runs, raw.
+        view = timed(lambda q=q: pages.get(q["as"], q["params"]), repeat)
+        view_statements = [
+            s
+            for s in _captured(lambda q=q: pages.get(q["as"], q["params"]))
+            if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        ]
+        view_sql = timed(lambda s=view_statements: _run_all(s), repeat)
         results.append(
             {
                 "name": q["name"],
@@ -463,6 +502,11 @@ def cmd_queries(args) -> dict:
                 "floor_count": summary(raw_count),
                 "floor_total_p50": round(floor_total, 3),
                 "ratio_p50": round(quantile(full, 0.5) / floor_total, 1) if floor_total else None,
+                "own_sql_ratio_p50": round(quantile(full, 0.5) / quantile(same_sql, 0.5), 1),
+                "page_view": summary(view),
+                "page_view_sql": summary(view_sql),
+                "page_view_queries": len(view_statements),
+                "page_view_ratio_p50": round(quantile(view, 0.5) / quantile(view_sql, 0.5), 1),
                 "queries_per_request": len(statements),
                 "page_sql": page_sql,
                 "count_sql": count_sql,

@@ -4,7 +4,6 @@ import pytest
 from django.test import Client
 
 from wenming.core.services import token_create
-from wenming.testing.client import WenmingClient
 from wenming.testing.personas import build_cast
 from wenming.testing.tasks import immediate_tasks  # noqa: F401 (a fixture for every app)
 
@@ -19,8 +18,7 @@ class ApiClient:
     """A test client that speaks JSON to /api/v1/ with a bearer token."""
 
     def __init__(self, person=None):
-        # Dispatches as wenming.wsgi does: bearer calls take the API's shorter middleware stack.
-        self.client = WenmingClient()
+        self.client = Client()
         self.headers = {}
         if person is not None:
             _token, raw = token_create(person=person, name="tests")

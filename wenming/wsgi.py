@@ -3,14 +3,10 @@
 import gc
 import os
 
-import django
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-django.setup(set_prefix=False)
-
-from wenming.core.handlers import WenmingApplication  # noqa: E402  (needs the settings)
-
-application = WenmingApplication()
+application = get_wsgi_application()
 
 # Django, the apps and their modules are loaded now and live as long as the process: keep
 # them out of the cyclic collector's full passes, which otherwise walk every one of those

@@ -55,6 +55,35 @@ def attach_reference_rows(problems) -> None:
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+# What a ledger row shows (the API's ProblemOut, the ledger table), read as plain rows: building
+# model instances for a page cost more than its SQL (performance.md, finding 10). Includes
+# every sort's columns, for the next page's cursor.
+LIST_COLUMNS = (
+    "id",
+    "code",
+    "code_year",
+    "code_serial",
+    "title",
+    "status",
+    "category_id",
+    "source",
+    "severity",
+    "region_id",
+    "district_id",
+    "street_id",
+    "responsible_unit_id",
+    "handling_region_id",
+    "deadline",
+    "is_pending",
+    "created_at",
+    "updated_at",
+    "rework_count",
+    "extension_count",
+    "lat",
+    "lon",
+    "address",
+    "version",
+)
 
 # sort name → [(field, descending)]; the last field makes the order total.
 SORTS = {
@@ -378,8 +407,10 @@ def ledger_page(
     limit: int = DEFAULT_LIMIT,
     related: bool = True,
     broad: bool = False,
+    columns: tuple[str, ...] | None = None,
 ) -> Page:
-    """One keyset page of `qs` in `sort` order.
+    """One keyset page of `qs` in `sort` order: instances, or with `columns` dicts of those
+    columns (which must include the sort's own: LIST_COLUMNS has them all).
 
     `broad`: `qs` is a text search whose capped count said it matches more than
     SEARCH_COUNT_CAP problems (`ledger_counted_page`). PostgreSQL cannot estimate how many rows
@@ -399,7 +430,9 @@ def ledger_page(
                 " SET LOCAL max_parallel_workers_per_gather = 0"
             )
             try:
-                return ledger_page(qs, sort=sort, cursor=cursor, limit=limit, related=related)
+                return ledger_page(
+                    qs, sort=sort, cursor=cursor, limit=limit, related=related, columns=columns
+                )
             finally:
                 # Inside a caller's transaction SET LOCAL would outlive this page: undo it.
                 cursor_.execute(
@@ -412,8 +445,10 @@ def ledger_page(
         qs = qs.filter(_after(fields, _decode(cursor, sort)))
     order = [f"-{name}" if desc else name for name, desc in fields]
     qs = qs.order_by(*order)
+    if columns:
+        qs = qs.values(*columns)
     rows = list(qs[: limit + 1])
-    if related:
+    if related and not columns:
         # From the per-process reference caches, not joins (with joins SQLite's planner may
         # drive the query from the tiny category table and sort a million rows) and not
         # prefetches (six more statements per page, each a round trip on PostgreSQL).
@@ -422,7 +457,8 @@ def ledger_page(
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, name) for name, _desc in fields])
+        value = last.__getitem__ if columns else lambda name: getattr(last, name)
+        next_cursor = _encode([value(name) for name, _desc in fields])
     return Page(items=rows, next_cursor=next_cursor, sort=sort)
 
 
@@ -437,14 +473,19 @@ def count_cap(f: LedgerFilter) -> int:
 
 
 def ledger_counted_page(
-    qs: QuerySet, *, f: LedgerFilter, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    qs: QuerySet,
+    *,
+    f: LedgerFilter,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    columns: tuple[str, ...] | None = None,
 ) -> tuple[Page, int, bool]:
     """A page of `qs` and its capped count (count, exact), counted first: the count of a text
     search decides how its page is read (`ledger_page`'s `broad`)."""
     cap = count_cap(f)
     total, exact = ledger_count(qs, cap=cap)
     broad = cap == SEARCH_COUNT_CAP and not exact
-    page = ledger_page(qs, sort=f.sort, cursor=cursor, limit=limit, broad=broad)
+    page = ledger_page(qs, sort=f.sort, cursor=cursor, limit=limit, broad=broad, columns=columns)
     return page, total, exact
 
 

@@ -1,32 +1,4 @@
-"""A test client that dispatches as `wenming.wsgi` does, so API tests run the API's own stack."""
-
-from django.test import Client
-from django.test.client import ClientHandler
-
-from wenming.core.handlers import TokenApiMiddleware, is_token_api_call
-
-
-class _TokenApiClientHandler(TokenApiMiddleware, ClientHandler):
-    pass
-
-
-class _DispatchingClientHandler(ClientHandler):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.token_api = _TokenApiClientHandler(*args, **kwargs)
-
-    def __call__(self, environ):
-        if is_token_api_call(environ):
-            return self.token_api(environ)
-        return super().__call__(environ)
-
-
-class WenmingClient(Client):
-    """Django's test client; bearer-token API calls take `settings.TOKEN_API_MIDDLEWARE`."""
-
-    def __init__(self, enforce_csrf_checks=False, **defaults):
-        super().__init__(enforce_csrf_checks, **defaults)
-        self.handler = _DispatchingClientHandler(enforce_csrf_checks, **defaults)
+"""Calling the real WSGI entry point (`wenming.wsgi.application`) from a test, as gunicorn does."""
 
 
 def wsgi_environ(path, *, method="GET", token=None, body=b"", cookie=None) -> dict:

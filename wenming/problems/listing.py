@@ -1,0 +1,98 @@
+"""Ledger rows as the API answers them, built once per request from plain rows.
+
+A list call reads `selectors.LIST_COLUMNS` as dicts (no model instances), names categories,
+regions and units from the reference caches once per distinct row and request (not once per
+field), and is rendered by orjson without a second validation: ninja's validation of the
+whole page and the JSON of its re-parsed times cost more than the SQL (performance.md,
+finding 10). `ProblemOut` stays the documented contract; the API tests hold every list item
+equal to the same problem validated through it.
+"""
+
+from datetime import date, datetime
+
+import orjson
+from django.http import HttpResponse
+from ninja.responses import NinjaJSONEncoder
+
+from wenming.core.calendar import add_working_days
+from wenming.org.selectors import REGIONS, UNITS
+
+from .models import Status
+from .reference import CATEGORIES
+
+_ENCODER = NinjaJSONEncoder()
+
+
+def iso(value):
+    """A time as ninja's encoder writes it (milliseconds, "Z" for UTC), so an answer rendered
+    without validation reads exactly as a validated one."""
+    if isinstance(value, datetime):
+        return _ENCODER.default(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def json_response(body: dict, *, status: int = 200) -> HttpResponse:
+    """`body` as JSON (orjson), with the content type ninja gives its own answers."""
+    return HttpResponse(
+        orjson.dumps(body), status=status, content_type="application/json; charset=utf-8"
+    )
+
+
+class LedgerRows:
+    """Shapes rows of `selectors.LIST_COLUMNS` as `api.ProblemOut` dicts, for one request: the
+    language, the status labels, today and the reference names are looked up once."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.soon = add_working_days(today, 1)
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self._names: dict[tuple[str, int], tuple[str, str]] = {}
+
+    def _named(self, kind: str, pk) -> tuple[str, str] | tuple[None, str]:
+        """(code, display name) of a category, region or unit id, from the caches, once."""
+        if pk is None:
+            return None, ""
+        found = self._names.get((kind, pk))
+        if found is None:
+            cache = {"category": CATEGORIES, "region": REGIONS, "unit": UNITS}[kind]
+            row = cache.by_id(pk)
+            found = self._names[(kind, pk)] = (row.code, row.display_name)
+        return found
+
+    def out(self, row: dict) -> dict:
+        """One `ProblemOut`, field for field."""
+        deadline = row["deadline"]
+        pending = row["is_pending"] and deadline is not None
+        category, category_name = self._named("category", row["category_id"])
+        region, region_name = self._named("region", row["region_id"])
+        unit, unit_name = self._named("unit", row["responsible_unit_id"])
+        handling_region, handling_name = self._named("region", row["handling_region_id"])
+        return {
+            "code": row["code"],
+            "title": row["title"],
+            "status": row["status"],
+            "status_label": self.status_labels[row["status"]],
+            "category": category,
+            "category_name": category_name,
+            "source": row["source"],
+            "severity": row["severity"],
+            "region": region,
+            "region_name": region_name,
+            "district": self._named("region", row["district_id"])[0],
+            "street": self._named("region", row["street_id"])[0],
+            "responsible_unit": unit,
+            "handling_region": handling_region,
+            # As Problem.handler_display: the responsible unit, else the handling region.
+            "handler_name": unit_name if unit else handling_name,
+            "deadline": iso(deadline),
+            "overdue": pending and deadline < self.today,
+            "due_soon": pending and self.today <= deadline <= self.soon,
+            "created_at": iso(row["created_at"]),
+            "updated_at": iso(row["updated_at"]),
+            "rework_count": row["rework_count"],
+            "extension_count": row["extension_count"],
+            "lat": row["lat"],
+            "lon": row["lon"],
+            "address": row["address"],
+            "version": row["version"],
+        }
