@@ -49,12 +49,32 @@ class CellError(ValueError):
     pass
 
 
+# The largest numbers a cell may hold, by the column's kind: decimals are stored as
+# numeric(6, 2), whole numbers as positive small integers (the same range on every database);
+# floats are coordinates, so anything past a million is a typing error.
+DECIMAL_LIMIT = Decimal("9999.99")
+INT_LIMIT = 32767
+FLOAT_DIGITS = 6
+BIG_BITS = 256  # an int cell beyond 2**256 is not a number anyone typed
+
+
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > BIG_BITS:
+        # str() of an int with thousands of digits raises; no cell means such a number.
+        raise CellError(_("This number is too large."))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _shown(value) -> str:
+    """A cell as text where no cell error can be reported (headers, blank-row test)."""
+    try:
+        return _text(value)
+    except CellError:
+        return "?"
 
 
 def _choice_in(column: Column, value) -> str:
@@ -108,42 +128,74 @@ def _methods_in(value) -> list[str]:
     return methods
 
 
-def _decimal_in(value) -> Decimal | None:
-    if value is None or value == "":
+def _number_in(value) -> Decimal | None:
+    """A cell's number as an exact Decimal (None when blank); anything else is a cell error.
+
+    Excel holds numbers as doubles, but openpyxl gives a long run of digits as an int and a
+    cell typed as text as a string, so a cell can hold a number of any size: its magnitude is
+    checked here, before any arithmetic, never left to quantize() or the database.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise CellError(_("Write a number (found %(value)s).") % {"value": _text(value)}) from None
-    if not number.is_finite():
+    number = None
+    if isinstance(value, bool):
+        pass  # TRUE/FALSE in a number column
+    elif isinstance(value, int):
+        if value.bit_length() > BIG_BITS:
+            raise CellError(_("This number is too large."))
+        number = Decimal(value)
+    elif isinstance(value, float | str | Decimal):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite():
         raise CellError(_("Write a number (found %(value)s).") % {"value": _text(value)})
-    return number.quantize(Decimal("0.01"))
+    return number
+
+
+def _too_large(number: Decimal, limit) -> CellError:
+    shown = f"{number:.6g}" if number.adjusted() > 20 else str(number)
+    return CellError(
+        _("The number %(value)s is too large (at most %(limit)s).")
+        % {"value": shown, "limit": limit}
+    )
+
+
+def _decimal_in(value) -> Decimal | None:
+    number = _number_in(value)
+    if number is None:
+        return None
+    # adjusted() is the exponent of the leading digit: checked before quantize(), which
+    # raises for a result longer than the context's 28 digits.
+    if number.adjusted() >= DECIMAL_LIMIT.adjusted() + 1:
+        raise _too_large(number, DECIMAL_LIMIT)
+    number = number.quantize(Decimal("0.01"))
+    if abs(number) > DECIMAL_LIMIT:
+        raise _too_large(number, DECIMAL_LIMIT)
+    return number
 
 
 def _int_in(value) -> int | None:
-    if value is None or value == "":
+    number = _number_in(value)
+    if number is None:
         return None
-    try:
-        number = Decimal(str(value).strip())
-        if number != number.to_integral_value():
-            raise InvalidOperation
-        return int(number)
-    except (InvalidOperation, ValueError):
-        raise CellError(
-            _("Write a whole number (found %(value)s).") % {"value": _text(value)}
-        ) from None
+    if number.adjusted() > len(str(INT_LIMIT)):
+        raise _too_large(number, INT_LIMIT)
+    if number != number.to_integral_value():
+        raise CellError(_("Write a whole number (found %(value)s).") % {"value": _text(value)})
+    if abs(number) > INT_LIMIT:
+        raise _too_large(number, INT_LIMIT)
+    return int(number)
 
 
 def _float_in(value) -> float | None:
-    if value is None or value == "":
+    number = _number_in(value)
+    if number is None:
         return None
-    try:
-        number = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
-    except ValueError:
-        raise CellError(_("Write a number (found %(value)s).") % {"value": _text(value)}) from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise CellError(_("Write a number (found %(value)s).") % {"value": _text(value)})
-    return number
+    if number.adjusted() > FLOAT_DIGITS:
+        raise _too_large(number, f"1e{FLOAT_DIGITS}")
+    return float(number)
 
 
 def _cell(column: Column, value):
@@ -193,7 +245,7 @@ def _header_map(sheet: Sheet, header_row, reporter: Reporter) -> dict[str, int] 
     positions: dict[str, int] = {}
     ok = True
     for index, value in enumerate(header_row or ()):
-        text = _text(value)
+        text = _shown(value)
         if not text:
             continue
         key = by_label.get(_norm(text))
@@ -238,7 +290,7 @@ def _read_sheet(
     for row_number, row in enumerate(rows, start=2):
         if progress:
             progress(1)
-        if row is None or all(v is None or _text(v) == "" for v in row):
+        if row is None or all(_shown(v) == "" for v in row):
             continue
         loc = Loc(sheet.key, row_number, letters)
         values, row_ok = {}, True
