@@ -2,6 +2,7 @@
 
 import logging
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
@@ -34,6 +35,7 @@ ERROR_RESPONSES = {
     "404": "Unknown, or outside the caller's data scope",
     "409": "Illegal state transition or a concurrent change",
     "429": "Too many failed sign-ins: locked for a while",
+    "503": "The file store cannot be reached; nothing was saved, retry later",
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -183,20 +185,30 @@ def issue_token(request, payload: TokenIn):
     if request.content_type != "application/json":
         # axes re-reads the body as a form on failure; only JSON is accepted here.
         raise HttpError(400, _("Send the credentials as JSON (Content-Type: application/json)."))
-    person = authenticate(request, username=payload.username[:150], password=payload.password)
+    username = payload.username[:150]
+    # The lockout is consulted and answered here, not left to axes' middleware: whether that
+    # middleware runs depends on the stack a request takes (its headers), and a locked account
+    # must get 429 and an audit entry whatever it sends.
+    if not AxesProxyHandler.is_allowed(request, {"username": username}):
+        return _locked_out(request, username)
+    person = authenticate(request, username=username, password=payload.password)
     if person is None or not getattr(person, "role", ""):
-        locked = getattr(request, "axes_locked_out", False)
-        if not locked:
-            # axes records the failure itself; the audit log records it for us.
-            login_failure_record(username=payload.username, ip=client_ip(request))
-        message = (
-            _("Too many failed attempts; this account is locked for a while.")
-            if locked
-            else _("Wrong username or password.")
-        )
-        raise HttpError(401, message)
+        # axes records the failure itself; the audit log records it for us.
+        login_failure_record(username=payload.username, ip=client_ip(request))
+        if getattr(request, "axes_locked_out", False):  # this failure reached the limit
+            return _locked_out(request, username)
+        raise HttpError(401, _("Wrong username or password."))
     _token, raw = token_create(person=person, name=payload.name or "API", ip=client_ip(request))
     return {"token": raw}
+
+
+def _locked_out(request, username: str):
+    """429 with the lockout message, audited once (core.views.lockout_response)."""
+    from .views import lockout_response
+
+    # Answered here: axes' middleware, where it runs, must not answer and audit it a second time.
+    request.axes_locked_out = False
+    return lockout_response(request, credentials={"username": username})
 
 
 @core_router.get("/me", response=MeOut, summary="Who the token belongs to")

@@ -1,17 +1,24 @@
 """Writes owned by the shared kernel: API tokens and the audit of sign-ins."""
 
 import hashlib
+import logging
 import secrets
+from datetime import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
+from .backends import WenmingModelBackend
 from .errors import InvalidInput, NotFound
 from .models import ApiToken
 from .rows import instance_from_row, select_columns
+
+logger = logging.getLogger(__name__)
+# A token's last use is written at most this often (seconds).
+TOUCH_EVERY = 60
 
 
 def token_hash(raw: str) -> str:
@@ -71,15 +78,46 @@ def token_authenticate(raw: str):
         return None
     token = instance_from_row(ApiToken, "t", row[: len(token_fields)])
     person = instance_from_row(person_model, "p", row[len(token_fields) :])
-    if not person.is_active:
+    # The sign-in rule of the pages holds for tokens too: inactive people, and demo accounts
+    # (whose password is published) in production, are refused.
+    if not WenmingModelBackend().user_can_authenticate(person):
         return None
     person.region = REGIONS.by_id(person.region_id)
     person.unit = UNITS.by_id(person.unit_id)
     now = timezone.now()
     # Touch at most once a minute: a busy client must not turn every read into a write.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_EVERY:
+        _token_touch(token, now)
     return person
+
+
+# Per process: when each token's last use was last written (or tried), so a token whose write
+# fails is not retried on every request either.
+_touched: dict[str, datetime] = {}
+
+
+def _token_touch(token: ApiToken, now: datetime) -> None:
+    """Record a token's last use: best effort, in its own short transaction, never failing the
+    request that uses the token (a read must not fail because the database is busy writing)."""
+    tried = _touched.get(token.key_hash)
+    if tried is not None and (now - tried).total_seconds() < TOUCH_EVERY:
+        return
+    if len(_touched) > 10_000:
+        _touched.clear()
+    _touched[token.key_hash] = now
+    # On PostgreSQL a row another transaction holds is skipped, never waited for.
+    skip = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            sql = (
+                "UPDATE core_apitoken SET last_used_at = %s WHERE id IN "  # noqa: S608
+                f"(SELECT id FROM core_apitoken WHERE id = %s{skip})"
+            )
+            cursor.execute(sql, [now, token.pk])
+    except DatabaseError:
+        logger.warning("token %s: last use not recorded (database busy)", token.pk, exc_info=True)
 
 
 def login_record(*, person, ip: str) -> None:
