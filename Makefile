@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := var/.stamps
 
-.PHONY: install install-test run test lint format bench check-tools clean
+.PHONY: install install-test run test lint format bench check-tools clean dist wheelhouse
 
 check-tools:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "Wenming needs Python 3.11 or newer (found $$($(PY) --version 2>&1)); install python3.11+ and retry, or set PY=/path/to/python3.11"; exit 1; }
@@ -37,6 +37,7 @@ $(STAMP)/vendor: $(STAMP)/npm scripts/vendor.py
 
 install: $(STAMP)/py $(STAMP)/vendor
 	@$(BIN)/python scripts/compilemessages.py
+	@$(BIN)/wenming static
 
 install-test: install $(STAMP)/py-test
 
@@ -59,5 +60,24 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
+# A release for servers without internet or npm: `make dist` builds a wheel that carries the
+# vendored front-end files and the compiled translations (scripts/check_wheel.py checks);
+# `make wheelhouse` adds the wheel of every runtime dependency, for
+# `pip install --no-index --find-links dist/wheelhouse wenming` (docs/deployment.md).
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+WHEEL = dist/wenming-$(VERSION)-py3-none-any.whl
+WHEELHOUSE = dist/wheelhouse
+
+dist: $(STAMP)/py $(STAMP)/vendor
+	@$(BIN)/python scripts/compilemessages.py
+	rm -rf build $(WHEEL)
+	$(BIN)/pip wheel -q --no-deps --wheel-dir dist .
+	$(BIN)/python scripts/check_wheel.py $(WHEEL)
+
+wheelhouse: dist
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) $(WHEEL)
+	@echo "wheelhouse: $$(ls $(WHEELHOUSE) | wc -l) wheels in $(WHEELHOUSE) (for Python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') on $$(uname -m))"
+
 clean:
-	rm -rf $(VENV) node_modules wenming/static/vendor $(STAMP)
+	rm -rf $(VENV) node_modules wenming/static/vendor $(STAMP) build dist

@@ -1,4 +1,7 @@
-"""Copy the front-end libraries npm installed into wenming/static/vendor (never a CDN)."""
+"""Copy the front-end libraries npm installed into wenming/static/vendor (never a CDN).
+
+The source maps come along: the minified files name them (sourceMappingURL), and collectstatic's
+hashed storage refuses a file whose reference it cannot resolve."""
 
 import shutil
 import sys
@@ -10,10 +13,13 @@ VENDOR = ROOT / "wenming" / "static" / "vendor"
 
 FILES = {
     "bootstrap/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+    "bootstrap/dist/css/bootstrap.min.css.map": "bootstrap/bootstrap.min.css.map",
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+    "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images": "leaflet/images",
 }

@@ -10,7 +10,26 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-BASE_DIR = Path(os.environ.get("WENMING_HOME", PACKAGE_DIR.parent)).resolve()
+
+
+def home_dir(package_dir: Path, environ) -> Path:
+    """The folder whose var/ holds the data (SQLite database, uploads, collected static files).
+
+    WENMING_HOME when set; in a source checkout (pyproject.toml beside the package) the
+    checkout. A package installed from a wheel lives in site-packages, where data must not go,
+    and a service's working directory is often /, so there WENMING_HOME is required."""
+    if environ.get("WENMING_HOME"):
+        return Path(environ["WENMING_HOME"]).resolve()
+    if (package_dir.parent / "pyproject.toml").is_file():
+        return package_dir.parent
+    raise ImproperlyConfigured(
+        "WENMING_HOME is not set. Wenming is installed as a package, so it keeps its data"
+        " (var/: the SQLite database, uploaded files, collected static files) under the folder"
+        " WENMING_HOME names, e.g. export WENMING_HOME=/srv/wenming"
+    )
+
+
+BASE_DIR = home_dir(PACKAGE_DIR, os.environ)
 VAR_DIR = BASE_DIR / "var"
 
 
@@ -226,17 +245,24 @@ LOCALE_PATHS: list[Path] = []
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Front-end libraries that `make install` copies out of node_modules (scripts/vendor.py).
+# Front-end libraries that `make install` copies out of node_modules (scripts/vendor.py); a
+# wheel (`make dist`) carries them, so an installed server needs no npm.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("WENMING_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (bootstrap.min.3f2a….css), compressed copies, and WhiteNoise answers them
+    # with a year's immutable Cache-Control. Needs `collectstatic`: `wenming serve` and
+    # `make install` run it when a source changed (wenming/core/staticbuild.py). The test
+    # suite uses plain names instead (wenming/settings_test.py), as Django's docs advise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Serve app static files straight from the apps, so no collectstatic step is needed.
-WHITENOISE_USE_FINDERS = True
+# With WENMING_DEBUG=1 pages name the unhashed files and WhiteNoise serves them straight from
+# the apps, re-read on each request, so an edited script shows without a collection. Otherwise
+# only the collected files are served.
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Request bodies: JSON above 1 MiB is refused with 400; photos are bounded by the upload checks.
