@@ -45,6 +45,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Unavailable(DomainError):
+    """A service the request needs (the object store) cannot be reached: HTTP 503, retry later."""
+
+    status = 503
+    code = "unavailable"
+
+
 def refuse_other_fields(data: dict, allowed) -> None:
     """400 naming every key of `data` that an edit may not change (e.g. a code, which other
     records cite)."""

@@ -3,10 +3,15 @@
 `validate_image` decides by the bytes alone (never the file name or the declared content type):
 Pillow must identify the data as JPEG, PNG or WebP, verify it and decode it completely. Files
 over `WENMING_MAX_UPLOAD_MB` (default 10) and images over `WENMING_MAX_IMAGE_PIXELS` (default
-60 million, enough for a 50-megapixel phone camera) are refused before they are decoded, so a
-small file that would inflate to gigabytes (a decompression bomb) costs nothing.
+40 million: phones save 12-13 MP unless asked for their full-sensor mode, and the stored copies
+are at most `WENMING_STORED_IMAGE_MAX_PX` on the long side anyway) are refused before they are
+decoded, so a small file that would inflate to gigabytes (a decompression bomb) costs nothing.
+The picture is decoded once, there, and the three copies below are encoded from that decode
+into memory, so a service can store them before its write transaction begins.
 
-`store_image` writes three re-encoded files through Django's default storage:
+`store_image` writes the three re-encoded files through Django's storage API (a local folder or
+an S3-compatible object store, `WENMING_STORAGE`); a store that fails answers 503
+(`Unavailable`) and leaves none of the three behind:
 - `path`: the office's copy, keeping the evidence EXIF (camera, time, GPS) and nothing else;
 - `public_path`: the same picture with no EXIF, XMP or comment at all — the only copy that
   may be shown outside the office (citizens, the public portal, exports for the press);
@@ -14,13 +19,15 @@ small file that would inflate to gigabytes (a decompression bomb) costs nothing.
 Re-encoding also drops anything appended to or hidden in the uploaded file.
 """
 
+import contextlib
 import hashlib
 import io
+import logging
 import math
 import re
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -31,7 +38,9 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Unavailable
+
+logger = logging.getLogger(__name__)
 
 # MPO is how Pillow names a JPEG carrying extra frames (many phones write those).
 _ACCEPTED = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
@@ -48,7 +57,7 @@ def max_upload_bytes() -> int:
 
 
 def max_image_pixels() -> int:
-    return int(getattr(settings, "WENMING_MAX_IMAGE_PIXELS", 60_000_000))
+    return int(getattr(settings, "WENMING_MAX_IMAGE_PIXELS", 40_000_000))
 
 
 def stored_max_px() -> int:
@@ -70,6 +79,19 @@ class ImageInfo:
 
 
 @dataclass(frozen=True)
+class Renditions:
+    """The three encoded copies of one photo, ready to store (no pixels kept in memory)."""
+
+    ext: str  # "jpg" or "webp"
+    content_type: str
+    width: int  # of the office and public copies
+    height: int
+    original: bytes  # the office's copy, with the evidence EXIF
+    public: bytes  # no metadata at all
+    thumb: bytes
+
+
+@dataclass(frozen=True)
 class ValidatedImage:
     """An upload that passed every check; `data` is the uploaded bytes, untouched."""
 
@@ -77,15 +99,11 @@ class ValidatedImage:
     data: bytes
     name: str
     sha256: str
+    renditions: Renditions = field(repr=False, compare=False)
 
     @property
     def size(self) -> int:
         return len(self.data)
-
-    def open(self) -> Image.Image:
-        """The decoded picture, turned upright by its EXIF orientation."""
-        image = _decode(self.data)
-        return _upright(image)
 
 
 @dataclass(frozen=True)
@@ -219,8 +237,8 @@ def _upright(image: Image.Image) -> Image.Image:
 def validate_image(uploaded) -> ValidatedImage:
     """Accept a real JPEG/PNG/WebP photo within the size and pixel limits, or raise InvalidInput."""
     data, name = _read_bytes(uploaded)
-    _verify(data)
-    image = _decode(data)
+    _verify(data)  # parses the structure (PNG CRCs …); decodes no pixels
+    image = _decode(data)  # the only decode of this upload
     exif = _exif_of(image)
     upright = _upright(image)
     lat, lon = _gps_of(exif)
@@ -233,7 +251,13 @@ def validate_image(uploaded) -> ValidatedImage:
         lon=lon,
         phash=str(imagehash.phash(upright.convert("RGB"))),
     )
-    return ValidatedImage(info=info, data=data, name=name, sha256=hashlib.sha256(data).hexdigest())
+    return ValidatedImage(
+        info=info,
+        data=data,
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        renditions=_render(upright, exif=exif, icc=image.info.get("icc_profile")),
+    )
 
 
 # --- EXIF ------------------------------------------------------------------------------------
@@ -377,50 +401,97 @@ def _check_folder(folder: str) -> str:
     return folder
 
 
-def store_image(validated: ValidatedImage, *, folder: str) -> StoredImage:
-    """Re-encode and store the office copy, a public copy without EXIF, and a thumbnail."""
-    folder = _check_folder(folder)
-    original = _decode(validated.data)
-    icc = original.info.get("icc_profile")
-    evidence = _evidence_exif(_exif_of(original))
-    picture, fmt = _clean_pixels(_upright(original))
+def _render(upright: Image.Image, *, exif: Image.Exif, icc) -> Renditions:
+    """Encode the office copy, a public copy without EXIF, and a thumbnail from one decode."""
+    evidence = _evidence_exif(exif)
+    picture, fmt = _clean_pixels(upright)
     limit = stored_max_px()
     if max(picture.size) > limit:
         picture.thumbnail((limit, limit), Image.Resampling.LANCZOS)
     thumb = picture.copy()
     thumb.thumbnail((THUMB_PX, THUMB_PX), Image.Resampling.LANCZOS)
+    return Renditions(
+        ext="jpg" if fmt == "JPEG" else "webp",
+        content_type="image/jpeg" if fmt == "JPEG" else "image/webp",
+        width=picture.width,
+        height=picture.height,
+        original=_encode(picture, fmt, exif=evidence, icc=icc),
+        public=_encode(picture, fmt, icc=icc),
+        thumb=_encode(thumb, fmt, icc=icc),
+    )
 
-    ext = "jpg" if fmt == "JPEG" else "webp"
+
+def storage_unavailable() -> Unavailable:
+    return Unavailable(
+        _("The file store cannot be reached just now; nothing was saved. Please try again later."),
+        code="storage_unavailable",
+    )
+
+
+def store_image(validated: ValidatedImage, *, folder: str) -> StoredImage:
+    """Store the three encoded copies under a fresh name; 503 (none left behind) if the store
+    fails."""
+    folder = _check_folder(folder)
+    copies = validated.renditions
     stem = f"{folder}/{uuid.uuid4().hex}"
     files = [
-        (f"{stem}.{ext}", _encode(picture, fmt, exif=evidence, icc=icc)),
-        (f"{stem}.public.{ext}", _encode(picture, fmt, icc=icc)),
-        (f"{stem}.thumb.{ext}", _encode(thumb, fmt, icc=icc)),
+        (f"{stem}.{copies.ext}", copies.original),
+        (f"{stem}.public.{copies.ext}", copies.public),
+        (f"{stem}.thumb.{copies.ext}", copies.thumb),
     ]
     written: list[str] = []
     try:
         for name, content in files:
             written.append(default_storage.save(name, ContentFile(content)))
-    except Exception:
-        for name in written:
-            default_storage.delete(name)
-        raise
+    except Exception as exc:
+        # Whatever the backend raises (OSError of a full disk, botocore's connection and
+        # client errors) is the store's fault, not the user's: log it, answer 503.
+        logger.warning("storing %s failed: %r", stem, exc)
+        _delete_quietly(written)
+        raise storage_unavailable() from exc
     return StoredImage(
         path=written[0],
         public_path=written[1],
         thumb_path=written[2],
-        width=picture.width,
-        height=picture.height,
+        width=copies.width,
+        height=copies.height,
         sha256=validated.sha256,
-        content_type="image/jpeg" if fmt == "JPEG" else "image/webp",
+        content_type=copies.content_type,
     )
+
+
+def _delete_quietly(names) -> None:
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except Exception as exc:  # the store is down: the file stays, and the log says so
+            logger.warning("could not delete %s: %r", name, exc)
 
 
 def stored_image_delete(stored: StoredImage) -> None:
     """Remove the three files (e.g. when the transaction that stored them rolled back)."""
-    for name in (stored.path, stored.public_path, stored.thumb_path):
-        if name:
-            default_storage.delete(name)
+    _delete_quietly((stored.path, stored.public_path, stored.thumb_path))
+
+
+@contextlib.contextmanager
+def stored_files_kept_if(stored: list[StoredImage], *, is_recorded):
+    """Run a block that records `stored` in the database; afterwards delete every stored image
+    that `is_recorded(paths) -> set of recorded paths` does not find (a rolled-back
+    transaction, an exception). Use it outside the write transaction, so what it reads is
+    what was committed; a database error while checking counts as nothing recorded."""
+    try:
+        yield
+    finally:
+        if stored:
+            try:
+                recorded = set(is_recorded([s.path for s in stored]))
+            except Exception:
+                recorded = set()
+            for image in stored:
+                if image.path not in recorded:
+                    stored_image_delete(image)
 
 
 # --- comparisons --------------------------------------------------------------------------

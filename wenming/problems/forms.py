@@ -2,10 +2,12 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wenming.org.models import Region, RegionLevel, Unit
 
 from .models import Category, CategoryKind, ProblemClass, Severity, Source, Subject, TargetLevel
+from .services.evidence import MAX_PHOTOS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -19,7 +21,17 @@ class MultiplePhotoField(forms.FileField):
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultiplePhotoField, self).clean(item, initial) for item in files][:6]
+        if len(files) > MAX_PHOTOS:  # refused, never cut off: the reporter chose each one
+            raise forms.ValidationError(
+                ngettext(
+                    "At most %(max)d photo may be attached here.",
+                    "At most %(max)d photos may be attached here.",
+                    MAX_PHOTOS,
+                )
+                % {"max": MAX_PHOTOS},
+                code="too_many_photos",
+            )
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 
 class RegionChoiceField(forms.ModelChoiceField):

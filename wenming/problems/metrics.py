@@ -203,10 +203,18 @@ def _photo_aggregates() -> dict:
         "flag_far": Count("id", filter=Q(flag_far=True)),
         "flag_copy_other": Count("id", filter=Q(flag_copy_other=True)),
         "flag_copy_before": Count("id", filter=Q(flag_copy_before=True)),
+        # No camera time or no GPS (ProblemPhoto.no_metadata); is_flagged counts it too.
+        "flag_no_metadata": Count("id", filter=Q(taken_at__isnull=True) | Q(lat__isnull=True)),
     }
 
 
-FLAG_KEYS = ("flag_before_dispatch", "flag_far", "flag_copy_other", "flag_copy_before")
+FLAG_KEYS = (
+    "flag_before_dispatch",
+    "flag_far",
+    "flag_copy_other",
+    "flag_copy_before",
+    "flag_no_metadata",
+)
 
 
 def _region_filter(prefix: str, region) -> Q:

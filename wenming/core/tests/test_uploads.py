@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import ExifTags, Image, ImageDraw, PngImagePlugin
 
-from wenming.core.errors import InvalidInput
+from wenming.core.errors import InvalidInput, Unavailable
 from wenming.core.uploads import (
     haversine_m,
     phash_distance,
@@ -21,6 +21,9 @@ from wenming.core.uploads import (
     stored_image_delete,
     validate_image,
 )
+from wenming.testing.storage import isolate_media, stored_names, unreachable_s3
+
+pytestmark = pytest.mark.storage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The Zhongshan Square in Dalian, and the same spot 0.5″ of arc further north-east.
@@ -91,8 +94,7 @@ def refusal(data, name="photo.jpg", content_type="image/jpeg") -> InvalidInput:
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+    isolate_media(settings, tmp_path)  # a temporary folder, or a bucket prefix of its own
 
 
 # --- accepted photos and what is read from them ---------------------------------------------
@@ -230,10 +232,48 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded():
 
 def test_an_image_over_the_pixel_limit_is_refused(settings):
     out = io.BytesIO()
-    Image.new("1", (10_000, 7_000)).save(out, "PNG")  # 70 Mpx: above our 60 Mpx limit
+    Image.new("1", (10_000, 7_000)).save(out, "PNG")  # 70 Mpx: above our 40 Mpx limit
     assert refusal(out.getvalue(), "big.png", "image/png").code == "too_many_pixels"
     settings.WENMING_MAX_IMAGE_PIXELS = 100 * 100
     assert refusal(photo_bytes(), "a.jpg").code == "too_many_pixels"
+
+
+def test_the_default_pixel_limit_is_40_megapixels(settings):
+    del settings.WENMING_MAX_IMAGE_PIXELS  # what a deployment gets without the variable
+    out = io.BytesIO()
+    Image.new("1", (8_000, 6_000)).save(out, "PNG")  # a 48 MP full-sensor shot
+    assert refusal(out.getvalue(), "full.png", "image/png").code == "too_many_pixels"
+    out = io.BytesIO()
+    Image.new("1", (6_000, 6_000)).save(out, "PNG")  # 36 MP
+    assert validate_image(out.getvalue()).info.width == 6_000
+
+
+def test_a_photo_is_decoded_once_and_storing_decodes_nothing(media, monkeypatch):
+    from PIL import ImageFile
+
+    decodes = []
+    load = ImageFile.ImageFile.load
+
+    def counting_load(image):
+        if image.tile:  # pixel data still to decode (a loaded image has no tiles left)
+            decodes.append(image.format)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    validated = validate_image(upload(photo_bytes(exif=exif_for(orientation=6, gps=SQUARE))))
+    assert decodes == ["JPEG"]
+    stored = store_image(validated, folder="p")
+    assert decodes == ["JPEG"]  # the three copies were encoded at validation
+    assert (stored.width, stored.height) == (480, 640)
+
+
+def test_an_unreachable_store_is_a_503_and_leaves_nothing(settings):
+    validated = validate_image(photo_bytes())
+    unreachable_s3(settings)
+    with translation.override("zh-hans"), pytest.raises(Unavailable) as caught:
+        store_image(validated, folder="problems/x")
+    assert caught.value.status == 503 and caught.value.code == "storage_unavailable"
+    assert "文件存储" in str(caught.value.message)
 
 
 # --- storing ---------------------------------------------------------------------------------
@@ -323,8 +363,10 @@ def test_an_unsafe_folder_is_a_programming_error(media):
 
 def test_stored_files_can_be_removed(media):
     stored = store_image(validate_image(photo_bytes()), folder="p")
+    assert len(stored_names()) == 3
     stored_image_delete(stored)
     assert not any(default_storage.exists(n) for n in (stored.path, stored.thumb_path))
+    assert stored_names() == []
 
 
 # --- comparisons --------------------------------------------------------------------------

@@ -170,4 +170,12 @@ class ProblemPhoto(ProblemRecord):
         for name in ("before_dispatch", "far", "copy_other", "copy_before"):
             if getattr(self, f"flag_{name}"):
                 names.append(name)
+        if self.no_metadata:
+            names.append("no_metadata")
         return names
+
+    @property
+    def no_metadata(self) -> bool:
+        """An after-photo without camera time or GPS: the time and place checks could not run
+        (kept as the empty columns, so no flag column is needed)."""
+        return self.kind == PhotoKind.AFTER and (self.taken_at is None or self.lat is None)

@@ -2,7 +2,14 @@
 
 from ._common import ledger_config
 from .creation import code_allocate, problem_create
-from .evidence import integrity_flags, phash_bands, problem_photo_add, validate_photos
+from .evidence import (
+    integrity_flags,
+    phash_bands,
+    photo_prepare,
+    photos_kept_if_recorded,
+    problem_photo_add,
+    validate_photos,
+)
 from .office import (
     category_create,
     category_update,
@@ -45,6 +52,8 @@ __all__ = [
     "problem_deny_extension",
     "problem_dispatch",
     "problem_hold",
+    "photo_prepare",
+    "photos_kept_if_recorded",
     "problem_photo_add",
     "problem_rectify",
     "problem_register",
