@@ -38,7 +38,6 @@ $(STAMP)/vendor: $(STAMP)/npm scripts/vendor.py
 install: $(STAMP)/py $(STAMP)/vendor
 	@$(BIN)/python scripts/compilemessages.py
 	@$(BIN)/wenming static
-	@$(BIN)/wenming static
 
 install-test: install $(STAMP)/py-test
 
@@ -60,25 +59,6 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
-
-# A release for servers without internet or npm: `make dist` builds a wheel that carries the
-# vendored front-end files and the compiled translations (scripts/check_wheel.py checks);
-# `make wheelhouse` adds the wheel of every runtime dependency, for
-# `pip install --no-index --find-links dist/wheelhouse wenming` (docs/deployment.md).
-VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
-WHEEL = dist/wenming-$(VERSION)-py3-none-any.whl
-WHEELHOUSE = dist/wheelhouse
-
-dist: $(STAMP)/py $(STAMP)/vendor
-	@$(BIN)/python scripts/compilemessages.py
-	rm -rf build $(WHEEL)
-	$(BIN)/pip wheel -q --no-deps --wheel-dir dist .
-	$(BIN)/python scripts/check_wheel.py $(WHEEL)
-
-wheelhouse: dist
-	rm -rf $(WHEELHOUSE)
-	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) $(WHEEL)
-	@echo "wheelhouse: $$(ls $(WHEELHOUSE) | wc -l) wheels in $(WHEELHOUSE) (for Python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') on $$(uname -m))"
 
 # A release for servers without internet or npm: `make dist` builds a wheel that carries the
 # vendored front-end files and the compiled translations (scripts/check_wheel.py checks);

@@ -82,10 +82,6 @@ def serve(argv: list[str]) -> int:
     from wenming.core.staticbuild import collect_static
 
     collect_static(stdout=sys.stdout)
-    # Pages name the hashed static files of the last collection (core/staticbuild.py).
-    from wenming.core.staticbuild import collect_static
-
-    collect_static(stdout=sys.stdout)
     print_demo_logins()
     print(f"Wenming is serving on http://{args.host}:{args.port}/", flush=True)
     command = None
