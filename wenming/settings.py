@@ -251,8 +251,44 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("WENMING_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files: the local folder (one app server) or an S3-compatible object store (MinIO,
+# Ceph, the S3 endpoints of Chinese clouds) that every app server shares. Objects are private:
+# users read them only through the scoped photo views, never by a URL of the store.
+WENMING_STORAGE = os.environ.get("WENMING_STORAGE", "local").strip().lower()
+if WENMING_STORAGE == "s3":
+    from botocore.config import Config as _BotoConfig
+
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": os.environ.get("WENMING_S3_ENDPOINT_URL") or None,
+            "bucket_name": os.environ.get("WENMING_S3_BUCKET", ""),
+            "access_key": os.environ.get("WENMING_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("WENMING_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("WENMING_S3_REGION") or None,
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # any URL the store hands out is signed and short-lived
+            "querystring_expire": 300,
+            # Names are random (uuid4), so no HEAD request per file to find a free name.
+            "file_overwrite": True,
+            # An unreachable store must answer the upload quickly (503), not after minutes.
+            "client_config": _BotoConfig(
+                s3={"addressing_style": os.environ.get("WENMING_S3_ADDRESSING_STYLE") or "auto"},
+                signature_version="s3v4",
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+    if not _DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("WENMING_STORAGE=s3 needs WENMING_S3_BUCKET.")
+elif WENMING_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("WENMING_STORAGE must be 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     # Hashed names (bootstrap.min.3f2a….css), compressed copies, and WhiteNoise answers them
     # with a year's immutable Cache-Control. Needs `collectstatic`: `wenming serve` and
     # `make install` run it when a source changed (wenming/core/staticbuild.py). The test
@@ -342,7 +378,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("WENMING_EMAIL_FROM", "wenming@localhost")
 # Absolute base of links in e-mails and group-robot messages, e.g. https://wenming.example.cn
 WENMING_SITE_URL = os.environ.get("WENMING_SITE_URL", "").rstrip("/")
 WENMING_MAX_UPLOAD_MB = int(os.environ.get("WENMING_MAX_UPLOAD_MB", "10"))
-WENMING_MAX_IMAGE_PIXELS = int(os.environ.get("WENMING_MAX_IMAGE_PIXELS", "60000000"))
+# 40 MP: phones save 12-13 MP by default; stored copies are at most 4096 px (16.8 MP) anyway,
+# and one decoded 40 MP photo already holds 120 MB in a worker.
+WENMING_MAX_IMAGE_PIXELS = int(os.environ.get("WENMING_MAX_IMAGE_PIXELS", "40000000"))
 WENMING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("WENMING_NOTIFY_MAX_ATTEMPTS", "8"))
 WENMING_DEMO_PASSWORD = "wenming-demo"
 WENMING_API_TOKEN_PREFIX = "wm_"

@@ -21,6 +21,7 @@ from .idempotency import idempotent
 from .lifecycle import actions_for
 from .models import STAGE_TIMES, EventKind, Severity
 from .models import Status as ProblemStatus
+from .photofiles import photo_response
 from .reference import CATEGORIES
 from .services._common import check_co_units
 from .services.transitions import ACTION_FUNCTIONS, check_role
@@ -276,14 +277,19 @@ def _today_and_soon() -> tuple[date, date]:
 
 
 def _photo_out(photo, *, private: bool) -> dict:
+    """A photo of the answer; its URLs are API URLs, so they answer to the same bearer token,
+    and `copy_of_problem` is set only when the caller may see that problem
+    (`selectors.photo_copy_codes`)."""
     from django.urls import reverse
 
     return {
         "id": photo.pk,
         "kind": photo.kind,
         "round": photo.round,
-        "url": reverse("problems:photo", args=[photo.pk, "full"]),
-        "thumb_url": reverse("problems:photo", args=[photo.pk, "thumb"]),
+        "url": reverse("api:problem_photo", kwargs={"photo_id": photo.pk, "variant": "full"}),
+        "thumb_url": reverse(
+            "api:problem_photo", kwargs={"photo_id": photo.pk, "variant": "thumb"}
+        ),
         "width": photo.width,
         "height": photo.height,
         "taken_at": _iso(photo.taken_at),
@@ -291,7 +297,7 @@ def _photo_out(photo, *, private: bool) -> dict:
         "lon": photo.lon if private else None,
         "distance_m": photo.distance_m,
         "flags": photo.flags,
-        "copy_of_problem": photo.copy_of.problem.code if photo.copy_of_id else None,
+        "copy_of_problem": getattr(photo, "copy_of_code", None),
         "uploaded_at": _iso(photo.uploaded_at),
     }
 
@@ -624,12 +630,30 @@ def add_attachment(request, code: str, kind: Form[str], file: File[UploadedFile]
     """201 with the integrity flags of an after-photo; 400 for anything but a real image."""
     actor = request.auth
     problem = selectors.problem_get(actor=actor, code=code)
+    # Encoded and stored before the idempotency record's transaction begins; deleted again
+    # unless that transaction commits the photo (a replay, a refusal, a rollback).
+    prepared = services.photo_prepare(problem=problem, actor=actor, kind=kind, upload=file)
 
     def run():
-        photo = services.problem_photo_add(problem=problem, actor=actor, kind=kind, upload=file)
+        photo = services.problem_photo_add(problem=problem, actor=actor, prepared=prepared)
+        selectors.photo_copy_codes(actor=actor, photos=[photo])
         return 201, _photo_out(photo, private=selectors.shows_private_details(actor))
 
-    return Status(*idempotent(request, f"POST /problems/{problem.code}/attachments", run))
+    with services.photos_kept_if_recorded([prepared.stored]):
+        status, body = idempotent(request, f"POST /problems/{problem.code}/attachments", run)
+    return Status(status, body)
+
+
+@router.get(
+    "/photos/{photo_id}/{variant}",
+    response={200: None, **ERRORS},
+    url_name="problem_photo",
+    summary="An evidence photo's image (variant full or thumb), within the caller's scope",
+)
+def photo_file(request, photo_id: int, variant: str):
+    """The image bytes (JPEG or WebP); 404 outside the scope; 503 when the file store is down.
+    Only the office gets the original with EXIF and GPS."""
+    return photo_response(actor=request.auth, photo_id=photo_id, variant=variant)
 
 
 @router.get(

@@ -552,9 +552,26 @@ def problem_photos(*, actor, problem) -> dict[str, list[ProblemPhoto]]:
     """Before- and after-photos of a problem, side by side."""
     photos = scope_queryset(ProblemPhoto.objects.filter(problem=problem), actor)
     result = {PhotoKind.BEFORE: [], PhotoKind.AFTER: []}
-    for photo in photos.select_related("copy_of__problem").order_by("uploaded_at", "id"):
+    listed = list(photos.order_by("uploaded_at", "id"))
+    photo_copy_codes(actor=actor, photos=listed)
+    for photo in listed:
         result[photo.kind].append(photo)
     return result
+
+
+def photo_copy_codes(*, actor, photos) -> None:
+    """Set `copy_of_code` on each photo: the code of the problem it is a near-copy of, only when
+    `actor` may see that problem (the warning must not reveal another region's problems)."""
+    copied = {p.copy_of_id for p in photos if p.copy_of_id}
+    codes = {}
+    if copied:
+        codes = dict(
+            problems_visible(actor=actor)
+            .filter(photos__pk__in=copied)
+            .values_list("photos__pk", "code")
+        )
+    for photo in photos:
+        photo.copy_of_code = codes.get(photo.copy_of_id)
 
 
 def photo_get(*, actor, photo_id: int) -> ProblemPhoto:

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.calendar import add_working_days
-from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.errors import DomainError, InvalidInput, Unavailable
 from wenming.org.roles import Role
 from wenming.org.selectors import regions_visible, units_visible
 
@@ -35,6 +34,7 @@ from .forms import (
 )
 from .lifecycle import actions_for, is_handler
 from .models import Action, Category, Source, Status
+from .photofiles import photo_response
 from .services.creation import REPORTERS, report_sources
 from .services.transitions import problem_dispatch_many
 
@@ -299,26 +299,13 @@ def add_photo(request, code):
 
 @login_required
 def photo_file(request, pk, variant):
-    """A stored photo; only the office gets the original with its EXIF and GPS."""
+    """A stored photo, streamed after the scope check (see `photofiles`)."""
     try:
-        photo = selectors.photo_get(actor=request.user, photo_id=pk)
+        return photo_response(actor=request.user, photo_id=pk, variant=variant)
+    except Unavailable as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
     except DomainError:
         raise Http404 from None
-    if variant == "thumb":
-        path = photo.thumb_path
-    elif selectors.shows_private_details(request.user):
-        path = photo.path
-    else:
-        path = photo.public_path
-    try:
-        handle = default_storage.open(path, "rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type="image/webp" if path.endswith(".webp") else "image/jpeg"
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required
@@ -357,6 +344,8 @@ def create(request):
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            # A refusal keeps its own status (503 when the file store is down, so retry).
+            return render(request, "problems/new.html", {"form": form}, status=exc.status)
         else:
             messages.success(request, _("Problem %(code)s was recorded.") % {"code": problem.code})
             if selectors.problems_visible(actor=actor).filter(pk=problem.pk).exists():

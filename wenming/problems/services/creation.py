@@ -235,7 +235,12 @@ def problem_create(
         search_text=text,
         **status_flags(Status.NEW),
     )
-    with transaction.atomic():
+    from . import evidence
+
+    # Photos are stored before the transaction (the store may be remote); the files of a
+    # report that is not written are deleted when the block ends.
+    stored = evidence.photos_store(photos, folder=evidence.report_photo_folder())
+    with evidence.photos_kept_if_recorded(stored), transaction.atomic():
         problem.code, problem.code_serial = code_allocate(year=timezone.localdate().year)
         problem.code_year = int(problem.code[2:6])
         problem.recurrence_of = _recurrence_of(
@@ -257,11 +262,10 @@ def problem_create(
                 "recurrence_of": problem.recurrence_of.code if problem.recurrence_of_id else None,
             },
         )
-        if photos:
-            from .evidence import photo_store_before
-
-            for validated in photos:
-                photo_store_before(problem=problem, actor=actor, validated=validated)
+        for validated, files in zip(photos, stored, strict=True):
+            evidence.photo_store_before(
+                problem=problem, actor=actor, validated=validated, stored=files
+            )
         if auto_dispatch and source == Source.INSPECTION and ledger_config().auto_dispatch:
             problem = _auto_dispatch(problem, located=(district, street))
     return problem

@@ -4,20 +4,33 @@ The checks on every after-photo (issue 4, item 6), shown to the verifier and cou
 - taken (EXIF time) before the problem was dispatched to its current handler;
 - taken more than `far_photo_m` metres (default 200) from the problem's location (EXIF GPS);
 - a near-copy (perceptual hash within `near_copy_distance` bits) of another problem's photo;
-- a near-copy of this problem's own before-photo (nothing was fixed).
+- a near-copy of this problem's own before-photo (nothing was fixed);
+- no metadata: no camera time or no GPS, so neither check above could be made (a screenshot,
+  a picture sent through a chat app that strips EXIF, an edited copy).
+
+Files are encoded (at validation) and stored before the write transaction begins: the store
+may be remote (S3), and SQLite's one writer would wait for it. Stored files the transaction
+did not record (it rolled back, or failed) are deleted afterwards (`photos_kept_if_recorded`).
 """
 
-import contextlib
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wenming.core.errors import InvalidInput, NotAllowed
-from wenming.core.uploads import haversine_m, phash_distance, store_image, validate_image
+from wenming.core.uploads import (
+    haversine_m,
+    phash_distance,
+    store_image,
+    stored_files_kept_if,
+    stored_image_delete,
+    validate_image,
+)
 from wenming.org.roles import Role
 
 from ..lifecycle import is_handler
@@ -26,6 +39,12 @@ from ._common import OPEN_FOR_BEFORE_PHOTOS, conflict, ledger_config, lock_probl
 
 AFTER_PHOTO_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
 CLOCK_TOLERANCE = timedelta(minutes=2)
+# Photos on one report (before-photos of a problem) and on one rectification (after-photos of
+# one round): more is refused with 400, never cut off silently.
+MAX_PHOTOS = 6
+# The near-copy check reads at most this many candidates per band match, newest first: a
+# rectification is most likely copied from a recent one.
+NEAR_COPY_CANDIDATES = 500
 
 
 def phash_bands(phash: str) -> tuple[int, int, int, int]:
@@ -44,7 +63,7 @@ def _near_copies(phash: str, *, limit: int, exclude_problem: int):
         )
         .exclude(problem_id=exclude_problem)
         .only("pk", "phash", "problem_id")
-        .order_by("pk")[:500]
+        .order_by("-pk")[:NEAR_COPY_CANDIDATES]
     )
     return [c for c in candidates if phash_distance(c.phash, phash) <= limit]
 
@@ -59,6 +78,8 @@ def integrity_flags(problem: Problem, info, config=None) -> dict:
         "flag_copy_before": False,
         "distance_m": None,
         "copy_of": None,
+        # Not a column: the row's empty taken_at or lat says it (ProblemPhoto.flags).
+        "no_metadata": info.taken_at is None or info.lat is None,
     }
     # EXIF times have whole seconds and phone clocks drift a little: allow two minutes.
     if (
@@ -85,10 +106,34 @@ def photo_folder(problem: Problem) -> str:
     return f"problems/{problem.code_year}/{problem.code}"
 
 
-def _discard(stored) -> None:
-    for path in (stored.path, stored.thumb_path, stored.public_path):
-        with contextlib.suppress(OSError):  # already gone; nothing to undo
-            default_storage.delete(path)
+def report_photo_folder() -> str:
+    """Where a new report's photos go: they are stored before its code is allocated."""
+    return f"problems/{timezone.localdate().year}/reports"
+
+
+def photos_store(validated_photos, *, folder: str) -> list:
+    """Store each photo's files (before any transaction); none is left behind if one fails."""
+    validated_photos = list(validated_photos or ())
+    if len(validated_photos) > MAX_PHOTOS:
+        raise too_many_photos()
+    stored = []
+    try:
+        for validated in validated_photos:
+            stored.append(store_image(validated, folder=folder))
+    except Exception:
+        for image in stored:
+            stored_image_delete(image)
+        raise
+    return stored
+
+
+def _recorded_paths(paths) -> set[str]:
+    return set(ProblemPhoto.objects.filter(path__in=paths).values_list("path", flat=True))
+
+
+def photos_kept_if_recorded(stored):
+    """Around a write transaction: delete the stored files it did not record."""
+    return stored_files_kept_if(list(stored or ()), is_recorded=_recorded_paths)
 
 
 FLAG_FIELDS = ("flag_before_dispatch", "flag_far", "flag_copy_other", "flag_copy_before")
@@ -110,6 +155,8 @@ def photo_row(
     and the demo loader write photos through this one builder)."""
     info = validated.info
     bands = phash_bands(info.phash)
+    flags = dict(flags)
+    no_metadata = flags.pop("no_metadata", False)
     return ProblemPhoto(
         problem=problem,
         kind=kind,
@@ -129,7 +176,7 @@ def photo_row(
         taken_at=info.taken_at,
         lat=info.lat,
         lon=info.lon,
-        is_flagged=any(flags.get(k) for k in FLAG_FIELDS),
+        is_flagged=no_metadata or any(flags.get(k) for k in FLAG_FIELDS),
         uploaded_by_id=uploaded_by_id,
         uploaded_at=uploaded_at,
         unit_id=problem.responsible_unit_id,
@@ -138,10 +185,7 @@ def photo_row(
     )
 
 
-def _store(
-    problem: Problem, actor, validated, *, kind: str, flags: dict | None = None, stored=None
-):
-    stored = stored or store_image(validated, folder=photo_folder(problem))
+def _store(problem: Problem, actor, validated, *, kind: str, stored, flags: dict | None = None):
     photo = photo_row(
         problem,
         validated,
@@ -167,9 +211,10 @@ def _store(
     return photo
 
 
-def photo_store_before(*, problem, actor, validated) -> ProblemPhoto:
-    """Store a before-photo taken at report (inside the creating transaction)."""
-    return _store(problem, actor, validated, kind=PhotoKind.BEFORE)
+def photo_store_before(*, problem, actor, validated, stored) -> ProblemPhoto:
+    """Record a before-photo taken at report, its files already stored (inside the creating
+    transaction)."""
+    return _store(problem, actor, validated, kind=PhotoKind.BEFORE, stored=stored)
 
 
 def _may_add_before(actor, problem) -> bool:
@@ -179,21 +224,57 @@ def _may_add_before(actor, problem) -> bool:
     )
 
 
-def problem_photo_add(*, problem, actor, kind: str, upload) -> ProblemPhoto:
-    """Add an evidence photo: before (office or reporter) or after (the handler, with checks)."""
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A photo checked, encoded and stored, not yet recorded."""
+
+    kind: str
+    validated: object  # wenming.core.uploads.ValidatedImage
+    stored: object  # wenming.core.uploads.StoredImage
+
+
+def photo_prepare(*, problem, actor, kind: str, upload) -> PreparedPhoto:
+    """Check, validate, encode and store a photo's files, before any write transaction: the
+    store may be remote, and a transaction open meanwhile would hold SQLite's one writer.
+    400 for anything but a real, sane image; 503 when the store is down (nothing written)."""
     if kind not in PhotoKind.values:
         raise InvalidInput(_("The photo kind must be “before” or “after”."), code="bad_kind")
     _check_allowed(problem, actor, kind)  # cheap refusals before any image work
-    validated = validate_image(upload)  # 400 for anything but a real, sane image
-    # Encode and write the files before taking the write lock: re-encoding a large photo
-    # takes a while, and the lock serialises every writer on SQLite.
+    _check_count(problem, kind)
+    validated = validate_image(upload)
     stored = store_image(validated, folder=photo_folder(problem))
-    try:
-        with transaction.atomic():
-            return _add_locked(problem, actor, kind, validated, stored)
-    except Exception:
-        _discard(stored)
-        raise
+    return PreparedPhoto(kind=kind, validated=validated, stored=stored)
+
+
+def problem_photo_add(
+    *, problem, actor, kind: str = "", upload=None, prepared: PreparedPhoto | None = None
+) -> ProblemPhoto:
+    """Add an evidence photo: before (office or reporter) or after (the handler, with checks)."""
+    if prepared is None:
+        prepared = photo_prepare(problem=problem, actor=actor, kind=kind, upload=upload)
+    with photos_kept_if_recorded([prepared.stored]), transaction.atomic():
+        return _add_locked(problem, actor, prepared.kind, prepared.validated, prepared.stored)
+
+
+def _check_count(p: Problem, kind: str) -> None:
+    """400 when the report (before) or this round's rectification (after) has its photos."""
+    photos = p.photos.filter(kind=kind)
+    if kind == PhotoKind.AFTER:
+        photos = photos.filter(round=p.rework_count)
+    if photos.count() >= MAX_PHOTOS:
+        raise too_many_photos()
+
+
+def too_many_photos() -> InvalidInput:
+    return InvalidInput(
+        ngettext(
+            "At most %(max)d photo may be attached here.",
+            "At most %(max)d photos may be attached here.",
+            MAX_PHOTOS,
+        )
+        % {"max": MAX_PHOTOS},
+        code="too_many_photos",
+    )
 
 
 def _check_allowed(p: Problem, actor, kind: str) -> None:
@@ -223,10 +304,15 @@ def _check_allowed(p: Problem, actor, kind: str) -> None:
 def _add_locked(problem, actor, kind, validated, stored) -> ProblemPhoto:
     p = lock_problem(problem)
     _check_allowed(p, actor, kind)  # again, under the lock: the status may have moved on
+    _check_count(p, kind)  # and another upload may have taken the last place
     flags = integrity_flags(p, validated.info) if kind == PhotoKind.AFTER else None
     return _store(p, actor, validated, kind=kind, flags=flags, stored=stored)
 
 
 def validate_photos(uploads) -> list:
-    """Validate every upload first, so one bad file refuses the whole report."""
+    """Validate every upload first, so one bad file refuses the whole report (400 for more
+    than MAX_PHOTOS)."""
+    uploads = list(uploads or ())
+    if len(uploads) > MAX_PHOTOS:
+        raise too_many_photos()
     return [validate_image(upload) for upload in uploads]
