@@ -1,11 +1,12 @@
 """Django admin for the shared kernel: the office edits the holiday calendar here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from wenming.org.roles import Role
 
-from .calendar import holiday_delete, holiday_set
-from .models import ApiToken, AuditEntry, Holiday
+from .calendar import holiday_delete, holiday_set, holiday_year_mark
+from .models import ApiToken, AuditEntry, Holiday, HolidayYear
 
 
 @admin.register(Holiday)
@@ -52,6 +53,44 @@ class HolidayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for day in queryset.values_list("date", flat=True):
             holiday_delete(day=day, actor=request.user)
+
+    actions = ["mark_years_complete"]
+
+    @admin.action(description=_("Mark the years of the selected days as complete"))
+    def mark_years_complete(self, request, queryset):
+        years = sorted({day.year for day in queryset.values_list("date", flat=True)})
+        for year in years:
+            holiday_year_mark(year=year, complete=True, actor=request.user)
+        self.message_user(
+            request,
+            _("The holiday list of %(years)s is marked complete.")
+            % {"years": ", ".join(str(y) for y in years)},
+        )
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """Whether a year's holiday list is complete; changed only through `holiday_year_mark`."""
+
+    list_display = ["year", "complete", "marked_by", "marked_at"]
+    fields = ["year", "complete"]
+    ordering = ["-year"]
+
+    _is_office = HolidayAdmin._is_office  # the calendar belongs to the office
+    has_module_permission = HolidayAdmin.has_module_permission
+    has_view_permission = HolidayAdmin.has_view_permission
+    has_add_permission = HolidayAdmin.has_add_permission
+    has_change_permission = HolidayAdmin.has_change_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # "not complete" is a mark too: the history stays in the audit log
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        saved = holiday_year_mark(year=obj.year, complete=obj.complete, actor=request.user)
+        obj.pk, obj.marked_by, obj.marked_at = saved.pk, saved.marked_by, saved.marked_at
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -9,6 +9,11 @@ A day is a working day according to, in this order:
 3. otherwise Monday–Friday — and the office is warned on its home page (`calendar_warning`),
    because deadlines in such a year ignore public holidays.
 
+A year is *covered* when the package knows it or the office has marked its list complete
+(`core.HolidayYear`, `holiday_year_mark`): days entered for a year count at once, but only the
+office knows when it has entered them all, so the warning stays until it says so.
+
+
 Counting convention: `working_days_between(a, b)` is the number of working days in (a, b]
 (signed: negative when b < a), and `add_working_days(start, n)` is the n-th working day after
 `start` (the start day itself not counted), so `working_days_between(s, add_working_days(s, n))
@@ -32,9 +37,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from wenming.org.roles import require_office
+
 from .audit import audit_record
 from .errors import InvalidInput, NotFound
-from .models import Holiday, HolidayKind
+from .models import Holiday, HolidayKind, HolidayYear
 
 # Years the package carries data for (it raises for any other year).
 _PACKAGE_YEARS = frozenset(d.year for d in (*_cn.holidays, *_cn.workdays))
@@ -184,16 +191,28 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
-def year_has_data(year: int, *, snap: _Snapshot | None = None) -> bool:
-    """True when chinese-calendar knows `year` or the office has entered days for it."""
-    snap = snap or _current()
-    return _PACKAGE_MIN <= year <= _PACKAGE_MAX or year in snap.table_years
+def _complete_years(years) -> set[int]:
+    return set(
+        HolidayYear.objects.filter(year__in=years, complete=True).values_list("year", flat=True)
+    )
+
+
+def year_has_data(year: int) -> bool:
+    """True when `year` is covered: chinese-calendar knows it or the office marked it complete.
+
+    Days the office entered for a year count at once, but one entry does not make a year's
+    list complete: until the office says so, the year is not covered and the warning stays.
+    """
+    return not years_without_data([year])
 
 
 def years_without_data(years) -> list[int]:
-    """The years among `years` counted Monday–Friday only (neither package data nor table rows)."""
-    snap = _current()
-    return sorted({int(y) for y in years if not year_has_data(int(y), snap=snap)})
+    """The years among `years` not covered (no package data, list not marked complete)."""
+    wanted = {int(y) for y in years}
+    unknown = {y for y in wanted if not _PACKAGE_MIN <= y <= _PACKAGE_MAX}
+    if not unknown:
+        return []
+    return sorted(unknown - _complete_years(unknown))
 
 
 def _lookahead_days() -> int:
@@ -201,7 +220,7 @@ def _lookahead_days() -> int:
 
 
 def calendar_warning(*, today: date | None = None) -> str | None:
-    """A warning for the office when this year, or next year, has no holiday data.
+    """A warning for the office when this year, or next year, is not covered.
 
     Next year is checked only in the last `WENMING_CALENDAR_LOOKAHEAD_DAYS` (default 92) of
     the current one: the State Council publishes the arrangement in the autumn, so before then
@@ -216,21 +235,16 @@ def calendar_warning(*, today: date | None = None) -> str | None:
         return None
     listed = ", ".join(str(y) for y in missing)
     return ngettext(
-        "No public-holiday calendar for %(years)s: deadlines in that year count Monday to "
-        "Friday only. Enter the official holidays and make-up workdays under Administration "
-        "→ Holidays and make-up workdays.",
-        "No public-holiday calendar for %(years)s: deadlines in those years count Monday to "
-        "Friday only. Enter the official holidays and make-up workdays under Administration "
-        "→ Holidays and make-up workdays.",
+        "No complete public-holiday calendar for %(years)s: deadlines in that year count "
+        "Monday to Friday, apart from the days entered. Enter the official holidays and "
+        "make-up workdays under Administration → Holidays and make-up workdays, then mark "
+        "the year's list complete.",
+        "No complete public-holiday calendar for %(years)s: deadlines in those years count "
+        "Monday to Friday, apart from the days entered. Enter the official holidays and "
+        "make-up workdays under Administration → Holidays and make-up workdays, then mark "
+        "each year's list complete.",
         len(missing),
     ) % {"years": listed}
-
-
-def _invalidate_after_write() -> None:
-    # Now, so the writer's own transaction sees the change; again on commit, in case another
-    # thread re-read the table while the write was still uncommitted.
-    cache_clear()
-    transaction.on_commit(cache_clear)
 
 
 def holiday_set(*, day: date, kind: str, name: str = "", actor=None) -> Holiday:
@@ -270,3 +284,28 @@ def holiday_delete(*, day: date, actor=None) -> None:
         audit_record(action="holiday.delete", actor=actor, target=holiday, data=data)
         holiday.delete()
         _invalidate_after_write()
+
+
+def holiday_year_mark(*, year: int, complete: bool, actor) -> HolidayYear:
+    """The office marks `year`'s list of holidays and make-up workdays complete (or not)."""
+    require_office(actor, _("Only the Civilization Office marks a year's holiday list."))
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = 0
+    if not 1990 <= year <= 2100:
+        raise InvalidInput(_("The year must lie between 1990 and 2100."), code="invalid_year")
+    complete = bool(complete)
+    with transaction.atomic():
+        mark, _created = HolidayYear.objects.select_for_update().get_or_create(year=year)
+        before = mark.complete
+        mark.complete = complete
+        mark.marked_by, mark.marked_at = actor, timezone.now()
+        mark.save(update_fields=["complete", "marked_by", "marked_at"])
+        audit_record(
+            action="holiday_year.mark",
+            actor=actor,
+            target=mark,
+            data={"year": year, "complete": complete, "before": before},
+        )
+    return mark

@@ -138,3 +138,35 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()
+
+
+class HolidayYear(models.Model):
+    """The office's word that a year's list of holidays and make-up workdays is complete.
+
+    Entering one day says nothing about the others, so a year the package does not know counts
+    as covered by the calendar only once the office marks its list complete here (until then
+    the home page keeps warning that deadlines in it count Monday to Friday, apart from the
+    days entered). Written only through `wenming.core.calendar.holiday_year_mark`.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    complete = models.BooleanField(_("list complete"), default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+
+    SCOPE = ScopeRule(reference_for=frozenset(Role.values))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday list of a year")
+        verbose_name_plural = _("holiday lists by year")
+
+    def __str__(self) -> str:
+        return str(self.year)

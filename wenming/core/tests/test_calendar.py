@@ -14,6 +14,7 @@ from wenming.core.calendar import (
     calendar_warning,
     holiday_delete,
     holiday_set,
+    holiday_year_mark,
     is_working_day,
     working_days_between,
     years_without_data,
@@ -115,7 +116,8 @@ def test_office_enters_next_years_national_day_and_deadlines_follow_at_once(cast
     holiday_set(day=day, kind="holiday", name="国庆节", actor=cast.office)
     assert not is_working_day(day)
     assert add_working_days(date(FALLBACK_YEAR, 9, 30), 1) == date(FALLBACK_YEAR, 10, 2)
-    assert FALLBACK_YEAR not in years_without_data([FALLBACK_YEAR])
+    # One day entered does not cover the year (test_calendar_coverage.py).
+    assert FALLBACK_YEAR in years_without_data([FALLBACK_YEAR])
 
     entry = AuditEntry.objects.get(action="holiday.set")
     assert entry.actor_name == "office" and entry.data["kind"] == "holiday"
@@ -215,8 +217,10 @@ def test_warning_when_the_current_year_has_no_data():
 
 
 @pytest.mark.django_db
-def test_warning_goes_away_once_the_office_enters_next_year(cast):
+def test_warning_goes_away_once_the_office_marks_next_year_complete(cast):
     holiday_set(day=date(2027, 1, 1), kind="holiday", name="元旦", actor=cast.office)
+    assert calendar_warning(today=date(2026, 11, 29)) is not None
+    holiday_year_mark(year=2027, complete=True, actor=cast.office)
     assert calendar_warning(today=date(2026, 11, 29)) is None
 
 
