@@ -247,6 +247,13 @@ def calendar_warning(*, today: date | None = None) -> str | None:
     ) % {"years": listed}
 
 
+def _invalidate_after_write() -> None:
+    # Now, so the writer's own transaction sees the change; again on commit, in case another
+    # thread re-read the table while the write was still uncommitted.
+    cache_clear()
+    transaction.on_commit(cache_clear)
+
+
 def holiday_set(*, day: date, kind: str, name: str = "", actor=None) -> Holiday:
     """Create or change the office's entry for `day` (a holiday or a make-up workday)."""
     if kind not in HolidayKind.values:
