@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # One read of the reference rows' version token per request (core/refcache.py).
+    "wenming.core.refcache.ReferenceRowsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wenming.core.middleware.LanguageMiddleware",
     "wenming.core.middleware.RejectNulBytesMiddleware",
@@ -304,6 +306,33 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Request bodies: JSON above 1 MiB is refused with 400; photos are bounded by the upload checks.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Caches -------------------------------------------------------------------------------
+# Every process keeps copies of the reference rows (regions, units, categories, routing rules,
+# ledger settings, holidays); one version token in this cache tells whether they are still
+# true, and the service that changes a row replaces it (wenming/core/refcache.py). So the cache
+# must be shared by every process that serves: by default a folder under var/ (gunicorn's
+# workers and the task worker of one machine); several app servers name one Redis,
+# `redis://host:6379/0`. `locmem://` keeps it in the process: one process only (a test run).
+CACHE_URL = os.environ.get("WENMING_CACHE_URL", "").strip() or f"file://{VAR_DIR / 'cache'}"
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    _CACHE = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A Redis that does not answer must not hold a request: after a second the reference
+        # rows are read from the database instead (core/refcache.py).
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+elif CACHE_URL.startswith("file://"):
+    _CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_URL.removeprefix("file://"),
+    }
+elif CACHE_URL == "locmem://":
+    _CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wenming"}
+else:
+    raise ImproperlyConfigured("WENMING_CACHE_URL must be redis://…, file:///folder or locmem://")
+CACHES = {"default": {**_CACHE, "KEY_PREFIX": "wenming"}}
 
 # --- Background work ----------------------------------------------------------------------
 # Tasks are rows in the database (django-tasks-db) that `wenming worker` runs, in every

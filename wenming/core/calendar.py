@@ -13,20 +13,17 @@ A year is *covered* when the package knows it or the office has marked its list 
 (`core.HolidayYear`, `holiday_year_mark`): days entered for a year count at once, but only the
 office knows when it has entered them all, so the warning stays until it says so.
 
-
 Counting convention: `working_days_between(a, b)` is the number of working days in (a, b]
 (signed: negative when b < a), and `add_working_days(start, n)` is the n-th working day after
 `start` (the start day itself not counted), so `working_days_between(s, add_working_days(s, n))
 == n` for every n ≥ 0.
 
 Deadlines are computed in bulk (ticks, metrics, the demo generator), so lookups are pure
-memory: a per-process snapshot of the Holiday table plus per-year tables of working days with
-prefix sums. The snapshot is dropped when a service changes the table and, for changes made by
-other processes, re-read after `WENMING_CALENDAR_CACHE_SECONDS` (default 60).
+memory: a snapshot of the Holiday table plus per-year tables of working days with prefix sums,
+kept like the other reference rows (`core/refcache.py`): the services that change the table
+drop every app server's snapshot at once.
 """
 
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -42,15 +39,12 @@ from wenming.org.roles import require_office
 from .audit import audit_record
 from .errors import InvalidInput, NotFound
 from .models import Holiday, HolidayKind, HolidayYear
+from .refcache import Reference, invalidate
 
 # Years the package carries data for (it raises for any other year).
 _PACKAGE_YEARS = frozenset(d.year for d in (*_cn.holidays, *_cn.workdays))
 _PACKAGE_MIN, _PACKAGE_MAX = min(_PACKAGE_YEARS), max(_PACKAGE_YEARS)
 _MAX_SPAN_DAYS = 10_000  # ~27 years of working days; anything longer is a caller's bug
-
-
-def _cache_seconds() -> float:
-    return float(getattr(settings, "WENMING_CALENDAR_CACHE_SECONDS", 60))
 
 
 @dataclass
@@ -70,40 +64,18 @@ class _Year:
 class _Snapshot:
     overrides: dict[date, bool]  # Holiday table: date → is a working day
     table_years: frozenset[int]
-    loaded_at: float
     years: dict[int, _Year] = field(default_factory=dict)
-
-
-_lock = threading.Lock()
-_snapshot: _Snapshot | None = None
-
-
-def cache_clear() -> None:
-    """Forget the cached calendar (services call it; tests call it between cases)."""
-    global _snapshot
-    with _lock:
-        _snapshot = None
 
 
 def _load() -> _Snapshot:
     rows = Holiday.objects.values_list("date", "kind")
     overrides = {day: kind == HolidayKind.WORKDAY for day, kind in rows}
-    return _Snapshot(
-        overrides=overrides,
-        table_years=frozenset(d.year for d in overrides),
-        loaded_at=time.monotonic(),
-    )
+    return _Snapshot(overrides=overrides, table_years=frozenset(d.year for d in overrides))
 
 
-def _current() -> _Snapshot:
-    global _snapshot
-    snap = _snapshot
-    if snap is not None and time.monotonic() - snap.loaded_at < _cache_seconds():
-        return snap
-    fresh = _load()
-    with _lock:
-        _snapshot = fresh
-    return fresh
+_HOLIDAYS = Reference(_load)
+_current = _HOLIDAYS.get
+cache_clear = invalidate  # tests that change the Holiday table by hand, or the package's years
 
 
 def _package_is_working(day: date) -> bool:
@@ -247,13 +219,6 @@ def calendar_warning(*, today: date | None = None) -> str | None:
     ) % {"years": listed}
 
 
-def _invalidate_after_write() -> None:
-    # Now, so the writer's own transaction sees the change; again on commit, in case another
-    # thread re-read the table while the write was still uncommitted.
-    cache_clear()
-    transaction.on_commit(cache_clear)
-
-
 def holiday_set(*, day: date, kind: str, name: str = "", actor=None) -> Holiday:
     """Create or change the office's entry for `day` (a holiday or a make-up workday)."""
     if kind not in HolidayKind.values:
@@ -276,7 +241,7 @@ def holiday_set(*, day: date, kind: str, name: str = "", actor=None) -> Holiday:
             target=holiday,
             data={"date": day.isoformat(), "kind": kind, "name": name, "before": before},
         )
-        _invalidate_after_write()
+        invalidate()
     return holiday
 
 
@@ -290,7 +255,7 @@ def holiday_delete(*, day: date, actor=None) -> None:
         data = {"date": day.isoformat(), "kind": holiday.kind, "name": holiday.name}
         audit_record(action="holiday.delete", actor=actor, target=holiday, data=data)
         holiday.delete()
-        _invalidate_after_write()
+        invalidate()
 
 
 def holiday_year_mark(*, year: int, complete: bool, actor) -> HolidayYear:

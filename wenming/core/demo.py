@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import NotAllowed
+from .refcache import batch, invalidate
 
 DEMO_APPS = [
     "wenming.org",
@@ -34,8 +35,11 @@ def demo_load(*, scale: str = "small", stdout=None) -> None:
         raise NotAllowed(_("Demo data cannot be loaded in production."))
     if scale not in SCALES:
         raise ValueError(scale)
-    for module in demo_modules():
-        module.load(scale=scale, stdout=stdout)
+    # The demo writes reference rows in bulk (not through the services that drop the copies).
+    with batch():
+        for module in demo_modules():
+            module.load(scale=scale, stdout=stdout)
+            invalidate()
 
 
 def demo_reset(*, stdout=None) -> None:
@@ -44,3 +48,4 @@ def demo_reset(*, stdout=None) -> None:
         raise NotAllowed(_("Demo data cannot be removed in production."))
     for module in reversed(demo_modules()):
         module.reset(stdout=stdout)
+    invalidate()

@@ -3,21 +3,94 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person, Region, Unit
+from .services import (
+    REGION_FIELDS,
+    UNIT_FIELDS,
+    region_create,
+    region_delete,
+    region_update,
+    unit_create,
+    unit_delete,
+    unit_update,
+)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Saves and deletes go through the services: audited, and every app server's copy of the
+    reference rows is dropped (core/refcache.py)."""
+
+    editable_after_create: tuple = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return [
+            f.name
+            for f in self.model._meta.fields
+            if f.editable and f.name not in self.editable_after_create and not f.primary_key
+        ]
+
+    def delete_model(self, request, obj):
+        self.delete_service(**{self.model._meta.model_name: obj}, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ServiceAdmin):
     list_display = ["code", "name", "level", "kind", "parent", "is_demo"]
     list_filter = ["level", "kind", "is_demo"]
     search_fields = ["code", "name", "name_en"]
     raw_id_fields = ["parent"]
+    fields = ["code", "name", "name_en", "kind", "parent"]
+    editable_after_create = REGION_FIELDS
+    delete_service = staticmethod(region_delete)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = region_update(
+                region=obj, actor=request.user, **{f: form.cleaned_data[f] for f in REGION_FIELDS}
+            )
+        else:
+            saved = region_create(
+                code=obj.code,
+                name=obj.name,
+                name_en=obj.name_en,
+                kind=obj.kind,
+                parent=obj.parent,
+                actor=request.user,
+            )
+        obj.pk = saved.pk
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ServiceAdmin):
     list_display = ["code", "name", "kind", "is_active", "is_demo"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "name_en"]
+    fields = ["code", "name", "name_en", "short_name", "kind", "is_active"]
+    editable_after_create = UNIT_FIELDS
+    delete_service = staticmethod(unit_delete)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = unit_update(
+                unit=obj, actor=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
+            )
+        else:
+            saved = unit_create(
+                code=obj.code,
+                name=obj.name,
+                name_en=obj.name_en,
+                kind=obj.kind,
+                short_name=obj.short_name,
+                actor=request.user,
+            )
+            if not obj.is_active:
+                saved = unit_update(unit=saved, actor=request.user, is_active=False)
+        obj.pk = saved.pk
 
 
 @admin.register(Person)

@@ -45,9 +45,9 @@ def people_visible(*, actor) -> QuerySet:
     )
 
 
-# Per-process copies of the two reference tables, for look-ups on hot paths (problem reports,
-# ledger pages). A region or unit created since the last load is read on its own when first
-# asked for; an edit (made in the admin) is seen by every process within the cache's minute.
+# The two reference tables, for look-ups on hot paths (problem reports, ledger pages): a copy
+# per process that every app server drops at once when a service changes a row
+# (core/refcache.py). A region or unit created since the last load is read on its own.
 REGIONS = ReferenceCache(lambda: Region.objects.all())
 UNITS = ReferenceCache(lambda: Unit.objects.all())
 

@@ -1,10 +1,12 @@
 """Every write to the organisation tables."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record
 from wenming.core.errors import InvalidInput
+from wenming.core.refcache import invalidate
 
 from .models import LEVEL_OF_KIND, PARENT_LEVEL, Person, Region, Unit
 from .roles import Role
@@ -33,7 +35,53 @@ def region_create(*, code: str, name: str, kind: str, parent: Region | None = No
         )
         if audit:
             audit_record(action="region.create", actor=actor, target=region, data={"code": code})
+        invalidate()
     return region
+
+
+# What may change once a row exists: a region's code, kind and parent make its path, which its
+# descendants, people and problems are filed under, so they are fixed at creation.
+REGION_FIELDS = ("name", "name_en")
+UNIT_FIELDS = ("name", "name_en", "short_name", "kind", "is_active")
+
+
+def _apply(row, fields: tuple, values: dict, *, action: str, actor) -> dict:
+    """Set, check, save and audit the `values` that differ from `row`; return them."""
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be changed: %(fields)s.") % {
+            "fields": ", ".join(sorted(unknown))})
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    if not changed:
+        return changed
+    before = {name: getattr(row, name) for name in changed}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from None
+    row.save(update_fields=list(changed))
+    audit_record(action=action, actor=actor, target=row,
+                 data={"code": row.code, "before": before, "after": changed})
+    return changed
+
+
+def region_update(*, region: Region, actor=None, **values) -> Region:
+    """Rename a region; every app server's copy of the regions is dropped at once."""
+    with transaction.atomic():
+        locked = Region.objects.select_for_update().get(pk=region.pk)
+        if _apply(locked, REGION_FIELDS, values, action="region.update", actor=actor):
+            invalidate()
+    return locked
+
+
+def region_delete(*, region: Region, actor=None) -> None:
+    """Remove a region nothing refers to (the database refuses otherwise)."""
+    with transaction.atomic():
+        audit_record(action="region.delete", actor=actor, target=region, data={"code": region.code})
+        region.delete()
+        invalidate()
 
 
 def unit_create(*, code: str, name: str, kind: str = "government", name_en: str = "",
@@ -43,7 +91,25 @@ def unit_create(*, code: str, name: str, kind: str = "government", name_en: str 
         unit = Unit.objects.create(code=code, name=name, name_en=name_en, kind=kind,
                                    short_name=short_name, is_demo=is_demo)
         audit_record(action="unit.create", actor=actor, target=unit, data={"code": code})
+        invalidate()
     return unit
+
+
+def unit_update(*, unit: Unit, actor=None, **values) -> Unit:
+    """Rename, re-kind or (de)activate a member unit; every app server sees it at once."""
+    with transaction.atomic():
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        if _apply(locked, UNIT_FIELDS, values, action="unit.update", actor=actor):
+            invalidate()
+    return locked
+
+
+def unit_delete(*, unit: Unit, actor=None) -> None:
+    """Remove a member unit nothing refers to (the database refuses otherwise)."""
+    with transaction.atomic():
+        audit_record(action="unit.delete", actor=actor, target=unit, data={"code": unit.code})
+        unit.delete()
+        invalidate()
 
 
 def person_create(*, username: str, password: str | None, role: str, display_name: str = "",

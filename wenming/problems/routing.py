@@ -12,10 +12,9 @@ dispatcher's queue with them as suggestions.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
-from wenming.core.refcache import also_forget
+from wenming.core.refcache import Reference
 from wenming.org.models import RegionLevel
 from wenming.org.selectors import REGIONS
 
@@ -54,7 +53,7 @@ class Route:
 
 def locate(region) -> tuple:
     """(district, street) above or at `region` (None where the tree has no such level)."""
-    codes = [c for c in region.path.strip("/").split("/") if c]
+    codes = region.lineage_codes()
     # From the per-process region cache: every report locates its region.
     ancestors = {r.level: r for r in map(REGIONS.by_key, codes) if r is not None}
     ancestors[region.level] = region
@@ -74,39 +73,20 @@ def _rule_targets(rule, district, street) -> Target | None:
     return Target(region=district) if district is not None else None
 
 
-_active_rules: tuple[tuple, list] = ((), [])
-
-
-def _rules_in_force() -> list:
-    """The active routing rules, re-read only when the table changed since this process last
-    read it. Every inspection report asks; the office edits rules a few times a month, only
-    through the services (`routing_rule_*`), which stamp `updated_at`, so one aggregate query
-    tells whether anything changed."""
-    global _active_rules
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*), MAX(id), MAX(updated_at) FROM problems_routingrule")
-        stamp = tuple(cursor.fetchone())
-    if _active_rules[0] != stamp:
-        rules = list(RoutingRule.objects.filter(is_active=True).select_related("unit", "region"))
-        _active_rules = (stamp, rules)
-    return _active_rules[1]
-
-
-def _forget_rules() -> None:
-    global _active_rules
-    _active_rules = ((), [])
-
-
-also_forget(_forget_rules)
+# The active routing rules, kept like the other reference rows (core/refcache.py). Every
+# inspection report asks; the office edits rules a few times a month, only through the
+# services (`routing_rule_*`), which drop every app server's copy.
+RULES = Reference(
+    lambda: list(RoutingRule.objects.filter(is_active=True).select_related("unit", "region"))
+)
 
 
 def _matching_rules(category, region) -> list:
-    codes = {c for c in region.path.strip("/").split("/") if c}
     rules = [
         rule
-        for rule in _rules_in_force()
+        for rule in RULES.get()
         if rule.category_id in (None, category.pk)
-        and (rule.region_id is None or rule.region.code in codes)
+        and (rule.region_id is None or rule.region.contains(region))
     ]
     best, best_rank = [], None
     for rule in rules:

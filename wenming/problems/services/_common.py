@@ -1,6 +1,5 @@
 """What every ledger write shares: the row lock, compare-and-set save, events and audit."""
 
-import time
 from contextlib import contextmanager
 from datetime import date
 
@@ -12,34 +11,27 @@ from django.utils.translation import gettext as _
 from wenming.core.audit import audit_record
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import Conflict, InvalidInput
+from wenming.core.refcache import Reference
 from wenming.core.rows import insert_row, update_row
 
 from ..models import LedgerConfig, Problem, ProblemEvent, Status
 
-_config_cache: tuple[LedgerConfig, float] | None = None
-CONFIG_CACHE_SECONDS = 30
 
-
-def ledger_config() -> LedgerConfig:
-    """The office's ledger settings (the row is created with defaults on first use).
-
-    Read on every report, so kept per process for CONFIG_CACHE_SECONDS; this process forgets
-    it when the office saves (`ledger_config_forget`), other processes within the TTL.
-    """
-    global _config_cache
-    cached = _config_cache
-    if cached is not None and time.monotonic() - cached[1] < CONFIG_CACHE_SECONDS:
-        return cached[0]
+def _read_config() -> LedgerConfig:
     config = LedgerConfig.objects.filter(pk=1).first()
     if config is None:
         config, _created = LedgerConfig.objects.get_or_create(pk=1)
-    _config_cache = (config, time.monotonic())
     return config
 
 
-def ledger_config_forget() -> None:
-    global _config_cache
-    _config_cache = None
+# Read on every report, so kept like the other reference rows (core/refcache.py);
+# `ledger_config_update` drops every app server's copy.
+_CONFIG = Reference(_read_config)
+
+
+def ledger_config() -> LedgerConfig:
+    """The office's ledger settings (the row is created with defaults on first use)."""
+    return _CONFIG.get()
 
 
 def actor_name(actor) -> str:

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record
 from wenming.core.errors import InvalidInput, NotAllowed, NotFound
+from wenming.core.refcache import invalidate
 from wenming.org.roles import Role
 
 from ..models import Category, CategoryKind, LedgerConfig, ProblemClass, RoutingRule, Subject
-from ._common import bounded_text, ledger_config, ledger_config_forget
+from ._common import bounded_text, ledger_config
 
 CATEGORY_FIELDS = (
     "name",
@@ -76,6 +77,7 @@ def category_create(*, actor, code: str, **values) -> Category:
     try:
         with transaction.atomic():
             category = Category.objects.create(code=code, **clean)
+            invalidate()
             audit_record(
                 action="problem_category.create",
                 actor=actor,
@@ -100,6 +102,7 @@ def category_update(*, actor, category: Category, **values) -> Category:
         for name, value in clean.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(clean) or None)
+        invalidate()
         audit_record(
             action="problem_category.update",
             actor=actor,
@@ -150,6 +153,7 @@ def routing_rule_create(
     )
     with transaction.atomic():
         rule = RoutingRule.objects.create(**values)
+        invalidate()
         audit_record(
             action="routing_rule.create", actor=actor, target=rule, data=_rule_snapshot(rule)
         )
@@ -181,6 +185,7 @@ def routing_rule_update(
             rule.is_active = bool(is_active)
         rule.updated_at = timezone.now()
         rule.save()
+        invalidate()
         audit_record(
             action="routing_rule.update",
             actor=actor,
@@ -201,6 +206,7 @@ def routing_rule_delete(*, actor, rule_id: int) -> None:
             action="routing_rule.delete", actor=actor, target=rule, data=_rule_snapshot(rule)
         )
         rule.delete()
+        invalidate()
 
 
 def ledger_config_update(*, actor, **values) -> LedgerConfig:
@@ -234,8 +240,7 @@ def ledger_config_update(*, actor, **values) -> LedgerConfig:
         for name, value in clean.items():
             setattr(config, name, value)
         config.save()
-        ledger_config_forget()
-        transaction.on_commit(ledger_config_forget)
+        invalidate()
         audit_record(
             action="ledger_config.update",
             actor=actor,
