@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wenming.org.roles import Role
+from wenming.org.roles import is_office
 
 from .calendar import holiday_delete, holiday_set, holiday_year_mark
 from .models import ApiToken, AuditEntry, Holiday, HolidayYear
@@ -23,7 +23,7 @@ class HolidayAdmin(admin.ModelAdmin):
     # The calendar belongs to the Civilization Office: its admins edit it, nobody else does.
     def _is_office(self, request) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_staff and user.role == Role.OFFICE_ADMIN)
+        return bool(user.is_active and user.is_staff and is_office(user))
 
     def has_module_permission(self, request):
         return self._is_office(request)
@@ -111,7 +111,7 @@ class OfficeReadOnlyAdmin(ReadOnlyAdmin):
 
     def has_module_permission(self, request):
         user = request.user
-        return bool(user.is_active and user.is_staff and user.role == Role.OFFICE_ADMIN)
+        return bool(user.is_active and user.is_staff and is_office(user))
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

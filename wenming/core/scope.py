@@ -133,7 +133,7 @@ def scope_allows(actor, obj) -> bool:
         if "__" in rule.region:
             return can_see(actor, obj)
         region = obj if rule.region == "" else getattr(obj, rule.region)
-        return region is not None and region.path.startswith(actor.region.path)
+        return actor.region.contains(region)
     if role == Role.UNIT_OFFICER and rule.units and actor.unit_id:
         if rule.distinct or any("__" in lookup for lookup in rule.units):
             return can_see(actor, obj)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wenming.core.calendar import calendar_warning
-from wenming.org.roles import Role
+from wenming.org.roles import is_office
 
 from . import selectors
 
@@ -37,7 +37,7 @@ def panel_inbox(request):
 
 def panel_calendar(request):
     """Warn the office when deadlines are being counted without a holiday calendar."""
-    if request.user.role != Role.OFFICE_ADMIN:
+    if not is_office(request.user):
         return None
     warning = calendar_warning()
     if not warning:
@@ -60,7 +60,7 @@ def panel_calendar(request):
 
 def panel_deliveries(request):
     """Failed e-mails and robot posts, so the office notices when nobody is being told."""
-    if request.user.role != Role.OFFICE_ADMIN:
+    if not is_office(request.user):
         return None
     counts = selectors.delivery_counts(actor=request.user)
     url = reverse("notifications:deliveries")

@@ -3,9 +3,9 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from wenming.core.errors import InvalidInput, NotAllowed, NotFound
+from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.scope import scope_queryset
-from wenming.org.roles import Role
+from wenming.org.roles import is_office, require_office
 
 from .models import Delivery, DeliveryStatus, Message, WebhookChannel
 
@@ -49,8 +49,7 @@ def message_get(*, actor, message_id: int) -> Message:
 
 
 def _office_only(actor) -> None:
-    if getattr(actor, "role", None) != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the Civilization Office may see this."))
+    require_office(actor, _("Only the Civilization Office may see this."))
 
 
 def deliveries(*, actor, status: str | None = None) -> QuerySet:
@@ -66,7 +65,7 @@ def deliveries(*, actor, status: str | None = None) -> QuerySet:
 
 def delivery_counts(*, actor) -> dict[str, int]:
     """How many deliveries are pending, sent, failed (and given up), for the office."""
-    if getattr(actor, "role", None) != Role.OFFICE_ADMIN:
+    if not is_office(actor):
         return {}
     qs = scope_queryset(Delivery.objects.all(), actor)
     counts = qs.aggregate(

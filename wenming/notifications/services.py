@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record
-from wenming.core.errors import InvalidInput, NotAllowed, NotFound
+from wenming.core.errors import InvalidInput, NotFound
 from wenming.org.models import Person, Region, Unit
-from wenming.org.roles import Role
+from wenming.org.roles import require_office
 
 from . import robots
 from .models import (
@@ -90,7 +90,7 @@ def _where(target) -> tuple[Region | None, Unit | None]:
 def _channel_matches(channel: WebhookChannel, notice: Notice, region: Region | None) -> bool:
     if notice.kind not in (channel.kinds or []):
         return False
-    if channel.region_id and (region is None or not region.path.startswith(channel.region.path)):
+    if channel.region_id and not channel.region.contains(region):
         return False
     return not (channel.unit_id and channel.unit_id != notice.unit_id)
 
@@ -432,8 +432,7 @@ def message_mark_all_read(*, actor) -> int:
 
 
 def _require_office(actor) -> None:
-    if getattr(actor, "role", None) != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the Civilization Office may do this."))
+    require_office(actor)
 
 
 def _clean_channel(*, name: str, kind: str, url: str, secret: str, kinds, region, unit) -> dict:

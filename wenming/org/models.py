@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
-from wenming.org.roles import Role
+from wenming.org.roles import Role, is_office
 
 region_code_validator = RegexValidator(
     r"^\d{6}(\d{3}(\d{3})?)?$",
@@ -86,6 +86,18 @@ class Region(BilingualName, models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def contains(self, other) -> bool:
+        """True when `other` is this region or lies below it: the one containment rule.
+
+        Paths are materialised ("/210200/210202/"), so containment is a path prefix; the
+        SQL form of the same rule is `subtree_ids` (one prefix scan).
+        """
+        return other is not None and other.path.startswith(self.path)
+
+    def lineage_codes(self) -> list[str]:
+        """The codes from the city down to this region (the regions that contain it)."""
+        return [c for c in self.path.strip("/").split("/") if c]
+
     def subtree_ids(self) -> list[int]:
         """Ids of this region and every region below it (cached on the instance)."""
         cached = getattr(self, "_subtree_ids", None)
@@ -97,7 +109,7 @@ class Region(BilingualName, models.Model):
         return cached
 
     def ancestors(self):
-        codes = [c for c in self.path.strip("/").split("/") if c and c != self.code]
+        codes = [c for c in self.lineage_codes() if c != self.code]
         return Region.objects.filter(code__in=codes).order_by("path")
 
 
@@ -168,7 +180,8 @@ class Person(AbstractUser):
 
     @property
     def is_office(self) -> bool:
-        return self.role == Role.OFFICE_ADMIN
+        """For templates: the one rule of who counts as the office (`roles.is_office`)."""
+        return is_office(self)
 
     @property
     def sees_everything(self) -> bool:

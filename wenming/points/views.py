@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import DomainError, InvalidInput, NotFound
-from wenming.org.roles import Role
+from wenming.org.roles import Role, is_office
 from wenming.org.selectors import region_get, regions_visible
 from wenming.standards import selectors as standards
 from wenming.standards.views import office_only, page
@@ -84,7 +84,7 @@ def index(request):
             "search": search,
             "map": _map_config(request, regions=districts),
             **filters,
-            "can_edit": actor.role == Role.OFFICE_ADMIN,
+            "can_edit": is_office(actor),
             "data_url": reverse("points:map_data") + ("?" + query.urlencode() if query else ""),
         },
     )
@@ -145,10 +145,8 @@ def detail(request, code):
             "checklist": checklist,
             "display": {"lat": lat, "lon": lon},
             "map": _map_config(request, regions=[point.region]),
-            "events": point.events.select_related("actor")[:20]
-            if actor.role == Role.OFFICE_ADMIN
-            else [],
-            "can_edit": actor.role == Role.OFFICE_ADMIN,
+            "events": point.events.select_related("actor")[:20] if is_office(actor) else [],
+            "can_edit": is_office(actor),
         },
     )
 

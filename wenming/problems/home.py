@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from wenming.org.roles import Role
+from wenming.org.roles import Role, is_office
 
 from . import selectors
 
@@ -30,7 +30,7 @@ def _item(label, count, url, tone="secondary") -> dict:
 def panel_office(request):
     """The office's Monday morning: triage, verification, returns, flags, overdue."""
     user = request.user
-    if user.role != Role.OFFICE_ADMIN:
+    if not is_office(user):
         return None
     queues = selectors.office_queues(actor=user)
     items = [

@@ -21,7 +21,7 @@ the action's own conditions (400 / 409).
 
 from dataclasses import dataclass
 
-from wenming.org.roles import Role
+from wenming.org.roles import Role, is_office
 
 from .models import Action, Status
 
@@ -101,14 +101,14 @@ def is_handler(person, problem) -> bool:
     if role == Role.UNIT_OFFICER:
         return bool(problem.responsible_unit_id) and problem.responsible_unit_id == person.unit_id
     if role == Role.REGION_OFFICER and problem.handling_region_id and person.region_id:
-        return problem.handling_region.path.startswith(person.region.path)
+        return person.region.contains(problem.handling_region)
     return False
 
 
 def relations(person, problem) -> set[str]:
     """How `person` relates to `problem` for the transition table."""
     found = set()
-    if getattr(person, "role", "") == Role.OFFICE_ADMIN:
+    if is_office(person):
         found.add(OFFICE)
     if is_handler(person, problem):
         found.add(HANDLER)

@@ -30,7 +30,7 @@ def region_people(region: Region, *, with_ancestors: bool = False):
     """Officers of `region`; with `with_ancestors`, also those of the street and district above."""
     regions = [region.pk]
     if with_ancestors:
-        codes = [c for c in region.path.strip("/").split("/") if c]
+        codes = region.lineage_codes()
         regions = list(
             Region.objects.filter(code__in=codes)
             .exclude(level=RegionLevel.CITY)

@@ -23,7 +23,7 @@ from wenming.core.calendar import add_working_days
 from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.scope import scope_queryset, scope_sql
 from wenming.org.models import Region, RegionLevel, Unit
-from wenming.org.roles import Role
+from wenming.org.roles import Role, is_office
 from wenming.org.selectors import REGIONS, UNITS
 
 from . import search
@@ -594,7 +594,7 @@ def region_names(codes) -> dict[str, str]:
 
 def shows_private_details(actor) -> bool:
     """Reporter contacts and original (GPS-bearing) photos are for the office only."""
-    return getattr(actor, "role", "") == Role.OFFICE_ADMIN
+    return is_office(actor)
 
 
 @dataclass(frozen=True)

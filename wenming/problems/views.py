@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import DomainError, InvalidInput, Unavailable
-from wenming.org.roles import Role
+from wenming.org.roles import is_office
 from wenming.org.selectors import regions_visible, units_visible
 
 from . import selectors, services
@@ -44,7 +44,7 @@ def _is_htmx(request) -> bool:
 
 
 def _office_only(request) -> None:
-    if request.user.role != Role.OFFICE_ADMIN:
+    if not is_office(request.user):
         raise PermissionDenied(_("Only the Civilization Office may do this."))
 
 
@@ -101,7 +101,7 @@ def _ledger_context(request, params=None) -> dict:
         "categories": selectors.categories_visible(actor=actor),
         "regions": regions_visible(actor=actor).exclude(level="community"),
         "units": units_visible(actor=actor, active_only=True),
-        "can_dispatch": actor.role == Role.OFFICE_ADMIN,
+        "can_dispatch": is_office(actor),
         "can_report": actor.role in REPORTERS,
         # Unfold a phone's "more filters" when one of them is in use.
         "more_filters": any(
@@ -170,14 +170,14 @@ def _detail_context(request, problem, *, error=None) -> dict:
         ),
         "units": units_visible(actor=actor, active_only=True) if Action.DISPATCH in actions else [],
         "localities": regions_visible(actor=actor)
-        .filter(code__in=[c for c in problem.region.path.strip("/").split("/") if c])
+        .filter(code__in=problem.region.lineage_codes())
         .exclude(level="city")
         if Action.DISPATCH in actions
         else [],
         "can_add_after": problem.status in ("dispatched", "in_progress")
         and is_handler(actor, problem),
         "can_add_before": problem.status in ("new", "registered", "dispatched")
-        and (actor.role == Role.OFFICE_ADMIN or problem.reported_by_id == actor.pk),
+        and (is_office(actor) or problem.reported_by_id == actor.pk),
         "today": today,
         "overdue": problem.is_pending and problem.deadline and problem.deadline < today,
         "map_tiles": _map_settings(),
@@ -320,7 +320,7 @@ def create(request):
         "sources": report_sources(actor),
     }
     # The office mostly records calls and hotline tickets; an inspection would auto-dispatch.
-    initial = {"source": Source.CITIZEN} if actor.role == Role.OFFICE_ADMIN else {}
+    initial = {"source": Source.CITIZEN} if is_office(actor) else {}
     form = ProblemForm(request.POST or None, request.FILES or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -387,7 +387,7 @@ def bulk_dispatch(request):
     """
     back = _ledger_back(request)
     codes = [c for c in request.POST.getlist("codes") if c][:500]
-    if request.user.role != Role.OFFICE_ADMIN:
+    if not is_office(request.user):
         return _bulk_refused(
             request, back, _("Only the Civilization Office may do this."), status=403
         )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wenming.core.audit import audit_record, client_ip
 from wenming.core.errors import DomainError, NotAllowed, NotFound
-from wenming.org.roles import Role
+from wenming.org.roles import Role, is_office
 from wenming.org.selectors import unit_get, units_visible
 
 from . import selectors, services
@@ -46,12 +46,12 @@ def page(view):
 
 
 def office_only(request) -> None:
-    if request.user.role != Role.OFFICE_ADMIN:
+    if not is_office(request.user):
         raise PermissionDenied
 
 
 def _is_office(request) -> bool:
-    return request.user.role == Role.OFFICE_ADMIN
+    return is_office(request.user)
 
 
 @page

@@ -126,9 +126,7 @@ def _check_place(actor, region, point, lat, lon):
             _("Choose a district, street or community, not the whole city."),
             code="region_too_coarse",
         )
-    if getattr(actor, "role", "") == Role.REGION_OFFICER and not region.path.startswith(
-        actor.region.path
-    ):
+    if getattr(actor, "role", "") == Role.REGION_OFFICER and not actor.region.contains(region):
         raise InvalidInput(
             _("You can only report problems inside your own region."), code="region_outside_scope"
         )

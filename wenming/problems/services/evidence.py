@@ -31,7 +31,7 @@ from wenming.core.uploads import (
     stored_image_delete,
     validate_image,
 )
-from wenming.org.roles import Role
+from wenming.org.roles import is_office
 
 from ..lifecycle import is_handler
 from ..models import EventKind, PhotoKind, Problem, ProblemPhoto, Status
@@ -218,8 +218,7 @@ def photo_store_before(*, problem, actor, validated, stored) -> ProblemPhoto:
 
 
 def _may_add_before(actor, problem) -> bool:
-    role = getattr(actor, "role", "")
-    return role == Role.OFFICE_ADMIN or (
+    return is_office(actor) or (
         problem.reported_by_id is not None and problem.reported_by_id == actor.pk
     )
 

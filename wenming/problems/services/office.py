@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record
-from wenming.core.errors import InvalidInput, NotAllowed, NotFound
+from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.refcache import invalidate
-from wenming.org.roles import Role
+from wenming.org.roles import require_office
 
 from ..models import Category, CategoryKind, LedgerConfig, ProblemClass, RoutingRule, Subject
 from ._common import bounded_text, ledger_config
@@ -34,8 +34,7 @@ CONFIG_LIMITS = {
 
 
 def _office_only(actor) -> None:
-    if getattr(actor, "role", "") != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the Civilization Office changes the ledger's settings."))
+    require_office(actor, _("Only the Civilization Office changes the ledger's settings."))
 
 
 def _clean_category(values: dict) -> dict:

@@ -191,7 +191,7 @@ def _check_dispatch_target(p: Problem, actor, unit, region) -> None:
         raise InvalidInput(
             _("%(unit)s is not an active member unit.") % {"unit": unit}, code="unknown_unit"
         )
-    if region is not None and not p.region.path.startswith(region.path):
+    if region is not None and not region.contains(p.region):
         raise InvalidInput(
             _("The region must contain the problem's place (%(place)s).") % {"place": p.region},
             code="bad_region",
@@ -207,7 +207,7 @@ def _check_dispatch_target(p: Problem, actor, unit, region) -> None:
                     "return the problem if it is not your region's."
                 )
             )
-        if not region.path.startswith(actor.region.path) or region.pk == p.handling_region_id:
+        if not actor.region.contains(region) or region.pk == p.handling_region_id:
             raise InvalidInput(
                 _("Pass the problem to a street or community of your region."), code="bad_region"
             )
@@ -278,7 +278,7 @@ def problem_dispatch_many(*, problems, actor, unit=None, region=None, deadline=N
     "code: reason" per refused problem. The notices of a rolled-back batch are never sent.
     """
     failed: list[tuple[str, DomainError]] = []
-    with transaction.atomic():
+    with transaction.atomic(), notify.batched():
         for problem in problems:
             try:
                 problem_dispatch(

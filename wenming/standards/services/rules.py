@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wenming.core.audit import audit_record
-from wenming.core.errors import Conflict, InvalidInput, NotAllowed
-from wenming.org.roles import Role
+from wenming.core.errors import Conflict, InvalidInput
+from wenming.org.roles import require_office as require_office_role
 
 from ..models import (
     METHOD_ORDER,
@@ -74,8 +74,7 @@ def require_office(actor) -> None:
     """Only the office writes the rules; `None` stands for the command line and the demo."""
     if actor is None:
         return
-    if getattr(actor, "role", None) != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the Civilization Office may change the evaluation system."))
+    require_office_role(actor, _("Only the Civilization Office may change the evaluation system."))
 
 
 def _actor_or_none(actor):
