@@ -22,7 +22,7 @@ from wenming.core.errors import DomainError, InvalidInput, Unavailable
 from wenming.org.roles import is_office
 from wenming.org.selectors import regions_visible, units_visible
 
-from . import selectors, services
+from . import listing, selectors, services
 from .export import ledger_xlsx_response
 from .forms import (
     ActionForm,
@@ -61,10 +61,16 @@ def _ledger_context(request, params=None) -> dict:
     qs = selectors.ledger_queryset(actor=actor, f=found)
     try:
         page, total, exact = selectors.ledger_counted_page(
-            qs, f=found, cursor=params.get("cursor"), limit=params.get("limit") or 50
+            qs,
+            f=found,
+            cursor=params.get("cursor"),
+            limit=params.get("limit") or 50,
+            columns=selectors.LIST_COLUMNS,
         )
     except DomainError as exc:
-        page, total, exact = selectors.ledger_counted_page(qs, f=found, limit=50)
+        page, total, exact = selectors.ledger_counted_page(
+            qs, f=found, limit=50, columns=selectors.LIST_COLUMNS
+        )
         error = str(exc.message)
     params = found.as_params()
     today = timezone.localdate()
@@ -84,6 +90,9 @@ def _ledger_context(request, params=None) -> dict:
     return {
         "filter": found,
         "page": page,
+        # Plain rows with every cell worked out once (listing.LedgerRows.table_row): the table's
+        # template only prints them.
+        "rows": listing.LedgerRows(today).table_rows(page.items),
         "error": error,
         "total": total,
         "total_exact": exact,
