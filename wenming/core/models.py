@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wenming.core.scope import ScopeRule
@@ -170,3 +171,29 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class IdempotencyRecord(models.Model):
+    """The answer to a POST carrying an Idempotency-Key, replayed on a retry.
+
+    A request claims its key first (`pending`) and fills in its answer in the transaction of
+    its write, so a retry that arrives meanwhile waits for that answer (`core.idempotency`).
+    """
+
+    key = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    endpoint = models.CharField(max_length=200)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(default=dict)
+    # SHA-256 of a JSON request body: the same key with another body is refused.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Claimed by a request still running; its answer is not there yet.
+    pending = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "endpoint", "key"], name="idempotency_unique"),
+        ]

@@ -13,11 +13,11 @@ from ninja.files import UploadedFile
 
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.idempotency import idempotent
 from wenming.core.scope import scope_allows
 from wenming.org.selectors import region_cached, regions_visible, unit_cached, units_visible
 
 from . import listing, metrics, selectors, services
-from .idempotency import idempotent
 from .lifecycle import actions_for
 from .models import STAGE_TIMES, EventKind, Severity
 from .models import Status as ProblemStatus

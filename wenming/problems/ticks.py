@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from wenming.core.calendar import add_working_days, working_days_between
+from wenming.core.models import IdempotencyRecord
 
 from . import notify, search
-from .models import EventKind, IdempotencyRecord, Problem
+from .models import EventKind, Problem
 from .services import ledger_config
 from .services._common import record_event
 

@@ -20,7 +20,7 @@ from .choices import (
     Subject,
     status_flags,
 )
-from .config import IdempotencyRecord, LedgerConfig, RoutingRule, TargetLevel
+from .config import LedgerConfig, RoutingRule, TargetLevel
 from .problem import Category, CoUnitLookup, Problem, ProblemCounter
 from .records import PhotoKind, ProblemEvent, ProblemPhoto, ProblemRecord
 
@@ -35,7 +35,6 @@ __all__ = [
     "CategoryKind",
     "CoUnitLookup",
     "EventKind",
-    "IdempotencyRecord",
     "LedgerConfig",
     "PhotoKind",
     "Problem",

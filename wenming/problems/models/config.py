@@ -1,6 +1,5 @@
-"""The office's routing rules and ledger settings, and the idempotency records of the API."""
+"""The office's routing rules and ledger settings."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -104,23 +103,3 @@ class LedgerConfig(models.Model):
 
     def __str__(self) -> str:
         return str(_("ledger settings"))
-
-
-class IdempotencyRecord(models.Model):
-    """The first answer to a POST carrying an Idempotency-Key, replayed on a retry."""
-
-    key = models.CharField(max_length=200)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    endpoint = models.CharField(max_length=200)
-    status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField(default=dict)
-    # SHA-256 of a JSON request body: the same key with another body is refused.
-    fingerprint = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["actor", "endpoint", "key"], name="idempotency_unique"),
-        ]
