@@ -315,6 +315,7 @@ def test_the_handler_who_returns_a_problem_still_gets_its_state(cast, api_as):
 # --- attachments --------------------------------------------------------------------------
 
 
+@pytest.mark.storage
 def test_after_photo_upload_answers_201_with_flags(cast, api_as):
     problem = accepted(cast)
     response = api_as(cast.urban).post_multipart(
@@ -328,6 +329,7 @@ def test_after_photo_upload_answers_201_with_flags(cast, api_as):
     assert body["lat"] is None  # GPS of evidence is for the office
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize(
     "upload, code",
     [
@@ -356,6 +358,7 @@ def test_bad_uploads_answer_400_and_store_nothing(cast, api_as, settings, upload
     assert problem.photos.count() == 0
 
 
+@pytest.mark.storage
 def test_only_the_handler_adds_after_photos(cast, api_as):
     problem = accepted(cast)
     response = api_as(cast.office).post_multipart(

@@ -10,8 +10,11 @@ from PIL import Image
 from wenming.core.errors import Conflict, InvalidInput, NotAllowed
 from wenming.problems import services
 from wenming.problems.models import Problem, ProblemPhoto
+from wenming.testing.storage import stored_names
 
 from .factories import FAR, HERE, accepted, dispatched, now_exif, photo, report
+
+pytestmark = pytest.mark.storage
 
 
 def exif_time(moment) -> str:
@@ -111,21 +114,19 @@ def test_no_after_photo_once_rectified(cast):
         add_after(cast, problem, photo())
 
 
-def test_a_non_image_is_refused_and_nothing_is_written(cast, settings):
+def test_a_non_image_is_refused_and_nothing_is_written(cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     problem = accepted(cast)
     with pytest.raises(InvalidInput):
         add_after(cast, problem, SimpleUploadedFile("x.jpg", b"%PDF-1.4 nope", "image/jpeg"))
     assert ProblemPhoto.objects.count() == 0
-    media = settings.MEDIA_ROOT
-    assert not any(media.rglob("*.jpg")) if media.exists() else True
+    assert stored_names() == []
 
 
-def test_a_refused_upload_leaves_no_file_behind(cast, settings):
+def test_a_refused_upload_leaves_no_file_behind(cast):
     problem = accepted(cast)
     Problem.objects.filter(pk=problem.pk).update(status="rectified", is_pending=False)
     with pytest.raises(Conflict):
         add_after(cast, problem, photo())  # stale instance passes the first check only
-    media = settings.MEDIA_ROOT
-    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+    assert stored_names() == []

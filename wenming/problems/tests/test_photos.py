@@ -294,3 +294,31 @@ def test_too_many_photos_on_one_report_answer_400(cast, page_as):
     assert "最多" in response.content.decode()
     assert Problem.objects.count() == before
     assert stored_names() == []
+
+
+# --- private objects ----------------------------------------------------------------------
+
+
+def test_stored_photos_are_private(cast, client, settings):
+    """Nobody reads a stored file but through the scoped views: not the web server's media URL,
+    not an unsigned request to the bucket."""
+    import urllib.error
+    import urllib.request
+
+    from django.core.files.storage import default_storage
+
+    problem = accepted(cast)
+    shot = add_after(cast.urban, problem, photo(7, taken=now_exif(), gps=HERE))
+    assert client.get(f"{settings.MEDIA_URL}{shot.public_path}").status_code == 404
+    if settings.WENMING_STORAGE != "s3":
+        return
+    from storages.backends.s3 import S3Storage
+
+    assert isinstance(default_storage, S3Storage)  # the CI run really uses the object store
+    options = settings.STORAGES["default"]["OPTIONS"]
+    key = f"{options['location']}/{shot.public_path}"
+    unsigned = f"{options['endpoint_url']}/{options['bucket_name']}/{key}"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(unsigned, timeout=5)  # noqa: S310 - the local test server
+    assert refused.value.code == 403
+    assert "X-Amz-Signature=" in default_storage.url(shot.public_path)  # signed, short-lived

@@ -27,6 +27,7 @@ def city(cast):
     return {"zs": zs, "gjz": gjz}
 
 
+@pytest.mark.storage
 def test_pages_of_a_zhongshan_problem_answer_404_to_ganjingzi(cast, page_as, city):
     zs = city["zs"]
     version = Problem.objects.get(pk=zs.pk).version

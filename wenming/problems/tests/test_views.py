@@ -131,6 +131,7 @@ def test_leaders_see_no_actions_and_cannot_act(cast, page_as):
     assert response.status_code == 403
 
 
+@pytest.mark.storage
 def test_upload_from_the_page(cast, page_as):
     problem = accepted(cast)
     response = page_as(cast.urban).post(
@@ -141,6 +142,7 @@ def test_upload_from_the_page(cast, page_as):
     assert problem.photos.filter(kind="after").count() == 1
 
 
+@pytest.mark.storage
 def test_a_refused_upload_from_the_page_is_400_with_the_reason(cast, page_as):
     problem = accepted(cast)
     client = page_as(cast.urban)
@@ -154,6 +156,7 @@ def test_a_refused_upload_from_the_page_is_400_with_the_reason(cast, page_as):
     assert problem.photos.count() == 0
 
 
+@pytest.mark.storage
 def test_photos_outside_the_office_have_no_gps(cast, page_as):
     problem = accepted(cast)
     shot = services.problem_photo_add(
