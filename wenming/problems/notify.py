@@ -1,14 +1,16 @@
-"""Who hears about a problem, and the hand-over to the notifications app after commit.
+"""Who hears about a problem, and the hand-over to the notifications app.
 
 Delivery (inbox, e-mail, group robots, retries) belongs to `wenming.notifications`; the ledger
-only says who and what, from `transaction.on_commit`, so a rolled-back change notifies nobody.
-Messages are stored in the office's language (zh-Hans), whatever the actor's page language.
+only says who and what. The notice is written in the change's own transaction, so a rolled-back
+change notifies nobody and a committed one cannot lose its notice; the worker sends it after
+commit. Messages are stored in the office's language (zh-Hans), whatever the actor's page
+language.
 """
 
+import contextlib
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -53,26 +55,30 @@ def problem_url(problem) -> str:
 
 
 def schedule(*, kind: str, recipients, problem, title, body="", dedupe_key=None) -> None:
-    """Send a notice about `problem` once the current transaction commits."""
+    """Write a notice about `problem` in the current transaction (sent by the worker)."""
     ids = sorted(set(recipients.values_list("pk", flat=True)))
     if not ids:
         return
     with translation.override(settings.LANGUAGE_CODE):
         title_text, body_text = str(title), str(body)
-    url = problem_url(problem)
+    send_now(
+        kind=kind,
+        recipient_ids=ids,
+        problem=problem,
+        title=title_text,
+        body=body_text,
+        url=problem_url(problem),
+        dedupe_key=dedupe_key,
+    )
 
-    def send():
-        send_now(
-            kind=kind,
-            recipient_ids=ids,
-            problem=problem,
-            title=title_text,
-            body=body_text,
-            url=url,
-            dedupe_key=dedupe_key,
-        )
 
-    transaction.on_commit(send)
+def batched():
+    """A block whose notices are written together at its end (one bulk INSERT per table)."""
+    try:
+        from wenming.notifications.services import notices_batched
+    except ImportError:  # the notifications app is optional for the ledger to work
+        return contextlib.nullcontext()
+    return notices_batched()
 
 
 def send_now(*, kind, recipient_ids, problem, title, body, url, dedupe_key=None) -> int:

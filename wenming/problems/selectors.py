@@ -538,6 +538,20 @@ def problem_get(*, actor, code: str) -> Problem:
     return problem
 
 
+def problems_get_many(*, actor, codes) -> tuple[list[Problem], list[str]]:
+    """Problems by code in the given order (one query), and the codes not found or not visible."""
+    wanted = [str(code).upper()[:16] for code in codes]
+    found = {
+        p.code: p
+        for p in problems_visible(actor=actor)
+        .filter(code__in=set(wanted))
+        .select_related("category", "region", "responsible_unit", "handling_region")
+    }
+    problems = [found[code] for code in wanted if code in found]
+    unknown = [str(code) for code, key in zip(codes, wanted, strict=True) if key not in found]
+    return problems, unknown
+
+
 def problem_timeline(*, actor, problem) -> list[ProblemEvent]:
     """The problem's events, oldest first, with the photos each carried."""
     events = scope_queryset(ProblemEvent.objects.filter(problem=problem), actor)

@@ -417,12 +417,7 @@ def bulk_dispatch(request):
             status=400,
             codes=codes,
         )
-    problems, unknown = [], []
-    for code in codes:
-        try:
-            problems.append(selectors.problem_get(actor=request.user, code=code))
-        except DomainError:
-            unknown.append(code)
+    problems, unknown = selectors.problems_get_many(actor=request.user, codes=codes)
     if unknown:
         return _bulk_refused(
             request,
