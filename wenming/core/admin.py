@@ -3,10 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wenming.org.roles import is_office
-
 from .calendar import holiday_delete, holiday_set, holiday_year_mark
 from .models import ApiToken, AuditEntry, Holiday, HolidayYear
+from .roles import is_office
 
 
 @admin.register(Holiday)

@@ -34,12 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from wenming.org.roles import require_office
-
 from .audit import audit_record
 from .errors import InvalidInput, NotFound
 from .models import Holiday, HolidayKind, HolidayYear
 from .refcache import Reference, invalidate
+from .roles import require_office
 
 # Years the package carries data for (it raises for any other year).
 _PACKAGE_YEARS = frozenset(d.year for d in (*_cn.holidays, *_cn.workdays))

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.roles import Role
 from wenming.core.scope import ScopeRule
-from wenming.org.roles import Role
 
 
 class ActivityRecord(models.Model):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from wenming.org.roles import Role
+from .roles import Role
 
 
 @dataclass(frozen=True)

@@ -1,82 +1,15 @@
-"""Periodic work run by `wenming tick` (cron, every few minutes; every run is idempotent).
+"""The notifications' share of `wenming tick` (core/ticks.py): send the deliveries that are due.
 
-Apps register a function in their `AppConfig.ready()`:
-
-    register_tick(problems_tick)          # def problems_tick(*, now) -> dict[str, int]
-
-`run_ticks` calls each with the same `now` and collects what it reports (a dict of counts;
-an int, a string or None are accepted too). One failing function does not stop the others.
+Registered last (`order=90`), so the notices the other ticks have just made go out in the same run.
 """
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import timezone
 
-logger = logging.getLogger(__name__)
-
-TickFunction = Callable[..., object]
-_TICKS: list[TickFunction] = []
-
-
-def register_tick(func: TickFunction) -> TickFunction:
-    """Add `func(*, now)` to what `wenming tick` runs (registering twice is harmless)."""
-    if all(existing is not func for existing in _TICKS):
-        _TICKS.append(func)
-    return func
-
-
-def registered_ticks() -> list[TickFunction]:
-    return list(_TICKS)
-
-
-def tick_name(func: TickFunction) -> str:
-    return getattr(func, "tick_name", None) or func.__name__
-
-
-@dataclass
-class TickReport:
-    results: dict[str, object] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        parts = []
-        for name, result in self.results.items():
-            if isinstance(result, dict):
-                counts = " ".join(f"{k}={v}" for k, v in result.items())
-                parts.append(f"{name}: {counts}" if counts else name)
-            elif result is None:
-                parts.append(f"{name}: ok")
-            else:
-                parts.append(f"{name}: {result}")
-        parts += [f"{name}: ERROR {error}" for name, error in self.errors.items()]
-        return "; ".join(parts)
-
-
-def _deliveries_tick(*, now: datetime) -> dict:
+def deliveries_tick(*, now: datetime) -> dict:
     from .services import deliveries_retry_due
 
     return deliveries_retry_due(now=now)
 
 
-_deliveries_tick.tick_name = "deliveries"
-
-
-def run_ticks(*, now: datetime | None = None) -> TickReport:
-    """Run every registered tick, then send the deliveries that are due (including new ones)."""
-    now = now or timezone.now()
-    report = TickReport()
-    for func in [*registered_ticks(), _deliveries_tick]:
-        name = tick_name(func)
-        try:
-            report.results[name] = func(now=now)
-        except Exception as exc:
-            logger.exception("tick %s failed", name)
-            report.errors[name] = f"{type(exc).__name__}: {exc}"[:300]
-    return report
+deliveries_tick.tick_name = "deliveries"

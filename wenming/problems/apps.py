@@ -9,7 +9,7 @@ class ProblemsConfig(AppConfig):
 
     def ready(self):
         from wenming.core.home import register_nav, register_panel
-        from wenming.notifications.ticks import register_tick
+        from wenming.core.ticks import register_tick
 
         from . import home
         from .ticks import problems_tick

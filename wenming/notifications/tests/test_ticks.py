@@ -1,4 +1,5 @@
-"""`wenming tick`: registered periodic functions and delivery retries, idempotent."""
+"""`wenming tick` with the notifications' tick: notices made by a tick go out in the same run,
+delivery retries, idempotent runs (the registry itself: core/tests/test_ticks.py)."""
 
 from datetime import timedelta
 from io import StringIO
@@ -7,16 +8,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from wenming.notifications import ticks
+from wenming.core import ticks
+from wenming.core.ticks import register_tick, run_ticks
 from wenming.notifications.models import Delivery, Message, Notice
 from wenming.notifications.services import notify
-from wenming.notifications.ticks import register_tick, run_ticks
+from wenming.notifications.ticks import deliveries_tick
 
 
 @pytest.fixture(autouse=True)
 def own_registry(monkeypatch):
-    # Each test registers its own ticks; the apps' real ones are left out.
-    monkeypatch.setattr(ticks, "_TICKS", [])
+    # Each test registers its own ticks beside the deliveries; the other apps' are left out.
+    monkeypatch.setattr(ticks, "_TICKS", [(90, deliveries_tick)])
 
 
 def test_a_registered_tick_runs_with_now_and_reports_counts(cast):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wenming.notifications.ticks import run_ticks
+from wenming.core.ticks import run_ticks
 
 
 class Command(BaseCommand):
