@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from wenming.core.calendar import add_working_days
-from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.errors import DomainError, InvalidInput, NotFound
 from wenming.core.idempotency import idempotent
 from wenming.core.scope import scope_allows
 from wenming.org.selectors import region_cached, regions_visible, unit_cached, units_visible
@@ -632,14 +632,26 @@ def add_attachment(request, code: str, kind: Form[str], file: File[UploadedFile]
     problem = selectors.problem_get(actor=actor, code=code)
     # Encoded and stored before the idempotency record's transaction begins; deleted again
     # unless that transaction commits the photo (a replay, a refusal, a rollback).
-    prepared = services.photo_prepare(problem=problem, actor=actor, kind=kind, upload=file)
+    try:
+        prepared, refusal = (
+            services.photo_prepare(problem=problem, actor=actor, kind=kind, upload=file),
+            None,
+        )
+    except DomainError as exc:
+        if "Idempotency-Key" not in request.headers:
+            raise
+        # A retry of an upload that succeeded (its photo may have filled the last place, or
+        # moved nothing): idempotent() replays the first answer without calling run().
+        prepared, refusal = None, exc
 
     def run():
+        if refusal is not None:
+            raise refusal
         photo = services.problem_photo_add(problem=problem, actor=actor, prepared=prepared)
         selectors.photo_copy_codes(actor=actor, photos=[photo])
         return 201, _photo_out(photo, private=selectors.shows_private_details(actor))
 
-    with services.photos_kept_if_recorded([prepared.stored]):
+    with services.photos_kept_if_recorded([prepared.stored] if prepared else []):
         status, body = idempotent(request, f"POST /problems/{problem.code}/attachments", run)
     return Status(status, body)
 

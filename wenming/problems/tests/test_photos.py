@@ -322,3 +322,22 @@ def test_stored_photos_are_private(cast, client, settings):
         urllib.request.urlopen(unsigned, timeout=5)  # noqa: S310 - the local test server
     assert refused.value.code == 403
     assert "X-Amz-Signature=" in default_storage.url(shot.public_path)  # signed, short-lived
+
+
+def test_a_retry_of_the_upload_that_took_the_last_place_gets_its_first_answer(cast, api_as):
+    problem = accepted(cast)
+    for seed in range(evidence.MAX_PHOTOS - 1):
+        add_after(cast.urban, problem, photo(seed, taken=now_exif(), gps=HERE))
+    client = api_as(cast.urban)
+    key = {"Idempotency-Key": "last-photo"}
+    upload = photo(60, taken=now_exif(), gps=HERE)
+    first = client.post_multipart(
+        f"problems/{problem.code}/attachments", {"kind": "after", "file": upload}, headers=key
+    )
+    upload.seek(0)
+    again = client.post_multipart(
+        f"problems/{problem.code}/attachments", {"kind": "after", "file": upload}, headers=key
+    )
+    assert first.status_code == again.status_code == 201, again.content
+    assert again.json() == first.json()
+    assert len(stored_names()) == 3 * evidence.MAX_PHOTOS
