@@ -6,18 +6,17 @@ Out-of-scope problems answer 404; refusals answer {"error", "message", "details"
 
 from datetime import date, datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from wenming.core.calendar import add_working_days
 from wenming.core.errors import DomainError, InvalidInput, NotFound
 from wenming.core.idempotency import idempotent
 from wenming.core.scope import scope_allows
 from wenming.org.selectors import region_cached, regions_visible, unit_cached, units_visible
 
 from . import listing, metrics, selectors, services
+from .deadlines import DeadlineClock, local_today
 from .lifecycle import actions_for
 from .models import STAGE_TIMES, EventKind, Severity
 from .models import Status as ProblemStatus
@@ -239,8 +238,8 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 _iso = listing.iso
 
 
-def _problem_out(p, *, today: date, soon: date) -> dict:
-    pending = p.is_pending and p.deadline is not None
+def _problem_out(p, *, clock: DeadlineClock) -> dict:
+    overdue, due_soon = clock.due(p.is_pending, p.deadline)
     return {
         "code": p.code,
         "title": p.title,
@@ -258,8 +257,8 @@ def _problem_out(p, *, today: date, soon: date) -> dict:
         "handling_region": p.handling_region.code if p.handling_region_id else None,
         "handler_name": p.handler_display,
         "deadline": _iso(p.deadline),
-        "overdue": pending and p.deadline < today,
-        "due_soon": pending and today <= p.deadline <= soon,
+        "overdue": overdue,
+        "due_soon": due_soon,
         "created_at": _iso(p.created_at),
         "updated_at": _iso(p.updated_at),
         "rework_count": p.rework_count,
@@ -269,11 +268,6 @@ def _problem_out(p, *, today: date, soon: date) -> dict:
         "address": p.address,
         "version": p.version,
     }
-
-
-def _today_and_soon() -> tuple[date, date]:
-    today = timezone.localdate()
-    return today, add_working_days(today, 1)
 
 
 def _photo_out(photo, *, private: bool) -> dict:
@@ -307,7 +301,6 @@ def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
     request reported (with `co_units` as given), so what a new problem cannot have yet — photos
     (they come through the attachments endpoint) — is not looked up, and its few events are
     read without the timeline's joins."""
-    today, soon = _today_and_soon()
     private = selectors.shows_private_details(actor)
     if just_created:
         photos = {"before": [], "after": []}
@@ -318,7 +311,7 @@ def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
         events = selectors.problem_timeline(actor=actor, problem=p)
         co_units = sorted(p.co_units.values_list("code", flat=True))
     candidates = selectors.duplicate_candidates(actor=actor, problem=p) if p.is_open else []
-    data = _problem_out(p, today=today, soon=soon)
+    data = _problem_out(p, clock=DeadlineClock())
     data.update(
         {
             "description": p.description,
@@ -514,7 +507,7 @@ def list_problems(
             qs, sort=found.sort, cursor=cursor, limit=limit, columns=selectors.LIST_COLUMNS
         )
         counted = _NOT_COUNTED
-    rows = listing.LedgerRows(timezone.localdate())
+    rows = listing.LedgerRows(local_today())
     # Built once and rendered as is: PageOut documents it, test_api holds each item equal to
     # the same problem validated through ProblemOut (listing.py says why).
     return listing.json_response(

@@ -7,15 +7,16 @@ local working days. A problem on hold, rectified or closed is never overdue: its
 
 In SQL the rule is `overdue_q` / `due_soon_q` (served by the partial index on pending
 deadlines); in Python it is `DeadlineClock`, built once per page or list so today and the
-due-soon horizon are worked out once.
+due-soon horizon are worked out once. Escalation looks further: overdue by more than the
+office's threshold in working days (`long_overdue_q`).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
-from wenming.core.calendar import add_working_days
+from wenming.core.calendar import add_working_days, working_days_between
 
 
 def local_today(now=None) -> date:
@@ -36,6 +37,19 @@ def overdue_q(today: date) -> Q:
 def due_soon_q(today: date) -> Q:
     """Problems due today or on the next working day (and not yet overdue), as a filter."""
     return Q(is_pending=True, deadline__gte=today, deadline__lte=due_soon_until(today))
+
+
+def escalation_cutoff(today: date, working_days: int) -> date:
+    """The latest deadline that is overdue by more than `working_days` working days today."""
+    day = today
+    while working_days_between(day, today) <= working_days:
+        day -= timedelta(days=1)
+    return day
+
+
+def long_overdue_q(today: date, working_days: int) -> Q:
+    """Problems overdue by more than `working_days` working days (escalation's threshold)."""
+    return Q(is_pending=True, deadline__lte=escalation_cutoff(today, working_days))
 
 
 class DeadlineClock:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
-from wenming.core.calendar import add_working_days
 from wenming.org.selectors import REGIONS, UNITS
 
+from .deadlines import DeadlineClock
 from .models import Status
 from .reference import CATEGORIES
 
@@ -45,8 +45,7 @@ class LedgerRows:
     language, the status labels, today and the reference names are looked up once."""
 
     def __init__(self, today: date):
-        self.today = today
-        self.soon = add_working_days(today, 1)
+        self.clock = DeadlineClock(today)
         self.status_labels = {value: str(label) for value, label in Status.choices}
         self._names: dict[tuple[str, int], tuple[str, str]] = {}
 
@@ -62,11 +61,8 @@ class LedgerRows:
         return found
 
     def _due(self, row: dict) -> tuple[bool, bool]:
-        """(overdue, due soon) of a row."""
-        deadline = row["deadline"]
-        if not (row["is_pending"] and deadline is not None):
-            return False, False
-        return deadline < self.today, self.today <= deadline <= self.soon
+        """(overdue, due soon) of a row (deadlines.py)."""
+        return self.clock.due(row["is_pending"], row["deadline"])
 
     def out(self, row: dict) -> dict:
         """One `ProblemOut`, field for field."""

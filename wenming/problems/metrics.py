@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wenming.core.errors import InvalidInput
 from wenming.core.scope import scope_queryset
 
+from .deadlines import local_today, overdue_q
 from .models import Action, PhotoKind, ProblemEvent, ProblemPhoto, Status
 from .selectors import problems_visible
 
@@ -177,7 +178,7 @@ def _problem_aggregates(today: date) -> dict:
             filter=Q(status__in=(Status.RECTIFIED, Status.CLOSED), rectified_on__lte=F("deadline")),
         ),
         "reworked": Count("status", filter=due & Q(rework_count__gt=0)),
-        "overdue_pending": Count("status", filter=Q(is_pending=True, deadline__lt=today)),
+        "overdue_pending": Count("status", filter=overdue_q(today)),
         "extended": Count("status", filter=due & Q(extension_count__gt=0)),
         "recurrences": Count("status", filter=due & Q(recurrence_of__isnull=False)),
         "handling_days_avg": Avg("handling_days", filter=due),
@@ -236,7 +237,7 @@ def _merge(target: ProblemMetrics, values: dict) -> None:
 
 def problem_metrics(*, actor, period: Period, region=None, unit=None) -> ProblemMetrics:
     """The month's metrics for a region subtree and/or a unit, within `actor`'s scope."""
-    today = timezone.localdate()
+    today = local_today()
     start, end = period.bounds()
     problems = problems_visible(actor=actor)
     events = scope_queryset(ProblemEvent.objects.all(), actor).filter(
@@ -274,7 +275,7 @@ def metrics_breakdown(*, actor, period: Period, by: str) -> dict:
     """
     if by not in ("district", "unit"):
         raise InvalidInput(_("Break metrics down by “district” or “unit”."), code="bad_group")
-    today = timezone.localdate()
+    today = local_today()
     start, end = period.bounds()
     problem_key = "district_id" if by == "district" else "responsible_unit_id"
     own_key = "district_id" if by == "district" else "unit_id"

@@ -10,17 +10,16 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from wenming.core.calendar import add_working_days, working_days_between
 from wenming.core.models import IdempotencyRecord
 
 from . import notify, search
-from .models import EventKind, Problem
+from .deadlines import due_soon_q, local_today, long_overdue_q, overdue_q
+from .models import Problem
 from .services import ledger_config
-from .services._common import record_event
+from .services.escalation import problem_escalate
 
 BATCH = 500
 
@@ -59,7 +58,7 @@ def _deadline_notices(kind: str, mark_field: str, deadlines: Q, title_of) -> int
     deadline (`mark_field` remembers the deadline a notice was sent for)."""
     sent = 0
     qs = (
-        Problem.objects.filter(deadlines, is_pending=True)
+        Problem.objects.filter(deadlines)
         .filter(_not_sent_for(mark_field))
         .select_related("responsible_unit", "handling_region")
         .order_by("deadline", "id")
@@ -74,11 +73,10 @@ def _deadline_notices(kind: str, mark_field: str, deadlines: Q, title_of) -> int
 
 
 def _due_soon(today: date) -> int:
-    horizon = add_working_days(today, 1)
     return _deadline_notices(
         "due_soon",
         "due_soon_notice_for",
-        Q(deadline__gte=today, deadline__lte=horizon),
+        due_soon_q(today),
         lambda p: (
             _("Problem %(code)s is due on %(deadline)s: %(title)s")
             % {"code": p.code, "deadline": p.deadline, "title": p.title}
@@ -90,7 +88,7 @@ def _overdue(today: date) -> int:
     return _deadline_notices(
         "overdue",
         "overdue_notice_for",
-        Q(deadline__lt=today),
+        overdue_q(today),
         lambda p: (
             _("Problem %(code)s is overdue (deadline %(deadline)s): %(title)s")
             % {"code": p.code, "deadline": p.deadline, "title": p.title}
@@ -98,49 +96,18 @@ def _overdue(today: date) -> int:
     )
 
 
-def escalation_cutoff(today: date, working_days: int) -> date:
-    """The latest deadline that is overdue by more than `working_days` working days today."""
-    day = today
-    while working_days_between(day, today) <= working_days:
-        day -= timedelta(days=1)
-    return day
-
-
-def _escalate(today: date, now) -> int:
-    config = ledger_config()
-    cutoff = escalation_cutoff(today, config.escalation_working_days)
-    escalated = 0
-    qs = (
-        Problem.objects.filter(is_pending=True, deadline__lte=cutoff, escalated_at__isnull=True)
-        .select_related("responsible_unit", "handling_region", "handling_region__parent")
+def _escalate(today: date) -> int:
+    """Escalate every long-overdue problem not yet escalated, each through the service."""
+    threshold = ledger_config().escalation_working_days
+    due = (
+        Problem.objects.filter(long_overdue_q(today, threshold), escalated_at__isnull=True)
         .order_by("deadline", "id")
+        .values_list("pk", flat=True)
     )
-    for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
-        with transaction.atomic():
-            claimed = Problem.objects.filter(pk=problem.pk, escalated_at__isnull=True).update(
-                escalated_at=now
-            )
-            if not claimed:
-                continue
-            overdue_days = working_days_between(problem.deadline, today)
-            record_event(
-                problem=problem,
-                action=EventKind.ESCALATE,
-                actor=None,
-                data={
-                    "overdue_working_days": overdue_days,
-                    "deadline": problem.deadline.isoformat(),
-                },
-            )
-        with override("zh-hans"):
-            title = _("Escalated: problem %(code)s is %(days)d working days overdue: %(title)s") % {
-                "code": problem.code,
-                "days": overdue_days,
-                "title": problem.title,
-            }
-        recipients = notify.handler_people(problem, escalate=True) | notify.office_people()
-        _send("escalation", problem, recipients.distinct(), title, key_date=problem.deadline)
-        escalated += 1
+    escalated = 0
+    for pk in list(due[: BATCH * 10]):
+        if problem_escalate(problem=pk, actor=None, today=today) is not None:
+            escalated += 1
     return escalated
 
 
@@ -150,11 +117,11 @@ def problems_tick(*, now) -> dict:
     Also indexes for full-text search the problems reported since the last full batch (a
     quiet ledger never fills a batch; its backlog is searchable anyway, only by a scan).
     """
-    today = timezone.localdate(now)
+    today = local_today(now)
     result = {
         "due_soon": _due_soon(today),
         "overdue": _overdue(today),
-        "escalated": _escalate(today, now),
+        "escalated": _escalate(today),
     }
     purged, _detail = IdempotencyRecord.objects.filter(
         created_at__lt=now - timedelta(days=7)

@@ -17,12 +17,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenming.core.calendar import add_working_days
 from wenming.core.errors import DomainError, InvalidInput, Unavailable
 from wenming.org.roles import is_office
 from wenming.org.selectors import regions_visible, units_visible
 
 from . import listing, selectors, services
+from .deadlines import DeadlineClock, local_today
 from .export import ledger_xlsx_response
 from .forms import (
     ActionForm,
@@ -32,10 +32,11 @@ from .forms import (
     ProblemForm,
     RoutingRuleForm,
 )
-from .lifecycle import actions_for, is_handler
-from .models import Action, Category, Source, Status
+from .lifecycle import actions_for
+from .models import Action, Category, PhotoKind, Source, Status
 from .photofiles import photo_response
 from .services.creation import REPORTERS, report_sources
+from .services.evidence import photo_allowed
 from .services.transitions import problem_dispatch_many
 
 
@@ -73,7 +74,7 @@ def _ledger_context(request, params=None) -> dict:
         )
         error = str(exc.message)
     params = found.as_params()
-    today = timezone.localdate()
+    today = local_today()
     # Counting every status of a broad text search would read each match; say "more than".
     text_search = selectors.count_cap(found) == selectors.SEARCH_COUNT_CAP
     counts = {} if text_search and not exact else selectors.status_counts(actor=actor, f=found)
@@ -102,8 +103,6 @@ def _ledger_context(request, params=None) -> dict:
             "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
         ),
         "export_url": reverse("problems:export") + "?" + urlencode(params),
-        "today": today,
-        "soon": add_working_days(today, 1),
         "statuses": Status.choices,
         "sources": Source.choices,
         "sorts": selectors.SORT_LABELS.items(),
@@ -158,7 +157,6 @@ def _detail_context(request, problem, *, error=None) -> dict:
     actor = request.user
     photos = selectors.problem_photos(actor=actor, problem=problem)
     actions = actions_for(actor, problem)
-    today = timezone.localdate()
     timeline = selectors.problem_timeline(actor=actor, problem=problem)
     return {
         "problem": problem,
@@ -183,12 +181,10 @@ def _detail_context(request, problem, *, error=None) -> dict:
         .exclude(level="city")
         if Action.DISPATCH in actions
         else [],
-        "can_add_after": problem.status in ("dispatched", "in_progress")
-        and is_handler(actor, problem),
-        "can_add_before": problem.status in ("new", "registered", "dispatched")
-        and (is_office(actor) or problem.reported_by_id == actor.pk),
-        "today": today,
-        "overdue": problem.is_pending and problem.deadline and problem.deadline < today,
+        # Offered exactly when the evidence service would take the photo.
+        "can_add_after": photo_allowed(actor=actor, problem=problem, kind=PhotoKind.AFTER),
+        "can_add_before": photo_allowed(actor=actor, problem=problem, kind=PhotoKind.BEFORE),
+        "overdue": DeadlineClock().overdue(problem),
         "map_tiles": _map_settings(),
     }
 

@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from wenming.core.progress import progress
 
+from ..deadlines import DeadlineClock
 from ..models import (
     Problem,
     ProblemEvent,
@@ -76,6 +77,7 @@ class _Rows:
 
     def __init__(self, gen: _Generator, vendor: str):
         self.gen = gen
+        self.clock = DeadlineClock(gen.today)
         self.suffix = "+00" if vendor == "postgresql" else ""
         self.offset = gen.offset
         self.problem_columns, self.problem_tail = _model_fields(Problem, PROBLEM_FIELDS)
@@ -94,16 +96,11 @@ class _Rows:
         return value.isoformat() if value is not None else None
 
     def problem(self, p: _P) -> tuple:
-        gen, ts, day = self.gen, self.ts, self.day
+        ts, day = self.ts, self.day
         flags = status_flags(p.status)
         pending = flags["is_pending"]
-        overdue = pending and p.deadline is not None and p.deadline < gen.today
-        due_soon = (
-            pending
-            and p.deadline is not None
-            and not overdue
-            and gen.wd_between(gen.today, p.deadline) <= 1
-        )
+        # The notices the tick would have sent by now (deadlines.py decides, as for the tick).
+        overdue, due_soon = self.clock.due(pending, p.deadline)
         # The "also reported" bump does not touch updated_at in the services either.
         last = p.events[-1][5] if p.events else p.created
         rectified_on = p.rectified_at.date() if p.rectified_at else None

@@ -2,6 +2,7 @@
 
 from ._common import ledger_config
 from .creation import code_allocate, problem_create
+from .escalation import problem_escalate
 from .evidence import (
     integrity_flags,
     phash_bands,
@@ -51,6 +52,7 @@ __all__ = [
     "problem_create",
     "problem_deny_extension",
     "problem_dispatch",
+    "problem_escalate",
     "problem_hold",
     "photo_prepare",
     "photos_kept_if_recorded",

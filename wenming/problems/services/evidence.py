@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.errors import DomainError, InvalidInput, NotAllowed
 from wenming.core.uploads import (
     haversine_m,
     phash_distance,
@@ -298,6 +298,16 @@ def _check_allowed(p: Problem, actor, kind: str) -> None:
             )
             % {"code": p.code, "status": p.get_status_display()},
         )
+
+
+def photo_allowed(*, actor, problem, kind: str) -> bool:
+    """Whether `actor` may add a `kind` photo to `problem` now: the service's own check, which
+    the pages ask before offering the upload (so they never restate it)."""
+    try:
+        _check_allowed(problem, actor, kind)
+    except DomainError:
+        return False
+    return True
 
 
 def _add_locked(problem, actor, kind, validated, stored) -> ProblemPhoto:

@@ -9,8 +9,9 @@ from wenming.core.calendar import add_working_days
 from wenming.core.errors import InvalidInput
 from wenming.notifications.models import Message, Notice
 from wenming.problems import services
+from wenming.problems.deadlines import escalation_cutoff
 from wenming.problems.models import EventKind, Problem
-from wenming.problems.ticks import escalation_cutoff, problems_tick
+from wenming.problems.ticks import problems_tick
 
 from .factories import accepted, dispatched, rectified
 
