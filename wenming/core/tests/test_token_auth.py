@@ -141,7 +141,13 @@ def test_a_role_change_is_seen_on_the_next_request(cast, api_as):
     # And it acts with the new role: leaders do not report problems.
     assert (
         client.post(
-            "problems", {"title": "x", "category": "dirty.sanitation", "region": "210202001001"}
+            "problems",
+            {
+                "title": "x",
+                "category": "dirty.sanitation",
+                "source": "self_found",
+                "region": "210202001001",
+            },
         ).status_code
         == 403
     )
