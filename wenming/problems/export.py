@@ -28,6 +28,8 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from wenming.core.refcache import batch
+
 from .models import Severity, Source, Status
 
 MAX_ROWS = 500_000
@@ -132,11 +134,14 @@ def ledger_rows(queryset, fields: list[str]) -> Iterator[tuple]:
             selected.append(field)
             names.append(None)
     rows = queryset.order_by("-created_at", "-id").values_list(*selected)[:MAX_ROWS]
-    for row in rows.iterator(chunk_size=2000):
-        yield tuple(
-            value if name is None else _reference_name(name, value)
-            for name, value in zip(names, row, strict=True)
-        )
+    # A streamed answer runs after its request: one version check of the reference rows for
+    # the whole file, not one per cell.
+    with batch():
+        for row in rows.iterator(chunk_size=2000):
+            yield tuple(
+                value if name is None else _reference_name(name, value)
+                for name, value in zip(names, row, strict=True)
+            )
 
 
 def _reference_name(name: tuple, pk):
