@@ -35,7 +35,9 @@ def _model_fields(model, known: list[str]):
     fields = {f.attname: f for f in model._meta.concrete_fields}
     missing = [name for name in known if name not in fields]
     if missing:
-        raise RuntimeError(f"{model.__name__} has no field(s) {missing}; update problems/demo/rows.py")
+        raise RuntimeError(
+            f"{model.__name__} has no field(s) {missing}; update problems/demo/rows.py"
+        )
     extra = []
     for name, field in fields.items():
         if name in known:
@@ -47,7 +49,9 @@ def _model_fields(model, known: list[str]):
         elif field.empty_strings_allowed:
             value = ""
         else:
-            raise RuntimeError(f"{model.__name__}.{name} needs a value; update problems/demo/rows.py")
+            raise RuntimeError(
+                f"{model.__name__}.{name} needs a value; update problems/demo/rows.py"
+            )
         if isinstance(value, dict | list):
             value = json.dumps(value)
         extra.append((field.column, value))
