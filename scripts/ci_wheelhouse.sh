@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 py=${PY:-python3}
 
+started=$SECONDS
 make wheelhouse
+echo "ci: wheelhouse built in $((SECONDS - started)) s ($(du -sh dist/wheelhouse | cut -f1))"
 
 work=$(mktemp -d /tmp/wenming-ci-wheelhouse.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -50,8 +52,10 @@ export PATH="$work/venv/bin:$work/stubs:$PATH"
 # No index, no configured find-links or extra index: the wheelhouse alone.
 unset PIP_FIND_LINKS PIP_INDEX_URL PIP_EXTRA_INDEX_URL
 export PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+started=$SECONDS
 "$py" -m venv "$work/venv"
 pip install -q --no-index --find-links "$root/dist/wheelhouse" wenming
+echo "ci: installed offline into a fresh virtual environment in $((SECONDS - started)) s"
 
 # A clean environment and a folder outside the checkout: the installed package is what runs.
 for name in $(compgen -e | grep '^WENMING_' || true); do unset "$name"; done
@@ -65,10 +69,13 @@ if wenming check >"$work/check.log" 2>&1 || ! grep -q "WENMING_HOME is not set" 
 fi
 
 export WENMING_HOME="$work/home"
+started=$SECONDS
 wenming migrate --no-input >/dev/null
+echo "ci: a fresh SQLite database migrated in $((SECONDS - started)) s"
 password=$(python -c 'import secrets; print(secrets.token_urlsafe(18))')
 WENMING_ADMIN_PASSWORD=$password wenming createadmin --username chief --no-input
 port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+started=$SECONDS
 setsid wenming serve --prod --host 127.0.0.1 --port "$port" >"$work/serve.log" 2>&1 &
 server=$!
 stop_server() { kill -- "-$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
@@ -89,6 +96,7 @@ while time.monotonic() < deadline:
         time.sleep(0.5)
 sys.exit("ci: the server did not answer /healthz in 180 s")
 WAIT
+echo "ci: gunicorn answered /healthz $((SECONDS - started)) s after \`wenming serve\` began (the static collection included)"
 base="http://127.0.0.1:$port"
 status=0
 python "$root/scripts/check_page_assets.py" "$base" /login/ --expect-hashed || status=1
