@@ -1,0 +1,69 @@
+"""The admin saves regions and units through the services: audited, the fields that place a
+region in the tree fixed after creation, and every app server's copy of the reference rows
+dropped at once (core/refcache.py)."""
+
+import pytest
+
+from wenming.core.errors import InvalidInput
+from wenming.core.models import AuditEntry
+from wenming.org.models import Region, Unit
+from wenming.org.selectors import REGIONS, UNITS
+from wenming.org.services import region_update, unit_update
+
+
+def test_deactivating_a_unit_in_the_admin_is_audited_and_seen_at_once(cast, page_as):
+    assert UNITS.by_key("URBAN").is_active  # this process holds its copy
+    unit = cast.urban_unit
+    response = page_as(cast.office).post(
+        f"/admin/org/unit/{unit.pk}/change/",
+        {"name": unit.name, "name_en": "Urban", "short_name": "城管", "kind": unit.kind},
+    )
+    assert response.status_code == 302, response.content
+    assert not UNITS.by_key("URBAN").is_active and UNITS.by_key("URBAN").name_en == "Urban"
+    entry = AuditEntry.objects.get(action="unit.update")
+    assert entry.actor_name == "office" and entry.data["after"]["is_active"] is False
+
+
+def test_a_unit_added_in_the_admin_is_created_by_the_service(cast, page_as):
+    response = page_as(cast.office).post(
+        "/admin/org/unit/add/",
+        {"code": "ECO", "name": "市生态环境局", "kind": cast.urban_unit.kind, "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content
+    assert UNITS.by_key("ECO") == Unit.objects.get(code="ECO")
+    assert AuditEntry.objects.filter(action="unit.create", actor_name="office").exists()
+
+
+def test_renaming_a_region_in_the_admin_keeps_its_place_in_the_tree(cast, page_as):
+    street = cast.zhongshan_street
+    assert REGIONS.by_key(street.code).name == street.name
+    response = page_as(cast.office).post(
+        f"/admin/org/region/{street.pk}/change/",
+        # code and parent are read-only once created: values sent for them are ignored
+        {"name": "新街道", "name_en": "", "code": "999999999", "parent": cast.city.pk},
+    )
+    assert response.status_code == 302, response.content
+    renamed = REGIONS.by_key(street.code)
+    assert renamed.name == "新街道" and renamed.path == street.path
+    assert Region.objects.filter(code="999999999").count() == 0
+    assert AuditEntry.objects.filter(action="region.update").exists()
+
+
+def test_deleting_a_unit_in_the_admin_goes_through_the_service(cast, page_as):
+    unit = Unit.objects.create(code="OLD", name="已撤销单位")
+    assert UNITS.by_key("OLD") is not None
+    response = page_as(cast.office).post(f"/admin/org/unit/{unit.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert UNITS.by_key("OLD") is None
+    assert AuditEntry.objects.filter(action="unit.delete").exists()
+
+
+def test_the_update_services_refuse_what_may_not_change_and_what_is_invalid(cast):
+    with pytest.raises(InvalidInput, match="code"):
+        unit_update(unit=cast.urban_unit, actor=cast.office, code="X")
+    with pytest.raises(InvalidInput, match="parent"):
+        region_update(region=cast.zhongshan_street, actor=cast.office, parent=cast.city)
+    with pytest.raises(InvalidInput):  # unit names are unique
+        unit_update(unit=cast.urban_unit, actor=cast.office, name=cast.education_unit.name)
+    assert UNITS.by_key("URBAN").name == cast.urban_unit.name
+    assert not AuditEntry.objects.filter(action__in=["unit.update", "region.update"]).exists()
