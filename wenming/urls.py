@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", core_views.logout_view, name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/", core_views.tokens, name="tokens"),
+    path("jobs/", include("wenming.core.job_urls")),
     path("language/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

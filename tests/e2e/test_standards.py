@@ -15,6 +15,7 @@ from wenming.standards.models import EvaluationSystem
 from wenming.standards.tests.factories import small_system
 from wenming.standards.workbook import export_workbook
 from wenming.testing.personas import build_cast
+from wenming.testing.tasks import run_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -97,8 +98,15 @@ def test_office_exports_the_system_as_one_workbook(live_server, page, login):
     login("office")
     page.goto(f"{live_server.url}/standards/T-2026/")
     shot(page, "system-zh")
+    page.click("[data-testid=export-link]")
+    # The worker makes the workbook; the job page shows it waiting, then offers the file.
+    page.wait_for_url(f"{live_server.url}/jobs/*/")
+    assert page.locator("[data-testid=job]").get_attribute("data-status") == "queued"
+    assert run_worker() == 1
+    page.wait_for_selector("[data-testid=job-download]")  # htmx polled the progress part
+    assert "100%" in page.locator("[data-testid=job]").inner_text()
     with page.expect_download() as download:
-        page.click("[data-testid=export-link]")
+        page.click("[data-testid=job-download]")
     assert download.value.suggested_filename == "T-2026.xlsx"
     with open(download.value.path(), "rb") as downloaded:
         workbook = openpyxl.load_workbook(io.BytesIO(downloaded.read()))

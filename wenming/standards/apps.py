@@ -13,4 +13,9 @@ class StandardsConfig(AppConfig):
         from . import home
 
         register_nav(home.nav_standards, order=20)
+        from wenming.core.jobs import register_job
+
+        from . import jobs
+
+        register_job(jobs.WORKBOOK, jobs.make_workbook)
         register_panel(home.panel, order=30)

@@ -1,18 +1,18 @@
 """Evaluation-system pages: systems, the tree, editing, responsibility views, import/export."""
 
-import tempfile
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.audit import audit_record, client_ip
 from wenming.core.errors import DomainError, NotAllowed, NotFound
+from wenming.core.jobs import job_start
 from wenming.org.roles import Role, is_office
 from wenming.org.selectors import unit_get, units_visible
 
@@ -25,8 +25,8 @@ from .forms import (
     StandardForm,
     SystemForm,
 )
+from .jobs import WORKBOOK
 from .models import ChecklistItem
-from .workbook import export_workbook
 
 
 def page(view):
@@ -403,21 +403,21 @@ def coverage(request, code):
 
 @page
 def export(request, code):
+    """The office asks for the workbook: the worker makes it, the job page shows its progress."""
     office_only(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     system = selectors.system_get(actor=request.user, code=code)
-    # FileResponse closes the file once it has been sent.
-    target = tempfile.TemporaryFile()  # noqa: SIM115
-    export_workbook(system, target, actor=request.user)
+    job = job_start(
+        owner=request.user,
+        kind=WORKBOOK,
+        params={"system": system.code},
+        title=_("Evaluation system %(code)s as an Excel workbook") % {"code": system.code},
+    )
     audit_record(
         action="standards.export", actor=request.user, target=system, ip=client_ip(request)
     )
-    target.seek(0)
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=f"{system.code}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return redirect("jobs:page", job.pk)
 
 
 @page

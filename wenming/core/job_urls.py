@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import job_views
+
+app_name = "jobs"
+urlpatterns = [
+    path("<int:pk>/", job_views.job_page, name="page"),
+    path("<int:pk>/status/", job_views.job_status, name="status"),
+    path("<int:pk>/download/", job_views.job_download, name="download"),
+]

@@ -1,0 +1,109 @@
+"""Long documents: a request starts a job, the worker makes the file, only its owner gets it."""
+
+import io
+
+import openpyxl
+import pytest
+
+from wenming.core import jobs
+from wenming.core.models import AuditEntry, Job, JobStatus
+from wenming.standards.tests.factories import small_system
+from wenming.testing.tasks import queued_tasks, run_worker
+
+
+@pytest.fixture
+def system(cast):
+    return small_system()
+
+
+def test_a_workbook_export_is_a_job_the_worker_makes_for_its_owner_only(cast, system, page_as):
+    office = page_as(cast.office)
+    response = office.post("/standards/T-2026/export/")
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.owner == cast.office and job.status == JobStatus.QUEUED
+    assert AuditEntry.objects.filter(action="standards.export").exists()
+    assert queued_tasks("wenming.core.jobs.run_job") == 1
+
+    # No worker yet: the page says the document waits, and there is nothing to download.
+    page = office.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'data-status="queued"' in page and "hx-trigger" in page
+    assert office.get(f"/jobs/{job.pk}/download/").status_code == 404
+
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.total > 0 and job.done == job.total
+    assert job.result_name == "T-2026.xlsx" and job.finished_at is not None
+    status = office.get(f"/jobs/{job.pk}/status/").content.decode()
+    assert 'data-status="done"' in status and "hx-trigger" not in status  # polling stops
+    assert f"/jobs/{job.pk}/download/" in status and "100%" in status
+
+    download = office.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    assert 'filename="T-2026.xlsx"' in download["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook["测评点位"].max_row == 5
+
+    # Anyone else: no page, no progress, no file (404: the job's existence does not leak).
+    for person in (cast.leader, cast.zhongshan, cast.urban):
+        client = page_as(person)
+        for url in ("", "status/", "download/"):
+            assert client.get(f"/jobs/{job.pk}/{url}").status_code == 404, (person, url)
+    assert page_as(cast.office).get(f"/jobs/{job.pk + 1}/").status_code == 404
+
+
+def test_only_the_office_may_ask_and_only_by_post(cast, system, page_as):
+    for person in (cast.leader, cast.zhongshan, cast.urban, cast.inspector):
+        assert page_as(person).post("/standards/T-2026/export/").status_code == 403
+    assert page_as(cast.office).get("/standards/T-2026/export/").status_code == 405
+    assert not Job.objects.exists()
+
+
+def test_a_failing_document_ends_failed_with_a_message(cast, monkeypatch, page_as):
+    def broken(*, job, out, progress):
+        progress.total(10)
+        progress(3)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(jobs._KINDS, "test.broken", broken)
+    job = jobs.job_start(owner=cast.office, kind="test.broken", params={}, title="坏文档")
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.done == 3 and job.total == 10
+    assert not job.result and job.finished_at is not None
+    page = page_as(cast.office).get(f"/jobs/{job.pk}/").content.decode()
+    assert 'data-testid="job-error"' in page and "文档生成失败" in page
+    assert page_as(cast.office).get(f"/jobs/{job.pk}/download/").status_code == 404
+    # Run again (a duplicate task): a finished job is left alone.
+    assert jobs.job_run(job_id=job.pk) == "skipped"
+
+
+def test_progress_is_visible_while_the_worker_writes(cast, monkeypatch, page_as):
+    seen = []
+
+    def counting(*, job, out, progress):
+        progress.total(4)
+        for _ in range(4):
+            progress(1)
+        seen.append(Job.objects.get(pk=job.pk).status)
+        out.write(b"done")
+        return "count.txt"
+
+    monkeypatch.setitem(jobs._KINDS, "test.counting", counting)
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0)  # every step is written
+    job = jobs.job_start(owner=cast.zhongshan, kind="test.counting", params={}, title="计数")
+    run_worker()
+    assert seen == [JobStatus.RUNNING]
+    job.refresh_from_db()
+    assert (job.done, job.total, job.status) == (4, 4, JobStatus.DONE)
+    body = page_as(cast.zhongshan).get(f"/jobs/{job.pk}/download/")
+    assert b"".join(body.streaming_content) == b"done"
+
+
+def test_an_unknown_kind_is_refused(cast):
+    from wenming.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        jobs.job_start(owner=cast.office, kind="nope", params={}, title="x")
+    assert not Job.objects.exists()
