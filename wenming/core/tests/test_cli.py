@@ -85,6 +85,7 @@ def test_cli_passes_django_commands_through():
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _run(["check", "--deploy", "--fail-level", "WARNING"],
                   WENMING_PRODUCTION="1", WENMING_SECRET_KEY="x" * 60 + "Aa1!-production-key",
+                  WENMING_AUDIT_KEY="test-only-audit-key",
                   WENMING_ALLOWED_HOSTS="wenming.example.cn",
                   WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/prod.sqlite3")
     assert result.returncode == 0, result.stdout + result.stderr
