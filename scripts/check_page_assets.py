@@ -4,7 +4,8 @@
     WENMING_CHECK_PASSWORD=… python scripts/check_page_assets.py URL --login chief / /points/
 
 Every `<script src>` and `<link rel=stylesheet href>` of each page must answer 200 with a body,
-and so must each file a style sheet names with url(…) (Leaflet's images). With --expect-hashed,
+and so must each file a style sheet names with url(…) and each /static/ file a script tag names
+in a data- attribute (Leaflet's images). With --expect-hashed,
 every file under /static/ must carry a content hash in its name and a Cache-Control of a year
 and `immutable`, as WhiteNoise gives the collected files. --login signs in through the login
 form first (password from WENMING_CHECK_PASSWORD). Standard library only, so it runs in any
@@ -31,12 +32,16 @@ class _Assets(HTMLParser):
         super().__init__()
         self.scripts: list[str] = []
         self.styles: list[str] = []
+        self.named: list[str] = []  # /static/ files named in a script tag's data- attributes
         self.csrf = ""
 
     def handle_starttag(self, tag, attrs):
         attr = dict(attrs)
         if tag == "script" and attr.get("src"):
             self.scripts.append(attr["src"])
+            self.named += [
+                v for k, v in attrs if k.startswith("data-") and v and v.startswith("/static/")
+            ]
         elif tag == "link" and "stylesheet" in (attr.get("rel") or "").lower().split():
             if attr.get("href"):
                 self.styles.append(attr["href"])
@@ -67,7 +72,7 @@ class Checker:
             final = response.geturl()
             parser = _Assets()
             parser.feed(response.read().decode("utf-8", "replace"))
-        for src in parser.scripts + parser.styles:
+        for src in parser.scripts + parser.styles + parser.named:
             self.asset(urllib.parse.urljoin(final, src), is_css=src in parser.styles)
         return parser
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from wenming.settings import home_dir
 
 ROOT = Path(__file__).resolve().parents[1]
+ADMIN_PASSWORD = "Ch1ef-of-the-office!"
 
 
 def _load_checker():
@@ -82,6 +83,14 @@ def production_server(tmp_path_factory):
         capture_output=True,
         timeout=600,
     )
+    subprocess.run(
+        [sys.executable, "-m", "wenming.cli", "createadmin", "--username", "chief", "--no-input"],
+        cwd=home,
+        env={**env, "WENMING_ADMIN_PASSWORD": ADMIN_PASSWORD},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     port = _free_port()
     log = open(home / "serve.log", "w+")  # noqa: SIM115 — kept open for the server's lifetime
     process = subprocess.Popen(
@@ -123,6 +132,23 @@ def test_pages_name_hashed_static_files_that_are_cached_for_a_year(production_se
         page = response.read().decode()
     assert "/static/vendor/bootstrap/bootstrap.min." in page
     assert '/static/vendor/bootstrap/bootstrap.min.css"' not in page
+
+
+def test_map_pages_name_leaflets_marker_images_by_their_hashed_names(
+    production_server, monkeypatch
+):
+    # Leaflet cannot find its marker images in a hashed leaflet.css; core/leaflet-icons.js is
+    # given them by the page. The checker fetches every /static/ file a script tag names.
+    base, _home, _env = production_server
+    checker = _load_checker()
+    monkeypatch.setenv("WENMING_CHECK_PASSWORD", ADMIN_PASSWORD)
+    assert checker.main([base, "--login", "chief", "/points/", "--expect-hashed"]) == 0
+    session = checker.Checker(base)
+    session.login("chief", ADMIN_PASSWORD)
+    page = session.page("/points/")
+    icons = [url for url in page.named if "/vendor/leaflet/images/marker-" in url]
+    assert len(icons) == 3
+    assert all(checker.HASHED.search(url) for url in icons)
 
 
 def test_the_checker_refuses_missing_and_unhashed_files(production_server):
