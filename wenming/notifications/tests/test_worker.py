@@ -173,3 +173,23 @@ def _settings_value(name: str, **environ) -> str:
 def test_email_timeout_is_ten_seconds_unless_wenming_email_timeout_says_otherwise():
     assert settings.EMAIL_TIMEOUT == 10
     assert _settings_value("EMAIL_TIMEOUT", WENMING_EMAIL_TIMEOUT="3.5") == "3.5"
+
+
+def test_notices_gathered_in_a_block_are_written_at_its_end_and_dropped_on_error(cast):
+    from wenming.notifications.services import notices_batched
+
+    with notices_batched():
+        assert notify(kind="dispatch", recipients=[cast.urban], title="一") == 1
+        with notices_batched():  # nested: the outer block writes
+            notify(kind="dispatch", recipients=[cast.urban], title="二")
+        assert not Notice.objects.exists()
+    assert sorted(Notice.objects.values_list("title", flat=True)) == ["一", "二"]
+
+    with pytest.raises(RuntimeError), notices_batched():
+        notify(kind="dispatch", recipients=[cast.urban], title="三")
+        raise RuntimeError("the dispatch failed")
+    assert not Notice.objects.filter(title="三").exists()
+    # A notice with a dedupe key is written at once, even inside a block.
+    with notices_batched():
+        notify(kind="due_soon", recipients=[cast.urban], title="四", dedupe_key="k")
+        assert Notice.objects.filter(title="四").exists()
