@@ -97,24 +97,28 @@ _touched: dict[str, datetime] = {}
 
 
 def _token_touch(token: ApiToken, now: datetime) -> None:
-    """Record a token's last use: best effort, in its own short transaction, never failing the
-    request that uses the token (a read must not fail because the database is busy writing)."""
+    """Record a token's last use: best effort, never failing the request that uses the token.
+
+    One UPDATE outside any transaction (requests run in autocommit) is its own transaction, the
+    shortest there is; on PostgreSQL it skips a row another transaction holds instead of
+    waiting for it. If the database refuses (SQLite busy past its timeout), the request goes on
+    and this process does not try again for a minute.
+    """
     tried = _touched.get(token.key_hash)
     if tried is not None and (now - tried).total_seconds() < TOUCH_EVERY:
         return
     if len(_touched) > 10_000:
         _touched.clear()
     _touched[token.key_hash] = now
-    # On PostgreSQL a row another transaction holds is skipped, never waited for.
     skip = (
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
+    sql = (
+        "UPDATE core_apitoken SET last_used_at = %s WHERE id IN "  # noqa: S608
+        f"(SELECT id FROM core_apitoken WHERE id = %s{skip})"
+    )
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            sql = (
-                "UPDATE core_apitoken SET last_used_at = %s WHERE id IN "  # noqa: S608
-                f"(SELECT id FROM core_apitoken WHERE id = %s{skip})"
-            )
+        with connection.cursor() as cursor:
             cursor.execute(sql, [now, token.pk])
     except DatabaseError:
         logger.warning("token %s: last use not recorded (database busy)", token.pk, exc_info=True)
