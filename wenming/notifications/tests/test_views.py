@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from wenming.core import calendar
-from wenming.core.calendar import holiday_set
+from wenming.core.calendar import holiday_set, holiday_year_mark
 from wenming.core.models import AuditEntry
 from wenming.notifications.models import Delivery, Message, WebhookChannel
 from wenming.notifications.services import notify
@@ -242,6 +242,10 @@ def test_the_office_is_warned_when_deadlines_fall_back_to_monday_to_friday(
 
     holiday_set(day=date(year, 1, 1), kind="holiday", name="元旦", actor=cast.office)
     holiday_set(day=date(year + 1, 1, 1), kind="holiday", name="元旦", actor=cast.office)
+    # Days entered are not a complete list: the warning stays until the office says so.
+    assert "/admin/core/holiday/" in page_as(cast.office).get("/").content.decode()
+    holiday_year_mark(year=year, complete=True, actor=cast.office)
+    holiday_year_mark(year=year + 1, complete=True, actor=cast.office)
     assert "/admin/core/holiday/" not in page_as(cast.office).get("/").content.decode()
 
 
