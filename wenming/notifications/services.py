@@ -53,24 +53,20 @@ def backoff(attempts: int) -> timedelta:
 # --- notify ---------------------------------------------------------------------------------
 
 
-def _people(recipients) -> list[Person]:
-    """Active people, each once, in the given order (ids are accepted too)."""
-    seen, people, ids = set(), [], []
-    for item in recipients or ():
-        if item is None:
-            continue
-        if isinstance(item, int):
-            ids.append(item)
-        else:
-            people.append(item)
-    if ids:
-        people.extend(Person.objects.filter(pk__in=ids))
+def _people_of(recipient_lists: list[list]) -> list[list[Person]]:
+    """For each list: its active people, each once, in order (ids too: one query for all)."""
+    ids = {item for items in recipient_lists for item in items if isinstance(item, int)}
+    by_id = {person.pk: person for person in Person.objects.filter(pk__in=ids)} if ids else {}
     result = []
-    for person in people:
-        if person.pk in seen or not person.is_active:
-            continue
-        seen.add(person.pk)
-        result.append(person)
+    for items in recipient_lists:
+        seen, people = set(), []
+        for item in items:
+            person = by_id.get(item) if isinstance(item, int) else item
+            if person is None or person.pk in seen or not person.is_active:
+                continue
+            seen.add(person.pk)
+            people.append(person)
+        result.append(people)
     return result
 
 
@@ -110,13 +106,15 @@ def notify(
 ) -> int:
     """Put a notice in each recipient's inbox and queue its e-mails and robot posts.
 
-    Returns the number of inbox messages created; with a `dedupe_key` already used, nothing is
-    created and 0 is returned. The rows are written in the caller's transaction (inside
-    `notices_batched()`, together when the block ends); the worker sends after commit.
+    `recipients`: people, their ids, or a queryset. Returns the number of inbox messages
+    created; with a `dedupe_key` already used, nothing is created and 0 is returned. The rows
+    are written in the caller's transaction; inside `notices_batched()` together when the
+    block ends (the people of every notice read in one query; the count returned is then that
+    of the distinct recipients given). The worker sends after commit.
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
-    people = _people(recipients)
+    given = [item for item in (recipients or ()) if item is not None]
     region, unit = _where(target)
     notice = Notice(
         kind=kind,
@@ -131,8 +129,9 @@ def notify(
     )
     pending = getattr(_collected, "notices", None)
     if pending is not None and not dedupe_key:
-        pending.append((notice, people))
-        return len(people)
+        pending.append((notice, given))
+        return len({getattr(item, "pk", item) for item in given})
+    [people] = _people_of([given])
     # Inside the caller's transaction no savepoint of its own: a failure fails the caller.
     with transaction.atomic(savepoint=False):
         if dedupe_key:
@@ -167,8 +166,11 @@ def notices_batched():
     finally:
         _collected.notices = None
     if pending:
+        people = _people_of([given for _notice, given in pending])
         with transaction.atomic(savepoint=False):
-            _write_notices(pending)
+            _write_notices(
+                [(notice, who) for (notice, _given), who in zip(pending, people, strict=True)]
+            )
 
 
 def _write_notices(entries: list[tuple[Notice, list[Person]]], *, saved: bool = False) -> None:

@@ -90,10 +90,9 @@ def send_now(*, kind, recipient_ids, problem, title, body, url, dedupe_key=None)
             "notifications app unavailable; %s notice for %s not sent", kind, problem.code
         )
         return 0
-    recipients = Person.objects.filter(pk__in=recipient_ids)
     return notify(
         kind=kind,
-        recipients=recipients,
+        recipients=list(recipient_ids),  # ids: a bulk dispatch reads all its people at once
         title=title,
         body=body,
         url=url,
