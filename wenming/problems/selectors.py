@@ -19,7 +19,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wenming.core.calendar import add_working_days
 from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.refcache import batch
 from wenming.core.scope import scope_queryset, scope_sql
@@ -28,6 +27,7 @@ from wenming.org.roles import Role, is_office
 from wenming.org.selectors import REGIONS, UNITS
 
 from . import search
+from .deadlines import due_soon_q, local_today, overdue_q
 from .models import (
     Category,
     PhotoKind,
@@ -306,13 +306,11 @@ def apply_filter(qs: QuerySet, f: LedgerFilter, *, actor, with_status: bool = Tr
         qs = qs.filter(category=f.category)
     if f.source:
         qs = qs.filter(source=f.source)
-    today = timezone.localdate()
+    today = local_today()
     if f.overdue:
-        qs = qs.filter(is_pending=True, deadline__lt=today)
+        qs = qs.filter(overdue_q(today))
     if f.due_soon:
-        qs = qs.filter(
-            is_pending=True, deadline__gte=today, deadline__lte=add_working_days(today, 1)
-        )
+        qs = qs.filter(due_soon_q(today))
     if f.mine:
         qs = qs.filter(_handler_is(actor))
     if f.flagged:
@@ -713,7 +711,6 @@ def office_queues(*, actor) -> dict[str, int]:
     """What waits for the office: triage, verification, returns, extension and hold requests,
     flags, overdue."""
     qs = problems_visible(actor=actor)
-    today = timezone.localdate()
     return {
         "new": qs.filter(status=Status.NEW).count(),
         "rectified": qs.filter(status=Status.RECTIFIED).count(),
@@ -721,16 +718,15 @@ def office_queues(*, actor) -> dict[str, int]:
         "extension": qs.filter(is_pending=True, extension_requested_until__isnull=False).count(),
         "hold": qs.filter(is_pending=True, hold_requested_until__isnull=False).count(),
         "flagged": qs.filter(status=Status.RECTIFIED, flagged_photo_count__gt=0).count(),
-        "overdue": qs.filter(is_pending=True, deadline__lt=today).count(),
+        "overdue": qs.filter(overdue_q(local_today())).count(),
     }
 
 
 def overdue_by_district(*, actor) -> list[dict]:
     """Overdue problems per district, most first (one GROUP BY)."""
-    today = timezone.localdate()
     rows = (
         problems_visible(actor=actor)
-        .filter(is_pending=True, deadline__lt=today)
+        .filter(overdue_q(local_today()))
         .order_by()
         .values("district__code", "district__name", "district__name_en")
         .annotate(n=Count("id"))
@@ -742,13 +738,11 @@ def overdue_by_district(*, actor) -> list[dict]:
 def handler_queues(*, actor) -> dict[str, int]:
     """What waits for a unit or region: newly dispatched, due soon, overdue, in progress."""
     qs = problems_visible(actor=actor).filter(_handler_is(actor), is_pending=True)
-    today = timezone.localdate()
+    today = local_today()
     return {
         "dispatched": qs.filter(status=Status.DISPATCHED).count(),
-        "due_soon": qs.filter(
-            deadline__gte=today, deadline__lte=add_working_days(today, 1)
-        ).count(),
-        "overdue": qs.filter(deadline__lt=today).count(),
+        "due_soon": qs.filter(due_soon_q(today)).count(),
+        "overdue": qs.filter(overdue_q(today)).count(),
         "in_progress": qs.filter(status=Status.IN_PROGRESS).count(),
     }
 
