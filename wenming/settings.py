@@ -1,5 +1,6 @@
 """The one settings file. Everything deployment-specific comes from WENMING_* variables."""
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -53,24 +54,32 @@ DEBUG = env_flag("WENMING_DEBUG", default=False)
 DEMO_MODE = not PRODUCTION
 
 
-def _secret_key() -> str:
-    key = os.environ.get("WENMING_SECRET_KEY")
+def env_key(variable: str, *, file_name: str, nbytes: int) -> str:
+    """A key from the environment; required in production, else generated once under var/.
+
+    Development keeps the generated key in a file, so sessions and the audit chain survive
+    restarts."""
+    key = os.environ.get(variable)
     if key:
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured("WENMING_SECRET_KEY must be set when WENMING_PRODUCTION=1")
-    # Development: a key generated once and kept under var/, so sessions survive restarts.
-    key_file = VAR_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+        raise ImproperlyConfigured(f"{variable} must be set when WENMING_PRODUCTION=1")
+    key_file = VAR_DIR / file_name
+    if not key_file.exists():
+        # Written whole to a private file, then linked into place: a process starting at the
+        # same moment (serve's worker beside gunicorn) never reads a half-written key, and the
+        # first link wins.
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        draft = VAR_DIR / f".{file_name}.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(nbytes))
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, key_file)
+        draft.unlink()
+    return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = env_key("WENMING_SECRET_KEY", file_name="secret_key", nbytes=50)
 ALLOWED_HOSTS = env_list("WENMING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("WENMING_CSRF_TRUSTED_ORIGINS", [])
 
@@ -208,26 +217,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # --- Audit --------------------------------------------------------------------------------
 # The audit chain's hashes are HMACs under this key (docs/audit.md). It is never stored in the
 # database: someone who can write to the database but lacks the key cannot re-hash a rewrite.
-
-
-def _audit_key() -> str:
-    key = os.environ.get("WENMING_AUDIT_KEY")
-    if key:
-        return key
-    if PRODUCTION:
-        raise ImproperlyConfigured("WENMING_AUDIT_KEY must be set when WENMING_PRODUCTION=1")
-    # Development: generated once and kept under var/, like the secret key.
-    key_file = VAR_DIR / "audit_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
-
-
-WENMING_AUDIT_KEY = _audit_key()
+WENMING_AUDIT_KEY = env_key("WENMING_AUDIT_KEY", file_name="audit_key", nbytes=32)
 # Only for `wenming audit rekey` (a key rotation): the key the log is written with until then.
 WENMING_AUDIT_OLD_KEY = os.environ.get("WENMING_AUDIT_OLD_KEY", "")
 # `wenming audit anchor` appends the chain's head here; keep it out of the database's reach.
