@@ -1,15 +1,74 @@
 """Django admin for the shared kernel: the office edits the holiday calendar here."""
 
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import holiday_delete, holiday_set, holiday_year_mark
+from .errors import DomainError
 from .models import ApiToken, AuditEntry, Holiday, HolidayYear
 from .roles import is_office
 
+# What an add form posts besides its fields; not carried back into the form after a refusal.
+_FORM_CONTROLS = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_popup"}
+
+
+class ServiceErrorsAdmin(admin.ModelAdmin):
+    """An admin whose writes go through services: a change the service refuses (InvalidInput,
+    NotAllowed, NotFound, Conflict) is shown as the service's message, never a 500.
+
+    The rules live in the services only, so the admin asks them by calling them; the admin's
+    own transaction around the view (and `delete_queryset`'s below) is rolled back by the
+    error, so nothing is half-written. A refused add comes back with what was typed (the add
+    form takes its initial values from the query string)."""
+
+    def _refused(self, request, exc: DomainError, *, keep_input: bool = False):
+        self.message_user(request, str(exc.message), messages.ERROR)
+        url = request.path
+        if keep_input and request.method == "POST":
+            kept = [(k, v) for k, v in request.POST.items() if k not in _FORM_CONTROLS]
+            url = f"{url}?{urlencode(kept)}" if kept else url
+        elif request.GET:
+            url = f"{url}?{request.GET.urlencode()}"
+        return HttpResponseRedirect(url)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc, keep_input=True)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def changelist_view(self, request, extra_context=None):
+        # Actions (delete selected, mark complete) run from the list.
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            return self._refused(request, exc)
+
+    def delete_queryset(self, request, queryset):
+        # All or nothing: one refused row leaves the others in place too.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(ServiceErrorsAdmin):
     """Every change goes through the calendar services, so it is audited and the cache dropped."""
 
     list_display = ["date", "kind", "name", "updated_at"]
@@ -50,16 +109,18 @@ class HolidayAdmin(admin.ModelAdmin):
         holiday_delete(day=obj.date, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for day in queryset.values_list("date", flat=True):
-            holiday_delete(day=day, actor=request.user)
+        with transaction.atomic():
+            for day in queryset.values_list("date", flat=True):
+                holiday_delete(day=day, actor=request.user)
 
     actions = ["mark_years_complete"]
 
     @admin.action(description=_("Mark the years of the selected days as complete"))
     def mark_years_complete(self, request, queryset):
         years = sorted({day.year for day in queryset.values_list("date", flat=True)})
-        for year in years:
-            holiday_year_mark(year=year, complete=True, actor=request.user)
+        with transaction.atomic():
+            for year in years:
+                holiday_year_mark(year=year, complete=True, actor=request.user)
         self.message_user(
             request,
             _("The holiday list of %(years)s is marked complete.")
@@ -68,7 +129,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(admin.ModelAdmin):
+class HolidayYearAdmin(ServiceErrorsAdmin):
     """Whether a year's holiday list is complete; changed only through `holiday_year_mark`."""
 
     list_display = ["year", "complete", "marked_by", "marked_at"]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from wenming.core.admin import ServiceErrorsAdmin
+
 from .models import Person, Region, Unit
 from .services import (
     REGION_FIELDS,
@@ -15,9 +17,9 @@ from .services import (
 )
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ServiceErrorsAdmin):
     """Saves and deletes go through the services: audited, and every app server's copy of the
-    reference rows is dropped (core/refcache.py)."""
+    reference rows is dropped (core/refcache.py); what they refuse is shown, not a 500."""
 
     editable_after_create: tuple = ()
 
@@ -32,10 +34,6 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         self.delete_service(**{self.model._meta.model_name: obj}, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(Region)

@@ -67,3 +67,27 @@ def test_the_update_services_refuse_what_may_not_change_and_what_is_invalid(cast
         unit_update(unit=cast.urban_unit, actor=cast.office, name=cast.education_unit.name)
     assert UNITS.by_key("URBAN").name == cast.urban_unit.name
     assert not AuditEntry.objects.filter(action__in=["unit.update", "region.update"]).exists()
+
+
+# --- what the services refuse is shown, never a 500 -----------------------------------------
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_region_the_service_refuses_is_shown_with_its_message_and_nothing_is_written(
+    cast, page_as
+):
+    client = page_as(cast.office)
+    # A community straight under the city: the service wants a street as its parent.
+    sent = {"code": "210200999999", "name": "错层社区", "kind": "community", "parent": cast.city.pk}
+    response = client.post("/admin/org/region/add/", sent)
+    assert response.status_code == 302
+    assert "name=" in response["Location"]  # the add form comes back with what was typed
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert any("街道" in m for m in _messages(page)), _messages(page)
+    assert page.context["adminform"].form.initial["code"] == "210200999999"
+    assert not Region.objects.filter(code="210200999999").exists()
+    assert not AuditEntry.objects.filter(action="region.create").exists()
