@@ -19,10 +19,19 @@ from ninja.responses import NinjaJSONEncoder
 from wenming.org.selectors import REGIONS, UNITS
 
 from .deadlines import DeadlineClock
-from .models import Status
+from .lifecycle import OFFICE, TRANSITIONS
+from .models import Action, Status
 from .reference import CATEGORIES
 
 _ENCODER = NinjaJSONEncoder()
+
+# The statuses the office may dispatch a problem from, read off the lifecycle table: the rows
+# the ledger's bulk dispatch (`problem_dispatch_many`, which asks the same table) accepts.
+BULK_DISPATCHABLE = frozenset(
+    status
+    for (status, action), transition in TRANSITIONS.items()
+    if action == Action.DISPATCH and OFFICE in transition.who
+)
 
 
 def iso(value):
@@ -121,7 +130,7 @@ class LedgerRows:
             "title": row["title"],
             "status": row["status"],
             "status_label": self.status_labels[row["status"]],
-            "pickable": row["status"] in (Status.NEW, Status.REGISTERED),
+            "pickable": row["status"] in BULK_DISPATCHABLE,
             "category_name": self._named("category", row["category_id"])[1],
             "place": f"{district_name} · {region_name}" if district_name else region_name,
             "handler_name": unit_name

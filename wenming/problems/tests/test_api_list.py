@@ -83,3 +83,25 @@ def test_the_page_keeps_pageout_and_its_cursor(cast, api_as):
         Problem.objects.order_by("-created_at", "-id").values_list("code", flat=True)
     )
     assert seen == newest_first
+
+
+def test_the_rows_flags_and_the_ledger_filters_say_the_same(cast, api_as):
+    """One rule (deadlines.py) behind both: a row flagged overdue or due soon is exactly a row
+    the `overdue` or `due_soon` filter finds, on each side of today and of the next working day."""
+    today = timezone.localdate()
+    deadlines = {
+        "前天": today - timedelta(days=2),
+        "今天": today,
+        "下个工作日": add_working_days(today, 1),
+        "再往后": add_working_days(today, 1) + timedelta(days=1),
+    }
+    for title, deadline in deadlines.items():
+        problem = dispatched(cast, title=title)
+        Problem.objects.filter(pk=problem.pk).update(deadline=deadline)
+    client = api_as(cast.office)
+    items = client.get("problems").json()["items"]
+    assert {item["title"] for item in items} == set(deadlines)
+    for flag in ("overdue", "due_soon"):
+        found = {item["title"] for item in client.get("problems", **{flag: "1"}).json()["items"]}
+        assert found == {item["title"] for item in items if item[flag]}, flag
+    assert {item["title"] for item in items if item["overdue"]} == {"前天"}

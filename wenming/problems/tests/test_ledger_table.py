@@ -6,9 +6,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from wenming.core.errors import DomainError
+from wenming.problems import services
+from wenming.problems.listing import LedgerRows
 from wenming.problems.models import Problem
+from wenming.problems.selectors import LIST_COLUMNS
+from wenming.problems.services.transitions import problem_dispatch_many
 
-from .factories import dispatched, report
+from .factories import accepted, closed, dispatched, rectified, report
 
 
 def _row(html: str, code: str) -> str:
@@ -36,7 +41,7 @@ def test_each_cell_says_what_the_problem_says(cast, page_as):
     late_row = _row(html, late.code)
     assert "text-bg-danger" in late_row  # the overdue badge
     assert (timezone.localdate() - timedelta(days=2)).isoformat() in late_row
-    assert 'name="codes"' not in late_row  # a dispatched problem cannot be dispatched again
+    assert 'name="codes"' in late_row  # the office may re-dispatch it (lifecycle table)
     new_row = _row(html, new.code)
     assert 'name="codes"' in new_row and "—" in new_row and "text-bg-danger" not in new_row
 
@@ -45,3 +50,32 @@ def test_an_officer_gets_no_dispatch_boxes(cast, page_as):
     problem = report(cast.office, region=cast.zhongshan_community, title="中山区的问题")
     html = page_as(cast.zhongshan).get("/problems/").content.decode()
     assert 'name="codes"' not in _row(html, problem.code)
+
+
+def test_a_box_is_offered_exactly_where_bulk_dispatch_accepts_the_problem(cast):
+    """The ledger's box and the bulk dispatch service read one rule (the lifecycle table): a
+    box on a row the service refuses, or none on a row it accepts, fails here."""
+    problems = [
+        report(cast.office, region=cast.ganjingzi_street, title="新"),
+        dispatched(cast),
+        accepted(cast),
+        rectified(cast),
+        closed(cast),
+    ]
+    registered = report(cast.office, region=cast.ganjingzi_street, title="登记")
+    problems.append(services.problem_register(problem=registered, actor=cast.office))
+    assert len({p.status for p in problems}) == len(problems)
+    rows = LedgerRows(timezone.localdate())
+    for problem in problems:
+        row = Problem.objects.filter(pk=problem.pk).values(*LIST_COLUMNS).get()
+        offered = rows.table_row(row, "/problems/WM0-0/")["pickable"]
+        try:
+            problem_dispatch_many(
+                problems=[Problem.objects.get(pk=problem.pk)],
+                actor=cast.office,
+                unit=cast.urban_unit,
+            )
+            accepted_now = True
+        except DomainError:
+            accepted_now = False
+        assert offered == accepted_now, (problem.status, offered)
