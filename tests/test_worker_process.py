@@ -84,18 +84,35 @@ def test_serve_starts_a_worker_that_delivers_and_stops_with_it_and_worker_stops_
         WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/worker.sqlite3", WENMING_SECRET_KEY="k" * 64
     )
     wenming = [sys.executable, "-m", "wenming.cli"]
-    subprocess.run([*wenming, "migrate", "--no-input"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [*wenming, "migrate", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     robot, received = _robot()
     url = f"http://127.0.0.1:{robot.server_address[1]}/cgi-bin/webhook/send?key=k"
-    subprocess.run([*wenming, "shell", "-c", NOTICE.format(url=url)], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*wenming, "shell", "-c", NOTICE.format(url=url)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert received == []  # stored, not sent: no worker runs yet
 
     port = str(_free_port())
-    serve = subprocess.Popen([*wenming, "serve", "--host", "127.0.0.1", "--port", port],
-                             cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
+    serve = subprocess.Popen(
+        [*wenming, "serve", "--host", "127.0.0.1", "--port", port],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         _wait(lambda: len(received) == 1, serve)  # the worker `serve` started sent it
         assert "WM2026-000001" in json.dumps(received[0], ensure_ascii=False)
@@ -110,14 +127,78 @@ def test_serve_starts_a_worker_that_delivers_and_stops_with_it_and_worker_stops_
         robot.shutdown()
     assert len(received) == 1
 
-    worker = subprocess.Popen([*wenming, "worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [*wenming, "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = []
-        _wait(lambda: lines.append(worker.stdout.readline()) or "Starting worker" in lines[-1],
-              worker)
+        _wait(
+            lambda: lines.append(worker.stdout.readline()) or "Starting worker" in lines[-1], worker
+        )
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for whichever process adopted it to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_worker_started_by_serve_stops_when_serve_is_killed(tmp_path):
+    """SIGKILL gives `serve` no chance to stop its worker: the worker notices its parent is
+    gone and stops by itself instead of running on as an orphan."""
+    env = _environ(
+        WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/orphan.sqlite3", WENMING_SECRET_KEY="k" * 64
+    )
+    wenming = [sys.executable, "-m", "wenming.cli"]
+    subprocess.run(
+        [*wenming, "migrate", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    port = str(_free_port())
+    serve = subprocess.Popen(
+        [*wenming, "serve", "--host", "127.0.0.1", "--port", port],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers = []
+    try:
+        _wait(lambda: workers.extend(_children(serve.pid)) or workers, serve)
+        # The worker is up (its Django loaded) once it has opened the database file.
+        _wait(
+            lambda: any(
+                "orphan.sqlite3" in os.path.realpath(f"/proc/{workers[0]}/fd/{fd}")
+                for fd in os.listdir(f"/proc/{workers[0]}/fd")
+            ),
+            serve,
+        )
+        serve.kill()
+        serve.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while _running(workers[0]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(workers[0]), "the worker outlived the serve that started it"
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -9,6 +9,8 @@ import sys
 
 # How long `serve` lets its worker finish the task in hand after SIGTERM before killing it.
 WORKER_STOP_S = 30
+# Names the process whose death stops a `wenming worker` (see notifications' worker command).
+PARENT_ENV = "WENMING_WORKER_PARENT"
 
 
 def _setup_django():
@@ -39,8 +41,11 @@ def start_worker() -> subprocess.Popen:
     """`wenming worker` as a child process, in its own session: a Ctrl+C in the terminal
     reaches only `serve`, which then stops the worker with one SIGTERM (a second signal would
     abort the task in hand)."""
+    # The worker watches this process (PARENT_ENV): if `serve` dies without stopping it
+    # (SIGKILL, OOM killer), the worker stops itself instead of running on as an orphan.
+    env = {**os.environ, PARENT_ENV: str(os.getpid())}
     return subprocess.Popen(  # noqa: S603 — our own interpreter and module
-        [sys.executable, "-m", "wenming.cli", "worker"], start_new_session=True
+        [sys.executable, "-m", "wenming.cli", "worker"], start_new_session=True, env=env
     )
 
 
