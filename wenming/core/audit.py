@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from .errors import Conflict, InvalidInput
 from .models import AuditEntry, AuditHead
-from .rows import insert_row
 
 GENESIS_HASH = "0" * 64
 # The entry's fields its hash covers (with the previous entry's hash).
@@ -129,7 +128,7 @@ def audit_record(
             "ip": ip or "",
         }
         digest = entry_digest(key, prev_hash, hashed)
-        entry = insert_row(AuditEntry(actor=actor, prev_hash=prev_hash, hash=digest, **hashed))
+        entry = AuditEntry.objects.create(actor=actor, prev_hash=prev_hash, hash=digest, **hashed)
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, digest]

@@ -3,10 +3,12 @@
 import hashlib
 import logging
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +16,7 @@ from .audit import audit_record
 from .backends import WenmingModelBackend
 from .errors import InvalidInput, NotFound
 from .models import ApiToken
-from .rows import instance_from_row, select_columns
+from .refcache import Reference, invalidate
 
 logger = logging.getLogger(__name__)
 # A token's last use is written at most this often (seconds).
@@ -48,14 +50,41 @@ def token_revoke(*, person, token_id: int, ip: str = "") -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(action="token.revoke", actor=person, target=token, ip=ip)
+        invalidate()  # every process's copy of the token's person, at once
     return token
+
+
+# How long a process trusts its copy of a token's person. The services that revoke a token or
+# change a person (`token_revoke`, `org.services.person_update`) drop every copy at once through
+# the reference-rows mechanism (core/refcache.py); this bound covers a change made around them
+# (a database shell, a bulk UPDATE).
+TOKEN_CACHE_SECONDS = 30.0
+_clock = time.monotonic  # a name of its own, so a test can move this clock alone
+
+
+@dataclass
+class _KnownToken:
+    """A token row and its person's column values, as this process last read them."""
+
+    pk: int
+    key_hash: str
+    last_used_at: datetime | None
+    person_names: list[str]
+    person_values: list
+    read_at: float
+
+
+# key hash → _KnownToken; emptied by every `refcache.invalidate()`. Misses are not kept: a new
+# token works at once.
+_KNOWN_TOKENS: Reference[dict] = Reference(dict)
 
 
 def token_authenticate(raw: str):
     """The active person behind a bearer token, or None (and records when it was used).
 
-    Every API request passes here, so it is one hand-written join (token and person) rather
-    than an ORM query, and the person's region and unit come from the reference caches.
+    Every API request passes here. The token and its person are read in one query and kept
+    for `TOKEN_CACHE_SECONDS` per process; each request gets its own person instance
+    (`Model.from_db`), whose region and unit come from the reference caches.
     """
     if not raw or not raw.startswith(settings.WENMING_API_TOKEN_PREFIX) or len(raw) > 100:
         return None
@@ -64,20 +93,19 @@ def token_authenticate(raw: str):
     from wenming.org.selectors import REGIONS, UNITS
 
     person_model = get_user_model()
-    token_columns, token_fields, _converters = select_columns(ApiToken, "t")
-    person_columns, _names, _converters = select_columns(person_model, "p")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {token_columns}, {person_columns} FROM core_apitoken t "  # noqa: S608
-            "JOIN org_person p ON p.id = t.person_id "
-            "WHERE t.key_hash = %s AND t.revoked_at IS NULL",
-            [token_hash(raw)],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    token = instance_from_row(ApiToken, "t", row[: len(token_fields)])
-    person = instance_from_row(person_model, "p", row[len(token_fields) :])
+    digest = token_hash(raw)
+    known_tokens = _KNOWN_TOKENS.get()
+    known = known_tokens.get(digest)
+    clock = _clock()
+    if known is None or clock - known.read_at > TOKEN_CACHE_SECONDS:
+        known = _token_read(digest, person_model, clock)
+        if known is None:
+            known_tokens.pop(digest, None)
+            return None
+        if len(known_tokens) > 10_000:
+            known_tokens.clear()
+        known_tokens[digest] = known
+    person = person_model.from_db(DEFAULT_DB_ALIAS, known.person_names, known.person_values)
     # The sign-in rule of the pages holds for tokens too: inactive people, and demo accounts
     # (whose password is published) in production, are refused.
     if not WenmingModelBackend().user_can_authenticate(person):
@@ -86,9 +114,30 @@ def token_authenticate(raw: str):
     person.unit = UNITS.by_id(person.unit_id)
     now = timezone.now()
     # Touch at most once a minute: a busy client must not turn every read into a write.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_EVERY:
-        _token_touch(token, now)
+    if known.last_used_at is None or (now - known.last_used_at).total_seconds() > TOUCH_EVERY:
+        _token_touch(known, now)
+        known.last_used_at = now
     return person
+
+
+def _token_read(digest: str, person_model, clock: float) -> _KnownToken | None:
+    try:
+        token = (
+            ApiToken.objects.select_related("person")
+            .order_by()
+            .get(key_hash=digest, revoked_at__isnull=True)
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    fields = person_model._meta.concrete_fields
+    return _KnownToken(
+        pk=token.pk,
+        key_hash=digest,
+        last_used_at=token.last_used_at,
+        person_names=[f.attname for f in fields],
+        person_values=[getattr(token.person, f.attname) for f in fields],
+        read_at=clock,
+    )
 
 
 # Per process: when each token's last use was last written (or tried), so a token whose write
@@ -96,7 +145,7 @@ def token_authenticate(raw: str):
 _touched: dict[str, datetime] = {}
 
 
-def _token_touch(token: ApiToken, now: datetime) -> None:
+def _token_touch(token: "_KnownToken", now: datetime) -> None:
     """Record a token's last use: best effort, never failing the request that uses the token.
 
     One UPDATE outside any transaction (requests run in autocommit) is its own transaction, the

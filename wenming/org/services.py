@@ -132,3 +132,41 @@ def person_create(*, username: str, password: str | None, role: str, display_nam
         audit_record(action="person.create", actor=actor, target=person,
                      data={"username": username, "role": role})
     return person
+
+
+# What a person's row may change after creation through `person_update`.
+PERSON_FIELDS = ("display_name", "role", "region", "unit", "phone", "is_active")
+
+
+def person_update(*, person: Person, actor=None, **values) -> Person:
+    """Change a person's role, attachment or standing (`is_active=False` deactivates them).
+
+    Every app server's short-lived copy of the token → person look-up (core/services.py) is
+    dropped at once, so a deactivated person's tokens are refused from the next request on.
+    """
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be changed: %(fields)s.") % {
+            "fields": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        changed = {name: value for name, value in values.items() if getattr(locked, name) != value}
+        if not changed:
+            return locked
+        before = {name: _audit_value(getattr(locked, name)) for name in changed}
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        if locked.role == Role.REGION_OFFICER and locked.region_id is None:
+            raise InvalidInput(_("A region officer needs a region."))
+        if locked.role == Role.UNIT_OFFICER and locked.unit_id is None:
+            raise InvalidInput(_("A member unit officer needs a member unit."))
+        locked.save(update_fields=list(changed))
+        audit_record(action="person.update", actor=actor, target=locked, data={
+            "username": locked.username, "before": before,
+            "after": {name: _audit_value(value) for name, value in changed.items()}})
+        invalidate()
+    return locked
+
+
+def _audit_value(value):
+    return getattr(value, "code", value)

@@ -1,8 +1,9 @@
-"""`token_authenticate`, the hand-written join behind every API request.
+"""`token_authenticate`, the token → person look-up behind every API request.
 
 test_api.py covers a good token, malformed headers and a token revoked through the service;
-here: what the join must still refuse, which rows the person carries, when `last_used_at` is
-written, and that nothing about the person is cached between requests.
+here: what the look-up must still refuse, which rows the person carries, when `last_used_at`
+is written, and that its short per-process copy never outlives a revocation or a change made
+through the services (`token_revoke`, `org.services.person_update`).
 """
 
 from datetime import timedelta
@@ -14,8 +15,9 @@ from django.utils import timezone
 
 from wenming.core import services as core_services
 from wenming.core.models import ApiToken
-from wenming.core.services import token_authenticate, token_create, token_hash
+from wenming.core.services import token_authenticate, token_create, token_hash, token_revoke
 from wenming.org.roles import Role
+from wenming.org.services import person_update
 
 
 def bearer(raw):
@@ -52,7 +54,7 @@ def test_a_revoked_token_fails_while_the_persons_other_token_works(cast, api_as)
 def test_an_inactive_persons_token_is_401(cast, api_as):
     client = api_as(cast.urban)
     assert client.get("me").status_code == 200
-    type(cast.urban).objects.filter(pk=cast.urban.pk).update(is_active=False)
+    person_update(person=cast.urban, actor=cast.office, is_active=False)
     response = client.get("me")
     assert response.status_code == 401 and response.json()["error"] == "unauthorized"
     assert client.post("problems", {"title": "x"}).status_code == 401
@@ -115,7 +117,7 @@ def test_last_used_at_is_written_on_first_use_and_not_again_within_a_minute(cast
     with CaptureQueriesContext(connection) as again:
         assert token_authenticate(raw) == cast.zhongshan
     assert updates_of_tokens(again) == []
-    assert len(again) == 1  # the join alone: region from the cache, no write
+    assert len(again) == 0  # the person from this process's copy, region from the cache
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first
 
     later = first + timedelta(seconds=61)
@@ -136,7 +138,7 @@ def test_a_fresh_token_costs_one_update_on_first_use(cast):
 def test_a_role_change_is_seen_on_the_next_request(cast, api_as):
     client = api_as(cast.office)
     assert client.get("me").json()["role"] == "office_admin"
-    type(cast.office).objects.filter(pk=cast.office.pk).update(role=Role.LEADER)
+    person_update(person=cast.office, actor=cast.office, role=Role.LEADER)
     assert client.get("me").json()["role"] == "leader"
     # And it acts with the new role: leaders do not report problems.
     assert (
@@ -156,6 +158,50 @@ def test_a_role_change_is_seen_on_the_next_request(cast, api_as):
 def test_a_move_to_another_region_is_seen_on_the_next_request(cast, api_as):
     client = api_as(cast.zhongshan)
     assert client.get("me").json()["region"] == "210202"
-    type(cast.zhongshan).objects.filter(pk=cast.zhongshan.pk).update(region=cast.ganjingzi_district)
+    person_update(person=cast.zhongshan, actor=cast.office, region=cast.ganjingzi_district)
     assert client.get("me").json()["region"] == "210211"
     assert client.get("regions/210202").status_code == 404
+
+
+def test_a_revoked_token_is_refused_at_once_though_its_person_was_cached(cast, api_as):
+    token, raw = token_create(person=cast.zhongshan, name="t")
+    client = api_as(None)
+    assert client.client.get("/api/v1/me", headers=bearer(raw)).status_code == 200
+    with CaptureQueriesContext(connection) as cached:
+        assert token_authenticate(raw) == cast.zhongshan
+    assert len(cached) == 0  # the copy is in use …
+    token_revoke(person=cast.zhongshan, token_id=token.pk)
+    assert token_authenticate(raw) is None  # … and the revocation dropped it
+    assert client.client.get("/api/v1/me", headers=bearer(raw)).status_code == 401
+
+
+def test_a_deactivated_persons_token_is_refused_at_once_though_it_was_cached(cast):
+    _token, raw = token_create(person=cast.urban, name="t")
+    assert token_authenticate(raw) == cast.urban
+    with CaptureQueriesContext(connection) as cached:
+        assert token_authenticate(raw) == cast.urban
+    assert len(cached) == 0
+    person_update(person=cast.urban, actor=cast.office, is_active=False)
+    assert token_authenticate(raw) is None
+    person_update(person=cast.urban, actor=cast.office, is_active=True)
+    assert token_authenticate(raw) == cast.urban
+
+
+def test_the_copy_is_read_again_after_its_lifetime(cast, monkeypatch):
+    """A change made around the services (a database shell) is seen within the bound."""
+    _token, raw = token_create(person=cast.urban, name="t")
+    assert token_authenticate(raw) == cast.urban
+    type(cast.urban).objects.filter(pk=cast.urban.pk).update(is_active=False)
+    assert token_authenticate(raw) == cast.urban  # still this process's copy
+    later = core_services._clock() + core_services.TOKEN_CACHE_SECONDS + 1
+    monkeypatch.setattr(core_services, "_clock", lambda: later)
+    assert token_authenticate(raw) is None
+
+
+def test_each_request_gets_its_own_person_instance(cast):
+    """Requests attach things to `request.user`; a shared instance would leak them."""
+    _token, raw = token_create(person=cast.office, name="t")
+    first = token_authenticate(raw)
+    first.display_name = "changed by one request"
+    second = token_authenticate(raw)
+    assert second is not first and second.display_name == "文明办 王敏"

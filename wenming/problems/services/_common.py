@@ -12,7 +12,6 @@ from wenming.core.audit import audit_record
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import Conflict, InvalidInput
 from wenming.core.refcache import Reference
-from wenming.core.rows import insert_row, update_row
 
 from ..models import LedgerConfig, Problem, ProblemEvent, Status
 
@@ -93,18 +92,8 @@ def save_changes(problem: Problem, changes: dict, *, expected_version: int) -> N
     database give no lock (and it bumps `version` for clients that send what they saw).
     """
     now = timezone.now()
-    if any(hasattr(value, "resolve_expression") for value in changes.values()):
-        values = {**changes, "version": F("version") + 1, "updated_at": now}
-        updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
-    else:
-        # Most transitions: one statement built once per set of columns, not compiled per call.
-        updated = update_row(
-            Problem,
-            problem.pk,
-            {**changes, "updated_at": now},
-            increment="version",
-            expected={"version": expected_version},
-        )
+    values = {**changes, "version": F("version") + 1, "updated_at": now}
+    updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
     if updated != 1:
         fresh = Problem.objects.get(pk=problem.pk)
         raise conflict(
@@ -148,7 +137,7 @@ def record_event(
         unit=unit,
         district_id=problem.district_id,
     )
-    insert_row(event)
+    event.save(force_insert=True)
     # What this request wrote, in order, so an answer can show it without reading it back.
     problem.__dict__.setdefault("events_written", []).append(event)
     audit_record(

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import InvalidInput, NotAllowed
-from wenming.core.rows import insert_row
 from wenming.org.models import RegionLevel
 from wenming.org.roles import Role
 
@@ -244,7 +243,7 @@ def problem_create(
         problem.recurrence_of = _recurrence_of(
             point=point, checklist_item=checklist_item, category=category, now=now
         )
-        insert_row(problem)  # the hot path of every report: no per-call INSERT compilation
+        problem.save(force_insert=True)
         if co_units:
             problem.co_units.set(co_units)
         search.fts_index_backlog(newest_id=problem.pk)
