@@ -401,6 +401,8 @@ WENMING_MAX_UPLOAD_MB = int(os.environ.get("WENMING_MAX_UPLOAD_MB", "10"))
 # and one decoded 40 MP photo already holds 120 MB in a worker.
 WENMING_MAX_IMAGE_PIXELS = int(os.environ.get("WENMING_MAX_IMAGE_PIXELS", "40000000"))
 WENMING_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("WENMING_NOTIFY_MAX_ATTEMPTS", "8"))
+# Days a generated document (core/jobs.py) and its file are kept; `wenming tick` removes older.
+WENMING_JOB_KEEP_DAYS = int(os.environ.get("WENMING_JOB_KEEP_DAYS", "7"))
 WENMING_DEMO_PASSWORD = "wenming-demo"
 WENMING_API_TOKEN_PREFIX = "wm_"
 SITE_TITLE = _("Wenming — Civilized City Campaign")

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "wenming.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .jobs import jobs_cleanup_tick
+        from .ticks import register_tick
+
+        register_tick(jobs_cleanup_tick)

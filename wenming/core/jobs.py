@@ -14,17 +14,20 @@ only writes the Job row and its task (one transaction); the worker runs it (`run
 progress at most every `PROGRESS_EVERY_S`, and saves the file through Django's storage API
 (local folder or object store). Only the owner sees the page or downloads the file (404 for
 anyone else, so a job's existence does not leak). A job whose maker fails ends "failed", with a
-message; the error itself goes to the log.
+message; the error itself goes to the log. Jobs older than `WENMING_JOB_KEEP_DAYS` are removed
+with their files by `wenming tick` (`jobs_cleanup_tick`).
 """
 
 import logging
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -134,3 +137,31 @@ def job_get(*, actor, job_id: int) -> Job:
     if job is None:
         raise NotFound(_("No such document."), code="job_not_found")
     return job
+
+
+# Rows read per round of the clean-up: a week of many exports never loads all at once.
+CLEANUP_BATCH = 500
+
+
+def jobs_cleanup_tick(*, now: datetime) -> dict[str, int]:
+    """Remove the jobs made more than `WENMING_JOB_KEEP_DAYS` ago, and their files.
+
+    The file goes first, through the storage API (local folder or object store), then the row:
+    if the tick dies between the two, the next one finds the row and finishes (deleting a
+    missing file is harmless), so no file is ever left without a row. A job the worker is
+    making right now (it waited long for a worker) is left to finish."""
+    cutoff = now - timedelta(days=settings.WENMING_JOB_KEEP_DAYS)
+    old = Job.objects.filter(created_at__lt=cutoff).exclude(
+        Q(status=JobStatus.RUNNING) & Q(started_at__gte=cutoff)
+    )
+    removed = files = 0
+    while batch := list(old.order_by("pk").values_list("pk", "result")[:CLEANUP_BATCH]):
+        for _pk, name in batch:
+            if name:
+                Job.result.field.storage.delete(name)
+                files += 1
+        removed += Job.objects.filter(pk__in=[pk for pk, _name in batch]).delete()[0]
+    return {"jobs_removed": removed, "job_files_removed": files}
+
+
+jobs_cleanup_tick.tick_name = "jobs"

@@ -107,3 +107,46 @@ def test_an_unknown_kind_is_refused(cast):
     with pytest.raises(InvalidInput):
         jobs.job_start(owner=cast.office, kind="nope", params={}, title="x")
     assert not Job.objects.exists()
+
+
+def test_jobs_older_than_the_keep_days_go_with_their_files_at_the_tick(
+    cast, system, settings, tmp_path
+):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from wenming.core.ticks import run_ticks
+    from wenming.testing.storage import isolate_media
+
+    isolate_media(settings, tmp_path)
+    made = [
+        jobs.job_start(
+            owner=cast.office,
+            kind="standards.workbook",
+            params={"system": "T-2026"},
+            title=f"导出{i}",
+        )
+        for i in range(3)
+    ]
+    assert run_worker() == 3
+    old, recent, waiting_long = (Job.objects.get(pk=job.pk) for job in made)
+    assert all(default_storage.exists(job.result.name) for job in (old, recent))
+    now = timezone.now()
+    keep = timedelta(days=settings.WENMING_JOB_KEEP_DAYS)
+    Job.objects.filter(pk=old.pk).update(created_at=now - keep - timedelta(hours=1))
+    Job.objects.filter(pk=recent.pk).update(created_at=now - keep + timedelta(hours=1))
+    # Queued before the cut-off, but the worker only now makes it: left to finish.
+    Job.objects.filter(pk=waiting_long.pk).update(
+        created_at=now - keep - timedelta(days=1), status=JobStatus.RUNNING, started_at=now
+    )
+
+    report = run_ticks(now=now)
+    assert report.ok, report.errors
+    assert report.results["jobs"] == {"jobs_removed": 1, "job_files_removed": 1}
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, waiting_long.pk}
+    assert not default_storage.exists(old.result.name)
+    assert default_storage.exists(recent.result.name)
+    # Run again: nothing left to remove.
+    assert jobs.jobs_cleanup_tick(now=now) == {"jobs_removed": 0, "job_files_removed": 0}
