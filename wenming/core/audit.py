@@ -136,6 +136,69 @@ def audit_record(
         return entry
 
 
+def audit_record_many(entries) -> list[AuditEntry]:
+    """Append several entries (each a dict of `audit_record`'s keyword arguments), in order.
+
+    For a service that writes many facts in one transaction (a bulk dispatch of 500 problems):
+    the head is locked and moved once and the entries go in one bulk INSERT, instead of three
+    statements per entry. The chain is the same as `audit_record` would make one at a time:
+    contiguous sequence numbers, each entry's HMAC over the previous entry's hash.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    key = _key()
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash, fingerprint = _head_locked()
+        if fingerprint != key_fingerprint():
+            raise ImproperlyConfigured(
+                "WENMING_AUDIT_KEY is not the key this audit log is written with"
+            )
+        rows = []
+        for entry in entries:
+            seq += 1
+            row = _chained_entry(key, seq, prev_hash, **entry)
+            prev_hash = row.hash
+            rows.append(row)
+        AuditEntry.objects.bulk_create(rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash]
+            )
+    return rows
+
+
+def _chained_entry(
+    key: bytes,
+    seq: int,
+    prev_hash: str,
+    *,
+    action: str,
+    actor=None,
+    target=None,
+    data: dict | None = None,
+    ip: str = "",
+    actor_name: str = "",
+) -> AuditEntry:
+    """The unsaved entry number `seq` after `prev_hash`, with the fields `audit_record` gives."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_name = actor.get_username()
+    else:
+        actor = None
+    hashed = {
+        "seq": seq,
+        "created_at": timezone.now(),
+        "actor_name": actor_name,
+        "action": action,
+        "target_type": target._meta.label_lower if target is not None else "",
+        "target_id": str(target.pk) if target is not None else "",
+        "data": _normalise(data),
+        "ip": ip or "",
+    }
+    digest = entry_digest(key, prev_hash, hashed)
+    return AuditEntry(actor=actor, prev_hash=prev_hash, hash=digest, **hashed)
+
+
 def _head_locked() -> tuple[int, str, str]:
     """(seq, hash, key fingerprint) of the head, locked until the transaction ends."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""

@@ -55,8 +55,12 @@ def problem_url(problem) -> str:
 
 
 def schedule(*, kind: str, recipients, problem, title, body="", dedupe_key=None) -> None:
-    """Write a notice about `problem` in the current transaction (sent by the worker)."""
-    ids = sorted(set(recipients.values_list("pk", flat=True)))
+    """Write a notice about `problem` in the current transaction (sent by the worker).
+
+    `recipients`: a query of people, or their ids (a bulk dispatch reads its handlers once)."""
+    if hasattr(recipients, "values_list"):
+        recipients = recipients.values_list("pk", flat=True)
+    ids = sorted(set(recipients))
     if not ids:
         return
     with translation.override(settings.LANGUAGE_CODE):

@@ -21,6 +21,7 @@ from wenming.core.audit import (
     HASHED_FIELDS,
     anchors_load,
     audit_record,
+    audit_record_many,
     audit_verify,
     entry_digest,
     entry_payload,
@@ -367,3 +368,39 @@ def test_the_upgrade_never_makes_a_tampered_log_valid(cast):
     assert not verdict.ok and verdict.broken_seq == 3 and not verdict.key_mismatch
     audit_record(action="test.after")  # the office keeps working; the break stays on record
     assert audit_verify().broken_seq == 3
+
+
+def test_entries_appended_in_bulk_continue_the_chain_contiguously_and_verify(cast):
+    first = audit_record(action="test.one", actor=cast.office)
+    many = audit_record_many(
+        [
+            {
+                "action": "test.bulk",
+                "actor": cast.office,
+                "target": cast.zhongshan,
+                "data": {"n": n},
+            }
+            for n in range(5)
+        ]
+        + [{"action": "test.bulk", "data": {"n": 5}, "ip": "10.0.0.9"}]
+    )
+    last = audit_record(action="test.after")
+    rows = list(AuditEntry.objects.order_by("seq"))
+    assert [e.seq for e in rows] == list(range(first.seq, first.seq + 8))  # no gap, no reorder
+    assert [e.hash for e in rows[1:7]] == [e.hash for e in many]
+    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+    assert [e.data for e in rows[1:7]] == [{"n": n} for n in range(6)]
+    assert rows[1].actor_name == cast.office.get_username() and rows[6].actor_name == ""
+    assert rows[1].target_id == str(cast.zhongshan.pk) and rows[6].ip == "10.0.0.9"
+    assert AuditHead.objects.get(pk=1).seq == last.seq
+    assert audit_verify().ok and audit_verify().checked == 8
+    call_command("audit", "verify")  # what an operator runs
+    assert audit_record_many([]) == []
+
+
+def test_a_bulk_append_under_another_key_writes_nothing(cast):
+    write(2)
+    other_key = override_settings(WENMING_AUDIT_KEY="not-the-key")
+    with other_key, pytest.raises(ImproperlyConfigured), transaction.atomic():
+        audit_record_many([{"action": "test.write"}, {"action": "test.write"}])
+    assert AuditEntry.objects.count() == 2 and audit_verify().ok

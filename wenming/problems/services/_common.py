@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenming.core.audit import audit_record
+from wenming.core.audit import audit_record, audit_record_many
 from wenming.core.calendar import add_working_days
 from wenming.core.errors import Conflict, InvalidInput
 from wenming.core.refcache import Reference
@@ -55,6 +55,19 @@ def lock_problem(problem) -> Problem:
     return locked
 
 
+def lock_problems(problems) -> tuple[list[Problem], list]:
+    """`lock_problem` for many: one SELECT … FOR UPDATE, rows locked in id order (two bulk
+    writers never wait on each other crosswise). Returns (locked, missing): the locked problems
+    in the order given, each once, and the given ones no longer in the database."""
+    from ..selectors import attach_reference_rows
+
+    wanted = list(dict.fromkeys(p.pk if isinstance(p, Problem) else p for p in problems))
+    rows = Problem.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    by_pk = {p.pk: p for p in rows}
+    attach_reference_rows(by_pk.values())
+    return [by_pk[pk] for pk in wanted if pk in by_pk], [pk for pk in wanted if pk not in by_pk]
+
+
 _INSERTED_HERE = "_inserted_in_this_transaction"
 
 
@@ -95,20 +108,56 @@ def save_changes(problem: Problem, changes: dict, *, expected_version: int) -> N
     values = {**changes, "version": F("version") + 1, "updated_at": now}
     updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(**values)
     if updated != 1:
-        fresh = Problem.objects.get(pk=problem.pk)
-        raise conflict(
-            fresh,
-            _("Someone else changed problem %(code)s a moment ago; it is now “%(status)s”.")
-            % {"code": fresh.code, "status": fresh.get_status_display()},
+        raise _changed_meanwhile(problem.pk)
+    _applied(problem, changes, expected_version, now)
+    counters = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
+    if counters:
+        problem.refresh_from_db(fields=counters)
+
+
+def save_changes_many(planned: list[tuple[Problem, dict]]) -> None:
+    """`save_changes` for many problems in one transaction (a bulk dispatch): one
+    compare-and-set UPDATE per distinct set of changes and expected version, not one per row.
+
+    Plain values only (no F() counters). A row whose version moved refuses the lot with the
+    same 409 as `save_changes`.
+    """
+    now = timezone.now()
+    groups: dict[tuple, list[Problem]] = {}
+    for problem, changes in planned:
+        if any(hasattr(value, "resolve_expression") for value in changes.values()):
+            raise TypeError("save_changes_many takes plain values, not expressions")
+        key = (problem.version, tuple(sorted(changes.items())))
+        groups.setdefault(key, []).append(problem)
+    for (version, items), problems in groups.items():
+        changes = dict(items)
+        ids = [p.pk for p in problems]
+        updated = Problem.objects.filter(pk__in=ids, version=version).update(
+            **changes, version=F("version") + 1, updated_at=now
         )
+        if updated != len(ids):
+            stale = Problem.objects.filter(pk__in=ids).exclude(version=version + 1).first()
+            raise _changed_meanwhile(stale.pk if stale else ids[0])
+        for problem in problems:
+            _applied(problem, changes, version, now)
+
+
+def _changed_meanwhile(pk):
+    fresh = Problem.objects.get(pk=pk)
+    return conflict(
+        fresh,
+        _("Someone else changed problem %(code)s a moment ago; it is now “%(status)s”.")
+        % {"code": fresh.code, "status": fresh.get_status_display()},
+    )
+
+
+def _applied(problem: Problem, changes: dict, expected_version: int, now) -> None:
+    """Give the instance the values its row now holds (the counters are read back apart)."""
     for name, value in changes.items():
         if not hasattr(value, "resolve_expression"):
             setattr(problem, name, value)
     problem.version = expected_version + 1
     problem.updated_at = now
-    counters = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
-    if counters:
-        problem.refresh_from_db(fields=counters)
 
 
 def record_event(
@@ -124,7 +173,40 @@ def record_event(
     at=None,
 ) -> ProblemEvent:
     """Append a row to the problem's timeline (and the same fact to the global audit log)."""
-    event = ProblemEvent(
+    event = _event(problem, action, actor, from_status, to_status, note, data, unit, at)
+    event.save(force_insert=True)
+    # What this request wrote, in order, so an answer can show it without reading it back.
+    problem.__dict__.setdefault("events_written", []).append(event)
+    audit_record(**_audit_of(event))
+    return event
+
+
+def record_events(items: list[dict]) -> list[ProblemEvent]:
+    """`record_event` for many (each item its keyword arguments): one INSERT of the events and
+    one append of their audit entries, in the order given."""
+    events = [
+        _event(
+            item["problem"],
+            item["action"],
+            item["actor"],
+            item.get("from_status", ""),
+            item.get("to_status", ""),
+            item.get("note", ""),
+            item.get("data"),
+            item.get("unit"),
+            item.get("at"),
+        )
+        for item in items
+    ]
+    ProblemEvent.objects.bulk_create(events)
+    for event in events:
+        event.problem.__dict__.setdefault("events_written", []).append(event)
+    audit_record_many([_audit_of(event) for event in events])
+    return events
+
+
+def _event(problem, action, actor, from_status, to_status, note, data, unit, at) -> ProblemEvent:
+    return ProblemEvent(
         problem=problem,
         action=action,
         from_status=from_status,
@@ -137,16 +219,22 @@ def record_event(
         unit=unit,
         district_id=problem.district_id,
     )
-    event.save(force_insert=True)
-    # What this request wrote, in order, so an answer can show it without reading it back.
-    problem.__dict__.setdefault("events_written", []).append(event)
-    audit_record(
-        action=f"problem.{action}",
-        actor=actor if actor_name(actor) else None,
-        target=problem,
-        data={"code": problem.code, "from": from_status, "to": to_status, **(data or {})},
-    )
-    return event
+
+
+def _audit_of(event: ProblemEvent) -> dict:
+    """The audit entry that repeats `event` (audit_record's keyword arguments)."""
+    problem = event.problem
+    return {
+        "action": f"problem.{event.action}",
+        "actor": event.actor,
+        "target": problem,
+        "data": {
+            "code": problem.code,
+            "from": event.from_status,
+            "to": event.to_status,
+            **event.data,
+        },
+    }
 
 
 def clean_note(note, *, required: bool = False, what=None) -> str:

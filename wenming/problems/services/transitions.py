@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from wenming.core.calendar import working_days_between
-from wenming.core.errors import DomainError, InvalidInput, NotAllowed
+from wenming.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
 from .. import notify
 from ..lifecycle import FORWARDER, OFFICE, TRANSITIONS, relations, role_may_ever
@@ -27,8 +27,11 @@ from ._common import (
     future_date,
     ledger_config,
     lock_problem,
+    lock_problems,
     record_event,
+    record_events,
     save_changes,
+    save_changes_many,
 )
 
 
@@ -42,8 +45,17 @@ def check_role(actor, action: str) -> None:
 
 
 def _begin(problem, actor, action: str, version: int | None):
-    """Lock the problem and check, in order: role (403), status (409), relation (403)."""
+    """Lock the problem and check the transition (`check_transition`)."""
     p = lock_problem(problem)
+    return p, check_transition(p, actor, action, version)
+
+
+def check_transition(p: Problem, actor, action: str, version: int | None = None):
+    """The lifecycle table's transition for `action` on the locked `p`, after checking, in
+    order: role (403), status (409), relation (403), the version the client saw (409).
+
+    Every transition passes here, one problem at a time or many (`problem_dispatch_many`).
+    """
     system = actor is None
     check_role(actor, action)
     transition = TRANSITIONS.get((p.status, action))
@@ -81,7 +93,7 @@ def _begin(problem, actor, action: str, version: int | None):
             )
             % {"code": p.code, "status": p.get_status_display()},
         )
-    return p, transition
+    return transition
 
 
 def _refuse_a_second_request(p: Problem, waiting_until, message: str) -> None:
@@ -228,46 +240,49 @@ def problem_dispatch(
     check_co_units(co_units)
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DISPATCH, version)
-        _check_dispatch_target(p, actor, unit, region)
-        deadline = future_date(deadline, label=_("The deadline"))
-        first = p.status in (Status.NEW, Status.REGISTERED) or p.deadline is None
-        if deadline is None:
-            deadline = default_deadline(p) if first else p.deadline
-        now = timezone.now()
-        changes = {
-            "responsible_unit": unit,
-            "handling_region": region,
-            "deadline": deadline,
-            "dispatched_at": now,
-            "accepted_at": None,
-        }
-        if p.original_deadline is None:
-            changes["original_deadline"] = deadline
-        if p.registered_at is None:
-            changes["registered_at"] = now
-        _finish(
-            p,
-            t,
-            Action.DISPATCH,
-            actor,
-            changes,
-            note=clean_note(note),
-            unit=unit,
-            data={
-                "unit": unit.code if unit else None,
-                "region": region.code if region else None,
-                "deadline": deadline.isoformat(),
-            },
-        )
+        changes, data = _dispatch_changes(p, actor, unit, region, deadline, timezone.now())
+        _finish(p, t, Action.DISPATCH, actor, changes, note=clean_note(note), unit=unit, data=data)
         if co_units is not None:
             p.co_units.set(co_units)
-        _notice(
-            "dispatch",
-            notify.handler_people(p),
-            p,
-            gettext_lazy("Problem %(code)s dispatched to you: %(title)s"),
-        )
+        _notice_dispatched(p)
     return p
+
+
+def _dispatch_changes(p: Problem, actor, unit, region, deadline, now) -> tuple[dict, dict]:
+    """Check a dispatch of the locked `p` to `unit` or `region` at `now`; (row changes, event
+    data). A bulk dispatch gives all its problems one `now`, so their rows share one UPDATE."""
+    _check_dispatch_target(p, actor, unit, region)
+    deadline = future_date(deadline, label=_("The deadline"))
+    first = p.status in (Status.NEW, Status.REGISTERED) or p.deadline is None
+    if deadline is None:
+        deadline = default_deadline(p) if first else p.deadline
+    changes = {
+        "responsible_unit": unit,
+        "handling_region": region,
+        "deadline": deadline,
+        "dispatched_at": now,
+        "accepted_at": None,
+    }
+    if p.original_deadline is None:
+        changes["original_deadline"] = deadline
+    if p.registered_at is None:
+        changes["registered_at"] = now
+    data = {
+        "unit": unit.code if unit else None,
+        "region": region.code if region else None,
+        "deadline": deadline.isoformat(),
+    }
+    return changes, data
+
+
+def _notice_dispatched(p: Problem, people=None) -> None:
+    """The dispatch notice to `p`'s handlers (`people`: their ids, when the caller read them)."""
+    _notice(
+        "dispatch",
+        notify.handler_people(p) if people is None else people,
+        p,
+        gettext_lazy("Problem %(code)s dispatched to you: %(title)s"),
+    )
 
 
 def problem_dispatch_many(*, problems, actor, unit=None, region=None, deadline=None) -> int:
@@ -276,26 +291,73 @@ def problem_dispatch_many(*, problems, actor, unit=None, region=None, deadline=N
     One refusal refuses the lot, so a half-done batch never looks like success: the error
     has the status every refusal shares (else 400) and `details["failed"]` lists
     "code: reason" per refused problem. The notices of a rolled-back batch are never sent.
+
+    The checks are those of `problem_dispatch`, problem by problem; the writes are batched:
+    one SELECT … FOR UPDATE for all the rows, one compare-and-set UPDATE per distinct set of
+    changes, one INSERT of the events and one append of the audit entries (a dispatch one by
+    one made about ten round trips per problem: 5 s for 500 on PostgreSQL).
     """
     failed: list[tuple[str, DomainError]] = []
+    given = {p.pk: p.code for p in problems if isinstance(p, Problem)}
     with transaction.atomic(), notify.batched():
-        for problem in problems:
+        locked, missing = lock_problems(problems)
+        for pk in missing:
+            failed.append((given.get(pk, str(pk)), NotFound(_("No such problem."))))
+        planned = []
+        now = timezone.now()
+        for p in locked:
             try:
-                problem_dispatch(
-                    problem=problem, actor=actor, unit=unit, region=region, deadline=deadline
-                )
+                t = check_transition(p, actor, Action.DISPATCH)
+                changes, data = _dispatch_changes(p, actor, unit, region, deadline, now)
             except DomainError as exc:
-                failed.append((problem.code, exc))
+                failed.append((p.code, exc))
+                continue
+            planned.append((p, t, changes, data))
         if failed:
-            kinds = {type(exc) for _code, exc in failed}
-            error = kinds.pop() if len(kinds) == 1 else InvalidInput
-            raise error(
-                _("Nothing was dispatched: %(count)d of the chosen problems cannot be.")
-                % {"count": len(failed)},
-                code="bulk_refused",
-                details={"failed": [f"{code}: {exc.message}" for code, exc in failed]},
-            )
-    return len(problems)
+            raise _bulk_refusal(failed)
+        try:
+            _finish_many(planned, Action.DISPATCH, actor, unit=unit)
+        except DomainError as exc:  # a row changed under us: only without row locks
+            raise _bulk_refusal([(exc.details.get("code", ""), exc)]) from exc
+        # Every problem now has the same handlers: read them once, not once per problem.
+        people = (
+            list(notify.handler_people(locked[0]).values_list("pk", flat=True)) if locked else []
+        )
+        for p in locked:
+            _notice_dispatched(p, people)
+    return len(locked)
+
+
+def _finish_many(planned, action: str, actor, *, unit=None) -> None:
+    """`_finish` for many problems of one action (`planned`: problem, transition, changes,
+    event data), its writes batched."""
+    from_status = {p.pk: p.status for p, _t, _c, _d in planned}
+    save_changes_many([(p, {**c, **status_flags(t.to)}) for p, t, c, _d in planned])
+    record_events(
+        [
+            {
+                "problem": p,
+                "action": action,
+                "actor": actor,
+                "from_status": from_status[p.pk],
+                "to_status": t.to,
+                "data": data,
+                "unit": unit,
+            }
+            for p, t, _c, data in planned
+        ]
+    )
+
+
+def _bulk_refusal(failed: list[tuple[str, DomainError]]) -> DomainError:
+    kinds = {type(exc) for _code, exc in failed}
+    error = kinds.pop() if len(kinds) == 1 else InvalidInput
+    return error(
+        _("Nothing was dispatched: %(count)d of the chosen problems cannot be.")
+        % {"count": len(failed)},
+        code="bulk_refused",
+        details={"failed": [f"{code}: {exc.message}" for code, exc in failed]},
+    )
 
 
 def problem_return(*, problem, actor, note: str = "", version: int | None = None) -> Problem:
