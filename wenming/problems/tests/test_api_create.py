@@ -3,11 +3,15 @@ so it must equal what `GET /api/v1/problems/{code}` then shows the same persona;
 suggestions come from raw SQL for the office and from the scoped ORM for everyone else, and
 must agree; and a report costs a fixed number of queries."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pydantic import TypeAdapter
 
-from wenming.problems import selectors, services
+from wenming.problems import listing, selectors, services
 from wenming.problems.models import Problem, Source
 
 from .factories import HERE, category, closed, report, report_payload
@@ -293,3 +297,34 @@ def test_a_report_through_the_real_wsgi_entry_answers_what_get_shows(cast):
     )
     assert status == 200
     assert json.loads(shown) == answer
+
+
+# --- times: the 201 (rendered directly) and the GET (validated) write them alike ------------
+
+
+@pytest.mark.parametrize("microsecond", [0, 1, 456, 999, 1000, 123456, 999999])
+def test_a_time_rendered_directly_reads_as_after_validation(microsecond):
+    """The 201 and the list render times without validation (`listing.iso`); the GET detail
+    validates its dict, which parses those strings again. Both must write the same text: a
+    time under a millisecond past the second once read "…:09.000Z" in the 201 and "…:09Z" in
+    the GET (the encoder drops the fraction of a whole second, and keeps only milliseconds)."""
+    at = datetime(2026, 12, 2, 0, 10, 9, microsecond, tzinfo=UTC)
+    direct = listing.iso(at)
+    revalidated = listing.iso(TypeAdapter(datetime).validate_python(direct))
+    assert direct == revalidated
+    assert TypeAdapter(datetime).validate_python(direct) == at.replace(
+        microsecond=microsecond // 1000 * 1000
+    )
+
+
+def test_a_report_made_under_a_millisecond_past_the_second_answers_what_get_shows(
+    cast, api_as, monkeypatch
+):
+    """What made test_a_unit_officers_report_… fail about once in a thousand runs."""
+    at = datetime(2026, 12, 2, 0, 10, 9, 456, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: at)
+    created, read = created_and_read(
+        api_as(cast.urban), payload(source="self_found", co_units=["URBAN"])
+    )
+    assert created["created_at"] == "2026-12-02T00:10:09Z"
+    assert_same_answer(created, read)
