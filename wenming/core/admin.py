@@ -26,9 +26,13 @@ class ServiceErrorsAdmin(admin.ModelAdmin):
     form takes its initial values from the query string)."""
 
     def _refused(self, request, exc: DomainError, *, keep_input: bool = False):
+        if request.method != "POST":
+            # Only a write is answered by going back to its page: a refused read redirected
+            # to itself would loop.
+            raise exc
         self.message_user(request, str(exc.message), messages.ERROR)
         url = request.path
-        if keep_input and request.method == "POST":
+        if keep_input:
             kept = [(k, v) for k, v in request.POST.items() if k not in _FORM_CONTROLS]
             url = f"{url}?{urlencode(kept)}" if kept else url
         elif request.GET:
