@@ -5,7 +5,7 @@ import pytest
 from wenming.core.errors import InvalidInput
 from wenming.core.models import AuditEntry
 from wenming.org.models import Region
-from wenming.org.services import person_create, region_create
+from wenming.org.services import person_create, person_update, region_create
 
 
 def test_street_under_district_gets_level_and_path(cast):
@@ -46,3 +46,15 @@ def test_display_name_follows_language(cast):
         assert str(cast.zhongshan_district) == "Zhongshan District"
     with translation.override("zh-hans"):
         assert str(cast.zhongshan_district) == "中山区"
+
+
+def test_person_update_is_audited_and_keeps_a_roles_attachment(cast):
+    person_update(person=cast.zhongshan, actor=cast.office, is_active=False)
+    entry = AuditEntry.objects.get(action="person.update", target_id=str(cast.zhongshan.pk))
+    assert entry.data["before"] == {"is_active": True} and entry.data["after"] == {"is_active": False}
+    with pytest.raises(InvalidInput):
+        person_update(person=cast.zhongshan, actor=cast.office, region=None)
+    with pytest.raises(InvalidInput):
+        person_update(person=cast.zhongshan, actor=cast.office, password="x")
+    cast.zhongshan.refresh_from_db()
+    assert cast.zhongshan.region_id is not None and not cast.zhongshan.is_active
