@@ -154,3 +154,15 @@ def test_a_problem_chosen_twice_is_dispatched_once(cast):
     assert count == 1
     assert ProblemEvent.objects.filter(problem=problem, action="dispatch").count() == 1
     assert Problem.objects.get(pk=problem.pk).version == problem.version + 1
+
+
+def test_a_problem_deleted_since_it_was_chosen_is_named_and_nothing_is_dispatched(cast):
+    kept, gone = (report(cast.office, region=cast.zhongshan_community) for _ in range(2))
+    code = gone.code
+    Problem.objects.filter(pk=gone.pk).delete()
+    before = _snapshot()
+    with pytest.raises(DomainError) as raised:
+        problem_dispatch_many(problems=[kept, gone], actor=cast.office, unit=cast.urban_unit)
+    assert raised.value.status == 404
+    assert raised.value.details["failed"] == [f"{code}: 该问题不存在。"]
+    assert _snapshot() == before
