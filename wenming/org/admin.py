@@ -6,8 +6,10 @@ from wenming.core.admin import ServiceErrorsAdmin
 
 from .models import Person, Region, Unit
 from .services import (
+    PERSON_FIELDS,
     REGION_FIELDS,
     UNIT_FIELDS,
+    person_update,
     region_create,
     region_delete,
     region_update,
@@ -92,7 +94,7 @@ class UnitAdmin(ServiceAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(ServiceErrorsAdmin, UserAdmin):
     list_display = ["username", "display_name", "role", "region", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name"]
@@ -100,3 +102,13 @@ class PersonAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         (_("Wenming"), {"fields": ["display_name", "role", "region", "unit", "phone", "is_demo"]}),
     )
+
+    def save_model(self, request, obj, form, change):
+        """A change of standing, role or attachment goes through `person_update` (audited, and
+        every app server's copy of the token → person look-up dropped at once); names and
+        passwords are saved as Django's user admin saves them."""
+        if change:
+            changed = {f: form.cleaned_data[f] for f in PERSON_FIELDS if f in form.changed_data}
+            if changed:
+                person_update(person=obj, actor=request.user, **changed)
+        super().save_model(request, obj, form, change)

@@ -3,6 +3,7 @@ region in the tree fixed after creation, and every app server's copy of the refe
 dropped at once (core/refcache.py)."""
 
 import pytest
+from django.utils import timezone
 
 from wenming.core.errors import InvalidInput
 from wenming.core.models import AuditEntry
@@ -91,3 +92,31 @@ def test_a_region_the_service_refuses_is_shown_with_its_message_and_nothing_is_w
     assert page.context["adminform"].form.initial["code"] == "210200999999"
     assert not Region.objects.filter(code="210200999999").exists()
     assert not AuditEntry.objects.filter(action="region.create").exists()
+
+
+def test_a_person_deactivated_in_the_admin_loses_api_access_at_once(cast, page_as, api_as):
+    """The admin's person form goes through person_update: audited, and the token copy of
+    every app server dropped, so the next API call is refused rather than up to 30 s later."""
+    from wenming.core.services import token_authenticate, token_create
+
+    person = cast.urban
+    _token, raw = token_create(person=person, name="phone")
+    assert token_authenticate(raw) == person  # this process now holds a copy
+    joined = timezone.localtime(person.date_joined)
+    response = page_as(cast.office).post(
+        f"/admin/org/person/{person.pk}/change/",
+        {
+            "username": person.username,
+            "display_name": person.display_name,
+            "role": person.role,
+            "unit": person.unit_id,
+            "phone": person.phone,
+            "date_joined_0": joined.strftime("%Y-%m-%d"),
+            "date_joined_1": joined.strftime("%H:%M:%S"),
+            # is_active left out: the box unticked
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert token_authenticate(raw) is None
+    entry = AuditEntry.objects.get(action="person.update")
+    assert entry.actor_name == "office" and entry.data["after"] == {"is_active": False}
