@@ -97,43 +97,44 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry to the audit log, chained to the previous one.
 
-    Every write of the system passes here, so it is three plain statements (read and lock the
-    head, insert the entry, move the head) rather than ORM calls: the head row serialises all
-    writers, and the time spent holding it is the time every other writer waits.
+    Every write of the system passes here: lock the head, insert the entry, move the head. The
+    head row serialises all writers, so the time spent holding it is what every other waits.
     """
     key = _key()
     # Inside a caller's transaction no savepoint: a failed append must undo the caller's write.
     with transaction.atomic(savepoint=False):
-        seq, prev_hash, fingerprint = _head_locked()
-        if fingerprint != key_fingerprint():
-            # An app server with another key would write entries that the right key reports as
-            # forged; refusing the write makes the misconfiguration loud instead.
-            raise ImproperlyConfigured(
-                "WENMING_AUDIT_KEY is not the key this audit log is written with"
-            )
-        seq += 1
-        created_at = timezone.now()
-        if actor is not None and getattr(actor, "is_authenticated", False):
-            actor_name = actor.get_username()
-        else:
-            actor = None
-        hashed = {
-            "seq": seq,
-            "created_at": created_at,
-            "actor_name": actor_name,
-            "action": action,
-            "target_type": target._meta.label_lower if target is not None else "",
-            "target_id": str(target.pk) if target is not None else "",
-            "data": _normalise(data),
-            "ip": ip or "",
-        }
-        digest = entry_digest(key, prev_hash, hashed)
-        entry = AuditEntry.objects.create(actor=actor, prev_hash=prev_hash, hash=digest, **hashed)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, digest]
-            )
+        seq, prev_hash = _head_for_append()
+        entry = _chained_entry(
+            key,
+            seq + 1,
+            prev_hash,
+            action=action,
+            actor=actor,
+            target=target,
+            data=data,
+            ip=ip,
+            actor_name=actor_name,
+        )
+        entry.save(force_insert=True)
+        _move_head(entry.seq, entry.hash)
         return entry
+
+
+def _head_for_append() -> tuple[int, str]:
+    """(seq, hash) of the head, locked; refused when this server's key is not the log's."""
+    seq, prev_hash, fingerprint = _head_locked()
+    if fingerprint != key_fingerprint():
+        # An app server with another key would write entries that the right key reports as
+        # forged; refusing the write makes the misconfiguration loud instead.
+        raise ImproperlyConfigured(
+            "WENMING_AUDIT_KEY is not the key this audit log is written with"
+        )
+    return seq, prev_hash
+
+
+def _move_head(seq: int, digest: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, digest])
 
 
 def audit_record_many(entries) -> list[AuditEntry]:
@@ -149,11 +150,7 @@ def audit_record_many(entries) -> list[AuditEntry]:
         return []
     key = _key()
     with transaction.atomic(savepoint=False):
-        seq, prev_hash, fingerprint = _head_locked()
-        if fingerprint != key_fingerprint():
-            raise ImproperlyConfigured(
-                "WENMING_AUDIT_KEY is not the key this audit log is written with"
-            )
+        seq, prev_hash = _head_for_append()
         rows = []
         for entry in entries:
             seq += 1
@@ -161,10 +158,7 @@ def audit_record_many(entries) -> list[AuditEntry]:
             prev_hash = row.hash
             rows.append(row)
         AuditEntry.objects.bulk_create(rows)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1", [seq, prev_hash]
-            )
+        _move_head(seq, prev_hash)
     return rows
 
 
