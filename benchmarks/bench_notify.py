@@ -115,6 +115,9 @@ def _child_dispatch(codes: list[str], office_id: int) -> dict:
     client.force_login(
         Person.objects.get(pk=office_id), backend="wenming.core.backends.WenmingModelBackend"
     )
+    # A running server has imported its URL configuration, API and templates long before an
+    # officer's dispatch; without one page first, the timed request paid ~0.5 s of imports.
+    client.get("/problems/")
     tasks_before = DBTaskResult.objects.count()
     started, cpu = time.monotonic(), time.process_time()
     response = client.post("/problems/bulk-dispatch/", {"codes": codes, "unit": "URBAN"})
