@@ -28,6 +28,34 @@ def _environ(**extra) -> dict:
     return env
 
 
+WENMING = [sys.executable, "-m", "wenming.cli"]
+
+
+def _migrated(tmp_path, name: str) -> dict:
+    """The environment of a fresh, migrated SQLite database `name` under tmp_path."""
+    env = _environ(WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/{name}", WENMING_SECRET_KEY="k" * 64)
+    _wenming("migrate", "--no-input", env=env, timeout=300)
+    return env
+
+
+def _wenming(*args, env: dict, timeout: float = 120) -> None:
+    subprocess.run(
+        [*WENMING, *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=timeout
+    )
+
+
+def _start(*args, env: dict, output=subprocess.PIPE) -> subprocess.Popen:
+    """`wenming <args>` running in the background, its output on a pipe (or discarded)."""
+    return subprocess.Popen(
+        [*WENMING, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output == subprocess.PIPE else subprocess.DEVNULL,
+        text=True,
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -80,39 +108,14 @@ def _alive(pid: int) -> bool:
 def test_serve_starts_a_worker_that_delivers_and_stops_with_it_and_worker_stops_on_sigterm(
     tmp_path,
 ):
-    env = _environ(
-        WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/worker.sqlite3", WENMING_SECRET_KEY="k" * 64
-    )
-    wenming = [sys.executable, "-m", "wenming.cli"]
-    subprocess.run(
-        [*wenming, "migrate", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    env = _migrated(tmp_path, "worker.sqlite3")
     robot, received = _robot()
     url = f"http://127.0.0.1:{robot.server_address[1]}/cgi-bin/webhook/send?key=k"
-    subprocess.run(
-        [*wenming, "shell", "-c", NOTICE.format(url=url)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    _wenming("shell", "-c", NOTICE.format(url=url), env=env)
     assert received == []  # stored, not sent: no worker runs yet
 
     port = str(_free_port())
-    serve = subprocess.Popen(
-        [*wenming, "serve", "--host", "127.0.0.1", "--port", port],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    serve = _start("serve", "--host", "127.0.0.1", "--port", port, env=env)
     try:
         _wait(lambda: len(received) == 1, serve)  # the worker `serve` started sent it
         assert "WM2026-000001" in json.dumps(received[0], ensure_ascii=False)
@@ -127,14 +130,7 @@ def test_serve_starts_a_worker_that_delivers_and_stops_with_it_and_worker_stops_
         robot.shutdown()
     assert len(received) == 1
 
-    worker = subprocess.Popen(
-        [*wenming, "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = _start("worker", env=env)
     try:
         lines = []
         _wait(
@@ -159,25 +155,10 @@ def _running(pid: int) -> bool:
 def test_a_worker_started_by_serve_stops_when_serve_is_killed(tmp_path):
     """SIGKILL gives `serve` no chance to stop its worker: the worker notices its parent is
     gone and stops by itself instead of running on as an orphan."""
-    env = _environ(
-        WENMING_DATABASE_URL=f"sqlite:///{tmp_path}/orphan.sqlite3", WENMING_SECRET_KEY="k" * 64
-    )
-    wenming = [sys.executable, "-m", "wenming.cli"]
-    subprocess.run(
-        [*wenming, "migrate", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    env = _migrated(tmp_path, "orphan.sqlite3")
     port = str(_free_port())
-    serve = subprocess.Popen(
-        [*wenming, "serve", "--host", "127.0.0.1", "--port", port],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    serve = _start(
+        "serve", "--host", "127.0.0.1", "--port", port, env=env, output=subprocess.DEVNULL
     )
     workers = []
     try:

@@ -21,9 +21,13 @@ from .services import (
 
 class ServiceAdmin(ServiceErrorsAdmin):
     """Saves and deletes go through the services: audited, and every app server's copy of the
-    reference rows is dropped (core/refcache.py); what they refuse is shown, not a 500."""
+    reference rows is dropped (core/refcache.py); what they refuse is shown, not a 500.
+
+    A subclass names its services and which fields its create service takes; the fields it
+    may change later are the update service's."""
 
     editable_after_create: tuple = ()
+    create_fields: tuple = ()
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -33,6 +37,19 @@ class ServiceAdmin(ServiceErrorsAdmin):
             for f in self.model._meta.fields
             if f.editable and f.name not in self.editable_after_create and not f.primary_key
         ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            values = {f: form.cleaned_data[f] for f in self.editable_after_create}
+            saved = self.update_service(
+                **{self.model._meta.model_name: obj}, actor=request.user, **values
+            )
+        else:
+            saved = self.create(obj, actor=request.user)
+        obj.pk = saved.pk
+
+    def create(self, obj, *, actor):
+        return self.create_service(**{f: getattr(obj, f) for f in self.create_fields}, actor=actor)
 
     def delete_model(self, request, obj):
         self.delete_service(**{self.model._meta.model_name: obj}, actor=request.user)
@@ -46,23 +63,10 @@ class RegionAdmin(ServiceAdmin):
     raw_id_fields = ["parent"]
     fields = ["code", "name", "name_en", "kind", "parent"]
     editable_after_create = REGION_FIELDS
+    create_fields = ("code", "name", "name_en", "kind", "parent")
+    create_service = staticmethod(region_create)
+    update_service = staticmethod(region_update)
     delete_service = staticmethod(region_delete)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            saved = region_update(
-                region=obj, actor=request.user, **{f: form.cleaned_data[f] for f in REGION_FIELDS}
-            )
-        else:
-            saved = region_create(
-                code=obj.code,
-                name=obj.name,
-                name_en=obj.name_en,
-                kind=obj.kind,
-                parent=obj.parent,
-                actor=request.user,
-            )
-        obj.pk = saved.pk
 
 
 @admin.register(Unit)
@@ -72,25 +76,17 @@ class UnitAdmin(ServiceAdmin):
     search_fields = ["code", "name", "name_en"]
     fields = ["code", "name", "name_en", "short_name", "kind", "is_active"]
     editable_after_create = UNIT_FIELDS
+    create_fields = ("code", "name", "name_en", "kind", "short_name")
+    create_service = staticmethod(unit_create)
+    update_service = staticmethod(unit_update)
     delete_service = staticmethod(unit_delete)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            saved = unit_update(
-                unit=obj, actor=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
-            )
-        else:
-            saved = unit_create(
-                code=obj.code,
-                name=obj.name,
-                name_en=obj.name_en,
-                kind=obj.kind,
-                short_name=obj.short_name,
-                actor=request.user,
-            )
-            if not obj.is_active:
-                saved = unit_update(unit=saved, actor=request.user, is_active=False)
-        obj.pk = saved.pk
+    def create(self, obj, *, actor):
+        # unit_create makes an active unit; one added switched off is switched off after.
+        saved = super().create(obj, actor=actor)
+        if not obj.is_active:
+            saved = unit_update(unit=saved, actor=actor, is_active=False)
+        return saved
 
 
 @admin.register(Person)
