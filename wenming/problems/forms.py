@@ -2,12 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from wenming.org.models import Region, RegionLevel, Unit
 
 from .models import Category, CategoryKind, ProblemClass, Severity, Source, Subject, TargetLevel
-from .services.evidence import MAX_PHOTOS
+from .services.evidence import MAX_PHOTOS, too_many_photos_message
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -22,15 +21,7 @@ class MultiplePhotoField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         if len(files) > MAX_PHOTOS:  # refused, never cut off: the reporter chose each one
-            raise forms.ValidationError(
-                ngettext(
-                    "At most %(max)d photo may be attached here.",
-                    "At most %(max)d photos may be attached here.",
-                    MAX_PHOTOS,
-                )
-                % {"max": MAX_PHOTOS},
-                code="too_many_photos",
-            )
+            raise forms.ValidationError(too_many_photos_message(), code="too_many_photos")
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 

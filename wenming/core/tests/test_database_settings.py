@@ -6,12 +6,10 @@ variables only) and read back what its connection reports.
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
+
+from wenming.testing.deployment import probe_settings
 
 PROBE = """
 import json, django
@@ -30,26 +28,7 @@ FULL, NORMAL, EXTRA = 2, 1, 3  # what `PRAGMA synchronous` answers
 
 def connection_in(tmp_path, **env) -> tuple[int, str]:
     """(exit status, last line of output) of PROBE under the given WENMING_* variables."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WENMING_", "DJANGO_"))}
-    environment.update(
-        DJANGO_SETTINGS_MODULE="wenming.settings",
-        WENMING_HOME=str(tmp_path),
-        WENMING_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        WENMING_SECRET_KEY="test-only",
-        WENMING_AUDIT_KEY="test-only-audit-key",
-        **env,
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=environment,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        timeout=60,
-        check=False,
-    )
-    lines = (done.stdout or done.stderr).strip().splitlines()
-    return done.returncode, lines[-1] if lines else ""
+    return probe_settings(PROBE, tmp_path, **env)
 
 
 def test_production_commits_survive_a_power_cut(tmp_path):

@@ -6,9 +6,8 @@ deployment is (environment variables only) and prints what Django built from the
 """
 
 import json
-import os
-import subprocess
-import sys
+
+from wenming.testing.deployment import probe_settings
 
 PROBE = """
 import json, django
@@ -28,19 +27,7 @@ print(json.dumps({
 
 def settings_under(tmp_path, **env) -> tuple[int, str]:
     """(exit status, last line of output) of PROBE under the given WENMING_* variables."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WENMING_", "DJANGO_"))}
-    environment.update(
-        DJANGO_SETTINGS_MODULE="wenming.settings",
-        WENMING_HOME=str(tmp_path),
-        WENMING_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        WENMING_SECRET_KEY="test-only",
-        **env,
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], env=environment, capture_output=True, text=True, timeout=120
-    )
-    lines = (done.stdout or done.stderr).strip().splitlines()
-    return done.returncode, lines[-1] if lines else ""
+    return probe_settings(PROBE, tmp_path, **env)
 
 
 def test_the_cache_is_a_folder_under_wenming_home_by_default(tmp_path):

@@ -5,9 +5,8 @@ deployment is (environment variables only) and reads back the storage it built.
 """
 
 import json
-import os
-import subprocess
-import sys
+
+from wenming.testing.deployment import probe_settings
 
 PROBE = """
 import json, django
@@ -32,19 +31,7 @@ print(json.dumps({
 
 def storage_in(tmp_path, **env) -> tuple[int, str]:
     """(exit status, last line of output) of PROBE under the given WENMING_* variables."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WENMING_", "DJANGO_"))}
-    environment.update(
-        DJANGO_SETTINGS_MODULE="wenming.settings",
-        WENMING_HOME=str(tmp_path),
-        WENMING_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        WENMING_SECRET_KEY="test-only",
-        **env,
-    )
-    done = subprocess.run(  # noqa: S603 - our own interpreter and probe
-        [sys.executable, "-c", PROBE], env=environment, capture_output=True, text=True, timeout=60
-    )
-    lines = (done.stdout.strip() or done.stderr.strip()).splitlines()
-    return done.returncode, lines[-1] if lines else ""
+    return probe_settings(PROBE, tmp_path, **env)
 
 
 def test_the_local_folder_is_the_default(tmp_path):

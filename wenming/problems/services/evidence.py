@@ -264,16 +264,17 @@ def _check_count(p: Problem, kind: str) -> None:
         raise too_many_photos()
 
 
+def too_many_photos_message() -> str:
+    """What a reporter reads when they attach more photos than one place takes (form and API)."""
+    return ngettext(
+        "At most %(max)d photo may be attached here.",
+        "At most %(max)d photos may be attached here.",
+        MAX_PHOTOS,
+    ) % {"max": MAX_PHOTOS}
+
+
 def too_many_photos() -> InvalidInput:
-    return InvalidInput(
-        ngettext(
-            "At most %(max)d photo may be attached here.",
-            "At most %(max)d photos may be attached here.",
-            MAX_PHOTOS,
-        )
-        % {"max": MAX_PHOTOS},
-        code="too_many_photos",
-    )
+    return InvalidInput(too_many_photos_message(), code="too_many_photos")
 
 
 def _check_allowed(p: Problem, actor, kind: str) -> None:
