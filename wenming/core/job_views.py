@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .errors import NotFound
-from .jobs import job_get
+from .jobs import job_get, jobs_of
 from .models import JobStatus
 
 
@@ -15,6 +15,13 @@ def _own_job(request, pk: int):
         return job_get(actor=request.user, job_id=pk)
     except NotFound:
         raise Http404 from None
+
+
+@login_required
+@require_GET
+def job_list(request):
+    """The person's own documents: where they find an export again after leaving its page."""
+    return render(request, "core/jobs.html", {"jobs": jobs_of(actor=request.user)})
 
 
 @login_required

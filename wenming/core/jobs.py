@@ -139,6 +139,19 @@ def job_get(*, actor, job_id: int) -> Job:
     return job
 
 
+# The list shows the latest documents: older ones are cleaned up after WENMING_JOB_KEEP_DAYS.
+JOBS_LISTED = 50
+
+
+def jobs_of(*, actor) -> list[Job]:
+    """The actor's own latest documents, newest first (the owner index serves it)."""
+    return list(
+        Job.objects.filter(owner_id=getattr(actor, "pk", None)).order_by("-created_at", "-pk")[
+            :JOBS_LISTED
+        ]
+    )
+
+
 # Rows read per round of the clean-up: a week of many exports never loads all at once.
 CLEANUP_BATCH = 500
 

@@ -150,3 +150,16 @@ def test_jobs_older_than_the_keep_days_go_with_their_files_at_the_tick(
     assert default_storage.exists(recent.result.name)
     # Run again: nothing left to remove.
     assert jobs.jobs_cleanup_tick(now=now) == {"jobs_removed": 0, "job_files_removed": 0}
+
+
+def test_my_documents_lists_only_the_persons_own_jobs_newest_first(cast, system, page_as):
+    office = page_as(cast.office)
+    assert 'data-testid="job-list-empty"' in office.get("/jobs/").content.decode()
+    first = jobs.job_start(owner=cast.office, kind="standards.workbook", params={}, title="First")
+    second = jobs.job_start(owner=cast.office, kind="standards.workbook", params={}, title="Second")
+    jobs.job_start(owner=cast.leader, kind="standards.workbook", params={}, title="Leader's own")
+    page = office.get("/jobs/").content.decode()
+    assert page.index(f'data-job="{second.pk}"') < page.index(f'data-job="{first.pk}"')
+    assert "Leader&#x27;s own" not in page and "Leader's own" not in page
+    assert page_as(cast.urban).get("/jobs/").content.decode().count("data-job=") == 0
+    assert page_as(cast.urban).get("/jobs/").status_code == 200
