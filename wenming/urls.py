@@ -7,6 +7,7 @@ from wenming.core.api import api
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +31,16 @@ from .services import (
 def home(request):
     """The role home page: what is waiting for this person."""
     return render(request, "core/home.html", {"panels": panels_for(request)})
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers and bookmarks ask for by that name, is the static icon."""
+    # Not permanent: the icon's collected name carries its content hash, which a new icon
+    # changes; a day's cache spares the redirect on every page.
+    response = HttpResponseRedirect(static("core/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET
