@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wenming.core.errors import DomainError, InvalidInput, NotFound
 from wenming.org.roles import Role, is_office
-from wenming.org.selectors import region_get, regions_visible
+from wenming.org.selectors import UNITS, region_get, regions_visible
 from wenming.standards import selectors as standards
 from wenming.standards.views import office_only, page
 
@@ -65,7 +65,11 @@ def index(request):
     rows, cursor = selectors.point_page(qs, after=after, limit=PAGE_SIZE)
     units = units_by_point([row.pk for row in rows])
     for row in rows:
-        row.unit_codes = units.get(row.pk, [])
+        # Names, not codes, from the per-process copy of the units (no query per row).
+        row.unit_names = [
+            unit.display_name if (unit := UNITS.by_key(code)) else code
+            for code in units.get(row.pk, [])
+        ]
     query = request.GET.copy()
     query.pop("after", None)
     districts = regions_visible(actor=actor, level="district")

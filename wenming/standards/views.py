@@ -334,6 +334,17 @@ def point_types(request):
 def point_type_detail(request, type_code):
     system = _shown_system(request)
     point_type = selectors.point_type_get(actor=request.user, code=type_code)
+    checklist = (
+        list(
+            selectors.checklist_items_visible(
+                actor=request.user, system=system, point_type=point_type
+            )
+        )
+        if system
+        else []
+    )
+    for item in checklist:
+        item.category_name = _category_name(item.default_category_code)
     return render(
         request,
         "standards/point_type.html",
@@ -341,13 +352,21 @@ def point_type_detail(request, type_code):
             "system": system,
             "point_type": point_type,
             "is_office": _is_office(request),
-            "checklist": selectors.checklist_items_visible(
-                actor=request.user, system=system, point_type=point_type
-            )
-            if system
-            else [],
+            "checklist": checklist,
         },
     )
+
+
+def _category_name(code: str) -> str:
+    """A problem category's name for its code (the ledger's per-process copy: no query)."""
+    if not code:
+        return ""
+    # The check names the ledger's category by code only, so the standards app keeps no
+    # foreign key to the problems app; the name is looked up where it is shown.
+    from wenming.problems.reference import CATEGORIES
+
+    category = CATEGORIES.by_key(code)
+    return category.display_name if category is not None else code
 
 
 @page
