@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "wenming.points",
     "wenming.problems",
     "wenming.notifications",
+    "wenming.inspections",
 ]
 
 MIDDLEWARE = [
