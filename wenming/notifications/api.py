@@ -51,8 +51,8 @@ def _out(message) -> dict:
     return {
         "id": message.pk,
         "kind": notice.kind,
-        "title": notice.title,
-        "body": notice.body,
+        "title": notice.display_title,  # the caller's language (English when recorded)
+        "body": notice.display_body,
         "url": notice.url,
         "target_type": notice.target_type,
         "target_id": notice.target_id,

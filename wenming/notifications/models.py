@@ -9,19 +9,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from wenming.core.naming import bilingual
 from wenming.core.scope import ScopeRule
 from wenming.org.models import Region, Unit
 
 
 class NotificationKind(models.TextChoices):
-    DISPATCH = "dispatch", _("Dispatched")
-    DUE_SOON = "due_soon", _("Due soon")
-    OVERDUE = "overdue", _("Overdue")
-    RETURN = "return", _("Returned")
-    REWORK = "rework", _("Sent back for rework")
-    CLOSE = "close", _("Closed")
-    ESCALATION = "escalation", _("Escalated")
+    # Labels are what happened (已派遣, 已结案), in a context of their own: the bare words
+    # "Dispatched"/"Closed" are the ledger's column heads elsewhere (派遣时间, 结案时间).
+    DISPATCH = "dispatch", pgettext_lazy("notification kind", "Dispatched")
+    DUE_SOON = "due_soon", pgettext_lazy("notification kind", "Due soon")
+    OVERDUE = "overdue", pgettext_lazy("notification kind", "Overdue")
+    RETURN = "return", pgettext_lazy("notification kind", "Returned")
+    REWORK = "rework", pgettext_lazy("notification kind", "Sent back for rework")
+    CLOSE = "close", pgettext_lazy("notification kind", "Closed")
+    ESCALATION = "escalation", pgettext_lazy("notification kind", "Escalated")
+    # The office granted or refused a handler's extension or hold request.
+    DECISION = "decision", pgettext_lazy("notification kind", "Request answered")
     # The audit chain's head, posted to the office's robots by `wenming audit anchor`.
     AUDIT_ANCHOR = "audit_anchor", _("Audit log anchor")
 
@@ -32,6 +38,10 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
+    # The same words in English, for a reader whose pages are in English; older notices and
+    # those written in one language only have none, and are shown in Chinese.
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    body_en = models.TextField(_("English text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     target_type = models.CharField(_("object type"), max_length=64, blank=True)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -69,6 +79,15 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (English when recorded, else Chinese)."""
+        return bilingual(self.title, self.title_en)
+
+    @property
+    def display_body(self) -> str:
+        return bilingual(self.body, self.body_en) if self.body else ""
 
 
 class Message(models.Model):

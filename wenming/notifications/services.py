@@ -103,8 +103,13 @@ def notify(
     url: str = "",
     target=None,
     dedupe_key: str | None = None,
+    title_en: str = "",
+    body_en: str = "",
 ) -> int:
     """Put a notice in each recipient's inbox and queue its e-mails and robot posts.
+
+    `title`/`body` are in the site's language (zh-Hans: e-mails and group chats use them);
+    `title_en`/`body_en`, when given, are what a reader of English pages sees in the inbox.
 
     `recipients`: people, their ids, or a queryset. Returns the number of inbox messages
     created; with a `dedupe_key` already used, nothing is created and 0 is returned. The rows
@@ -120,6 +125,8 @@ def notify(
         kind=kind,
         title=(title or "")[:200],
         body=body or "",
+        title_en=(title_en or "")[:200],
+        body_en=body_en or "",
         url=(url or "")[:500],
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from wenming.core.models import IdempotencyRecord
 
@@ -28,10 +27,11 @@ def _not_sent_for(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": F("deadline")})
 
 
-def _send(kind: str, problem: Problem, recipients, title: str, *, key_date: date) -> int:
+def _send(kind: str, problem: Problem, recipients, title_of, *, key_date: date) -> int:
     ids = list(recipients.values_list("pk", flat=True))
     if not ids:
         return 0
+    title, title_en = notify.in_both(lambda: title_of(problem))
     return notify.send_now(
         kind=kind,
         recipient_ids=ids,
@@ -40,6 +40,8 @@ def _send(kind: str, problem: Problem, recipients, title: str, *, key_date: date
         body=problem.title,
         url=notify.problem_url(problem),
         dedupe_key=f"problem:{problem.pk}:{kind}:{key_date.isoformat()}",
+        title_en=title_en,
+        body_en=problem.title,
     )
 
 
@@ -65,9 +67,9 @@ def _deadline_notices(kind: str, mark_field: str, deadlines: Q, title_of) -> int
     )
     for problem in qs[: BATCH * 10].iterator(chunk_size=BATCH):
         if _mark(problem, mark_field):
-            with override("zh-hans"):
-                title = title_of(problem)
-            _send(kind, problem, notify.handler_people(problem), title, key_date=problem.deadline)
+            _send(
+                kind, problem, notify.handler_people(problem), title_of, key_date=problem.deadline
+            )
             sent += 1
     return sent
 

@@ -7,9 +7,8 @@ transaction (the worker sends it after commit). Escalation happens once per prob
 already escalated, or no longer long overdue when the lock is taken, is left alone.
 """
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wenming.core.calendar import working_days_between
@@ -51,13 +50,12 @@ def problem_escalate(*, problem, actor=None, today=None) -> Problem | None:
             data={"overdue_working_days": overdue_days, "deadline": p.deadline.isoformat()},
         )
         recipients = notify.handler_people(p, escalate=True) | notify.office_people()
-        with translation.override(settings.LANGUAGE_CODE):  # notices are stored in zh-Hans
-            title = ESCALATION_TITLE % {"code": p.code, "days": overdue_days, "title": p.title}
+        values = {"code": p.code, "days": overdue_days, "title": p.title}
         notify.schedule(
             kind="escalation",
             recipients=recipients.distinct(),
             problem=p,
-            title=title,
+            title=lambda: ESCALATION_TITLE % values,  # in both languages (notify.in_both)
             body=p.title,
             dedupe_key=f"problem:{p.pk}:escalation:{p.deadline.isoformat()}",
         )

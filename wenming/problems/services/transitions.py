@@ -128,12 +128,10 @@ def _finish(
 
 
 def _notice(kind: str, recipients, p: Problem, title) -> None:
+    """Schedule a notice whose lazy `title` is filled in each language (notify.in_both)."""
+    values = {"code": p.code, "title": p.title}
     notify.schedule(
-        kind=kind,
-        recipients=recipients,
-        problem=p,
-        title=title % {"code": p.code, "title": p.title},
-        body=p.title,
+        kind=kind, recipients=recipients, problem=p, title=lambda: title % values, body=p.title
     )
 
 
@@ -553,6 +551,7 @@ def problem_approve_extension(
             note=clean_note(note),
             data={"deadline": requested.isoformat()},
         )
+        notify.decided(p, "extension_granted", deadline=requested.isoformat())
     return p
 
 
@@ -563,15 +562,17 @@ def problem_deny_extension(
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DENY_EXTENSION, version)
         requested = _pending_request(p)
+        note = clean_note(note)
         _finish(
             p,
             t,
             Action.DENY_EXTENSION,
             actor,
             {"extension_requested_until": None, "extension_reason": ""},
-            note=clean_note(note),
+            note=note,
             data={"requested": requested.isoformat()},
         )
+        notify.decided(p, "extension_refused", reason=note, deadline=p.deadline)
     return p
 
 
@@ -642,6 +643,7 @@ def problem_hold(
             note=clean_note(note) or plan,
             data={"until": until.isoformat(), "requested": requested},
         )
+        notify.decided(p, "hold_granted", reason=plan, until=until.isoformat())
     return p
 
 
@@ -662,6 +664,7 @@ def problem_deny_hold(*, problem, actor, note: str = "", version: int | None = N
             note=note,
             data={"requested": requested.isoformat()},
         )
+        notify.decided(p, "hold_refused", reason=note)
     return p
 
 

@@ -1,0 +1,110 @@
+"""Words the ledger writes for people (issue 10, items 13 and 14): a handler hears the office's
+answer to their extension or hold request, notices read in the reader's language, and the
+timeline's system notes follow the page's language."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from wenming.core.errors import Conflict
+from wenming.notifications.models import Message, Notice
+from wenming.problems import services
+from wenming.problems.models import Action
+
+from .factories import accepted
+
+PLAN = "纳入明年道路改造计划"
+
+
+def later(days: int = 30):
+    return timezone.localdate() + timedelta(days=days)
+
+
+def decisions_for(person) -> list[Notice]:
+    return [
+        m.notice
+        for m in Message.objects.filter(recipient=person, notice__kind="decision").select_related(
+            "notice"
+        )
+    ]
+
+
+def ask_extension(cast, problem):
+    return services.problem_transition(
+        problem=problem,
+        actor=cast.urban,
+        action=Action.REQUEST_EXTENSION,
+        deadline=later(),
+        note="需要采购配件",
+    )
+
+
+def ask_hold(cast, problem):
+    return services.problem_transition(
+        problem=problem, actor=cast.urban, action=Action.REQUEST_HOLD, plan=PLAN, until=later(90)
+    )
+
+
+@pytest.mark.parametrize(
+    ("ask", "action", "note", "zh", "en"),
+    [
+        (ask_extension, Action.APPROVE_EXTENSION, "", "延期申请已批准", "Extension granted"),
+        (
+            ask_extension,
+            Action.DENY_EXTENSION,
+            "理由不充分",
+            "延期申请未获批准",
+            "Extension refused",
+        ),
+        (ask_hold, Action.HOLD, "", "已挂账", "is on hold until"),
+        (ask_hold, Action.DENY_HOLD, "可以在本月完成", "挂账申请未获批准", "Hold refused"),
+    ],
+)
+def test_the_unit_hears_the_answer_to_its_request(cast, ask, action, note, zh, en):
+    problem = ask(cast, accepted(cast))
+    assert decisions_for(cast.urban) == []  # asking tells the office, not the unit
+    services.problem_transition(problem=problem, actor=cast.office, action=action, note=note)
+    [notice] = decisions_for(cast.urban)
+    assert problem.code in notice.title and zh in notice.title
+    assert problem.code in notice.title_en and en in notice.title_en
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in notice.title_en.replace(problem.title, ""))
+    if note:
+        assert note in notice.body  # the office's reason reaches the unit
+    assert notice.url.endswith(f"/problems/{problem.code}/")
+    assert not decisions_for(cast.office)
+
+
+def test_a_refused_request_that_rolls_back_notifies_nobody(cast):
+    problem = ask_extension(cast, accepted(cast))
+    with pytest.raises(Conflict):
+        services.problem_transition(
+            problem=problem, actor=cast.office, action=Action.DENY_EXTENSION, version=999
+        )
+    assert decisions_for(cast.urban) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "badge", "title"),
+    [("zh-hans", "已派遣", "已派遣给您"), ("en", "Dispatched", "dispatched to you")],
+)
+def test_inbox_badges_are_statuses_and_titles_are_in_the_readers_language(
+    cast, page_as, language, badge, title
+):
+    problem = accepted(cast)
+    client = page_as(cast.urban)
+    client.cookies["wenming_language"] = language
+    page = client.get("/notifications/").content.decode()
+    assert f">{badge}</span>" in page
+    assert "派遣时间" not in page and "结案时间" not in page  # field labels, not statuses
+    assert title in page and problem.code in page
+    other = "dispatched to you" if language == "zh-hans" else "已派遣给您"
+    assert other not in page
+
+
+def test_the_inbox_api_answers_in_the_callers_language(cast, api_as):
+    accepted(cast)
+    client = api_as(cast.urban)
+    assert "已派遣给您" in client.get("notifications").json()["items"][0]["title"]
+    client.client.cookies["wenming_language"] = "en"
+    assert "dispatched to you" in client.get("notifications").json()["items"][0]["title"]
