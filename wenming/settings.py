@@ -339,6 +339,14 @@ MAP_TILE_URL = os.environ.get(
 MAP_TILE_ATTRIBUTION = os.environ.get("WENMING_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 # Chinese commercial tile servers draw in GCJ-02; set this so WGS-84 points are shifted.
 MAP_TILES_GCJ02 = env_flag("WENMING_MAP_TILES_GCJ02")
+# The city's extent, "south,west,north,east" in WGS-84 degrees: reports placed outside it are
+# refused. Unset, it is the box around the regions' centres widened by half a degree
+# (wenming/org/places.py).
+CITY_EXTENT = tuple(float(v) for v in env_list("WENMING_CITY_EXTENT", [])) or None
+if CITY_EXTENT is not None and (
+    len(CITY_EXTENT) != 4 or CITY_EXTENT[0] >= CITY_EXTENT[2] or CITY_EXTENT[1] >= CITY_EXTENT[3]
+):
+    raise ImproperlyConfigured("WENMING_CITY_EXTENT must be south,west,north,east")
 
 # --- Security headers ---------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

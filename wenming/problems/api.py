@@ -130,6 +130,7 @@ class ProblemDetailOut(ProblemOut):
     is_anonymous: bool
     reporter_name: str | None
     reporter_phone: str | None
+    hotline_ticket: str
     hold_plan: str
     hold_until: date | None
     extension_requested_until: date | None
@@ -165,6 +166,7 @@ class ProblemIn(Schema):
     reporter_name: str = ""
     reporter_phone: str = ""
     is_anonymous: bool = False
+    hotline_ticket: str = ""
     co_units: list[str] = []
 
 
@@ -330,6 +332,7 @@ def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
             "is_anonymous": p.is_anonymous,
             "reporter_name": p.reporter_name if private else None,
             "reporter_phone": p.reporter_phone if private else None,
+            "hotline_ticket": p.hotline_ticket or "",
             "hold_plan": p.hold_plan,
             "hold_until": _iso(p.hold_until),
             "extension_requested_until": _iso(p.extension_requested_until),
@@ -543,6 +546,7 @@ def create_problem(request, payload: ProblemIn):
             reporter_name=payload.reporter_name,
             reporter_phone=payload.reporter_phone,
             is_anonymous=payload.is_anonymous,
+            hotline_ticket=payload.hotline_ticket,
             co_units=co_units,
         )
         return 201, _detail_out(actor, problem, just_created=True, co_units=co_units)

@@ -58,6 +58,12 @@ class ProblemForm(forms.Form):
     reporter_name = forms.CharField(label=_("Reporter"), max_length=100, required=False)
     reporter_phone = forms.CharField(label=_("Reporter phone"), max_length=30, required=False)
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
+    hotline_ticket = forms.CharField(
+        label=_("12345 ticket number"),
+        max_length=40,
+        required=False,
+        help_text=_("The hotline's ticket, so the report can be found by it."),
+    )
     photos = MultiplePhotoField(label=_("Before-photos"), required=False)
 
     def __init__(self, *args, regions, categories, sources, **kwargs):

@@ -255,6 +255,12 @@ class Problem(models.Model):
     reporter_name = models.CharField(_("reporter"), max_length=100, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=30, blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    # The city's 12345 hotline ticket a clerk transcribes, found again by an exact look-up.
+    # NULL, not "", when there is none: the partial index then skips every other report, and
+    # `hotline_ticket = %s` implies IS NOT NULL on both databases, so the look-up uses it.
+    hotline_ticket = models.CharField(
+        _("12345 ticket number"), max_length=40, null=True, blank=True
+    )
 
     hold_plan = models.TextField(_("plan"), blank=True)
     hold_until = models.DateField(_("target date"), null=True, blank=True)
@@ -349,6 +355,11 @@ class Problem(models.Model):
                 name="problem_due_cover",
             ),
             models.Index(fields=["category", "lat", "lon"], name="problem_category_place"),
+            models.Index(
+                fields=["hotline_ticket"],
+                condition=Q(hotline_ticket__isnull=False),
+                name="problem_hotline_ticket",
+            ),
             models.Index(
                 fields=["point", "closed_at"],
                 condition=Q(point__isnull=False),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.org.models import RegionLevel
+from wenming.org.places import in_city
 from wenming.org.roles import Role
 
 from .. import search
@@ -22,7 +23,7 @@ from ..models import (
     Status,
     status_flags,
 )
-from ..routing import locate, route_for
+from ..routing import locate, note_site_text, route_for
 from ._common import (
     actor_name,
     bounded_text,
@@ -135,6 +136,11 @@ def _check_place(actor, region, point, lat, lon):
         lat, lon = point.lat, point.lon
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput(_("The coordinates are out of range."), code="bad_coordinates")
+    if lat is not None and not in_city(lat, lon):
+        raise InvalidInput(
+            _("The coordinates are outside the city: place the pin where the problem is."),
+            code="outside_city",
+        )
     return region, lat, lon
 
 
@@ -181,6 +187,7 @@ def problem_create(
     reporter_name: str = "",
     reporter_phone: str = "",
     is_anonymous: bool = False,
+    hotline_ticket: str = "",
     co_units=(),
     photos=(),
     auto_dispatch: bool = True,
@@ -202,6 +209,7 @@ def problem_create(
         standard = checklist_item.standard
     reporter_name = bounded_text(reporter_name, limit=100, what=_("The reporter's name"))
     reporter_phone = bounded_text(reporter_phone, limit=30, what=_("The reporter's phone number"))
+    hotline_ticket = bounded_text(hotline_ticket, limit=40, what=_("The 12345 ticket number"))
     co_units = check_co_units(co_units) or ()
     district, street = locate(region)
     now = timezone.now()
@@ -226,6 +234,7 @@ def problem_create(
         reporter_name="" if is_anonymous else reporter_name,
         reporter_phone="" if is_anonymous else reporter_phone,
         is_anonymous=is_anonymous,
+        hotline_ticket=hotline_ticket or None,  # NULL keeps the report out of its index
         reported_by=actor if actor_name(actor) else None,
         created_at=now,
         updated_at=now,
@@ -283,7 +292,8 @@ def _auto_dispatch(problem: Problem, *, located) -> Problem:
             actor=None,
             unit=route.chosen.unit,
             region=route.chosen.region,
-            note=_("Dispatched automatically (%(basis)s).") % {"basis": route.explanation},
+            note=note_site_text(route.system_note),
+            system_note=route.system_note,
         )
     if dispatched is not problem:  # re-read under the lock: carry the report's event over
         dispatched.events_written = problem.events_written + getattr(

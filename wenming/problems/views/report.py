@@ -50,6 +50,7 @@ def create(request):
                 reporter_name=data["reporter_name"],
                 reporter_phone=data["reporter_phone"],
                 is_anonymous=data["is_anonymous"],
+                hotline_ticket=data["hotline_ticket"],
                 photos=photos,
             )
         except DomainError as exc:
