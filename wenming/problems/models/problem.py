@@ -360,6 +360,13 @@ class Problem(models.Model):
                 condition=Q(hotline_ticket__isnull=False),
                 name="problem_hotline_ticket",
             ),
+            # The office finds a caller's reports by phone (the ledger's search box); reports
+            # without a number (inspections, self-found) stay out of it.
+            models.Index(
+                fields=["reporter_phone"],
+                condition=Q(reporter_phone__gt=""),
+                name="problem_reporter_phone",
+            ),
             models.Index(
                 fields=["point", "closed_at"],
                 condition=Q(point__isnull=False),
