@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from wenming.core import views as core_views
+from wenming.core import views_activity
 from wenming.core.api import api
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/", core_views.tokens, name="tokens"),
     path("jobs/", include("wenming.core.job_urls")),
+    path("activity/", views_activity.activity, name="activity"),
+    path("activity/verify/", views_activity.activity_verify, name="activity_verify"),
     path("language/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from .jobs import jobs_cleanup_tick
+        from .audit_checks import JOB_KIND, make_verify_report
+        from .home import register_nav
+        from .jobs import jobs_cleanup_tick, register_job
         from .ticks import register_tick
+        from .views_activity import nav_activity
 
         register_tick(jobs_cleanup_tick)
+        register_job(JOB_KIND, make_verify_report)
+        register_nav(nav_activity, order=85)

@@ -272,18 +272,21 @@ class AuditVerdict:
     notes: list[str] = field(default_factory=list)
 
 
-def audit_verify(*, anchors: list[Anchor] = (), batch_size: int = 5000) -> AuditVerdict:
+def audit_verify(
+    *, anchors: list[Anchor] = (), batch_size: int = 5000, progress=None
+) -> AuditVerdict:
     """Recompute the chain up to the head, in one snapshot; name the first entry that breaks it.
 
     With `anchors`, also compare each anchored entry's hash with the anchor's, and refuse a chain
-    shorter than any anchor: that catches a rewrite by someone who holds the key.
+    shorter than any anchor: that catches a rewrite by someone who holds the key. `progress`
+    (a `jobs.Progress`) is told the head's sequence number, then each batch checked.
     """
     with _snapshot():
         head = AuditHead.objects.filter(pk=1).values("seq", "hash", "key_fingerprint").first()
         head = head or {"seq": 0, "hash": GENESIS_HASH, "key_fingerprint": ""}
         if head["key_fingerprint"] and head["key_fingerprint"] != key_fingerprint():
             return AuditVerdict(False, 0, key_mismatch=True, reason="key")
-        return _verify_chain(head, anchors, batch_size)
+        return _verify_chain(head, anchors, batch_size, progress)
 
 
 def _entry_fault(key: bytes, expected_seq: int, prev_hash: str, entry) -> str:
@@ -299,7 +302,7 @@ def _entry_fault(key: bytes, expected_seq: int, prev_hash: str, entry) -> str:
     return ""
 
 
-def _verify_chain(head: dict, anchors, batch_size: int) -> AuditVerdict:
+def _verify_chain(head: dict, anchors, batch_size: int, progress=None) -> AuditVerdict:
     current_key = key_fingerprint()
     by_seq: dict[int, list[Anchor]] = {}
     other_key = 0
@@ -314,10 +317,14 @@ def _verify_chain(head: dict, anchors, batch_size: int) -> AuditVerdict:
     expected_seq = 1
     checked = anchors_checked = 0
     entries = AuditEntry.objects.filter(seq__lte=head["seq"]).order_by("seq")
+    if progress is not None:
+        progress.total(head["seq"])
     for entry in entries.iterator(chunk_size=batch_size):
         broken = _entry_fault(key, expected_seq, prev_hash, entry)
         if broken:
             return AuditVerdict(False, checked, entry.seq, broken)
+        if progress is not None and checked % batch_size == batch_size - 1:
+            progress(batch_size)
         for anchor in by_seq.get(entry.seq, ()):
             if anchor.hash != entry.hash:
                 return AuditVerdict(

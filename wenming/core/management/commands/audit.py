@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from wenming.core.audit import anchors_load, audit_anchor, audit_rekey, audit_verify
+from wenming.core.audit_checks import audit_check_record_anchor, audit_check_record_verify
 from wenming.core.errors import DomainError
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         try:
             if action == "anchor":
                 anchor = audit_anchor(path=file)
+                # The activity page shows when the head was last copied out, and which.
+                audit_check_record_anchor(anchor=anchor)
                 self.stdout.write(
                     self.style.SUCCESS(f"Anchored entry #{anchor.seq}: {anchor.hash}")
                 )
@@ -41,6 +44,8 @@ class Command(BaseCommand):
             verdict = audit_verify(anchors=anchors_load(anchors) if anchors else ())
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        # The activity page shows the last outcome and its time (it never verifies itself).
+        audit_check_record_verify(verdict=verdict)
         if verdict.key_mismatch:
             raise CommandError(
                 "KEY MISMATCH: WENMING_AUDIT_KEY is not the key this audit log is written with, "
