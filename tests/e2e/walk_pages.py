@@ -1,0 +1,79 @@
+"""The pages of issue 10's walk, shared by the accessibility and console-error tests.
+
+One small city (the cast, the standards factory's system and its points, three problems at
+three steps of their life), then the list of pages each persona opens: the login page, home,
+the ledger, a problem page, the report form, the points and the standards.
+"""
+
+from dataclasses import dataclass
+
+from wenming.problems.tests import factories as f
+from wenming.standards.tests.factories import small_system
+from wenming.testing.personas import build_cast
+
+LANGUAGES = ["zh-hans", "en"]
+# Tiles come from our own server, which answers 404 (there is no internet here): the maps show
+# their fallback, and the failed tile requests are the one console error the tests allow.
+NO_TILES = "/no-tiles/"
+
+
+@dataclass
+class City:
+    cast: object
+    new: object  # a fresh report the office has to triage
+    dispatched: object  # waiting for the Urban Management Bureau to accept it
+    rectified: object  # fixed, with an after-photo, waiting for the office to verify
+
+
+def build_city() -> City:
+    cast = build_cast()
+    small_system()
+    f.ensure_categories()
+    return City(
+        cast=cast,
+        new=f.report(cast.office, region=cast.zhongshan_community, title="人行道垃圾堆积"),
+        dispatched=f.dispatched(cast, title="占道经营"),
+        rectified=f.rectified(cast, title="井盖缺失"),
+    )
+
+
+def pages_for(username: str, city: City) -> list[str]:
+    """The paths `username` opens on the walk (all signed in; the login page is separate)."""
+    if username == "urban":
+        return [
+            "/",
+            "/problems/",
+            f"/problems/{city.dispatched.code}/",
+            f"/problems/{city.rectified.code}/",
+            "/points/mine/",
+            "/standards/mine/",
+        ]
+    return [
+        "/",
+        "/problems/",
+        f"/problems/{city.new.code}/",
+        f"/problems/{city.rectified.code}/",
+        "/problems/new/",
+        "/points/",
+        "/points/ZS-MKT-1/",
+        "/standards/",
+    ]
+
+
+def use_language(page, live_server, language: str) -> None:
+    """Choose the interface language the way the footer's switch does (its cookie)."""
+    page.context.add_cookies(
+        [{"name": "wenming_language", "value": language, "url": live_server.url}]
+    )
+
+
+def no_tiles(settings, live_server) -> None:
+    settings.MAP_TILE_URL = f"{live_server.url}{NO_TILES}{{z}}/{{x}}/{{y}}.png"
+
+
+def fast_sign_in(settings) -> None:
+    # argon2 would cost ~0.25 s per sign-in; the walk signs in once per persona and language.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
