@@ -12,7 +12,9 @@ dispatcher's queue with them as suggestions.
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from wenming.core.refcache import Reference
 from wenming.org.models import RegionLevel
@@ -43,12 +45,64 @@ class Route:
 
     @property
     def explanation(self) -> str:
-        labels = {
-            "rule": _("routing rule"),
-            "owner": _("owner of the point"),
-            "locality": _("locality"),
-        }
-        return str(labels.get(self.basis, _("no route")))
+        return str(BASES.get(self.basis, BASES[""]))
+
+    @property
+    def system_note(self) -> dict:
+        """What the timeline says about an automatic dispatch, as a code (see `note_text`)."""
+        return {"code": "auto_dispatch", "basis": self.basis}
+
+
+BASES = {
+    "rule": gettext_lazy("routing rule"),
+    "owner": gettext_lazy("owner of the point"),
+    "locality": gettext_lazy("locality"),
+    "": gettext_lazy("no route"),
+}
+
+# Notes the system writes into a problem's timeline. The event keeps the code and its
+# parameters (`data["system_note"]`), so each reader sees the note in their own language; the
+# event's `note` holds the site-language text for the API, exports and the audit log.
+SYSTEM_NOTES = {"auto_dispatch": gettext_lazy("Dispatched automatically (%(basis)s).")}
+# What events written before the code was kept say, in either language (the demo wrote the
+# last one), mapped back to their code, so old timelines follow the language too.
+LEGACY_NOTES = {"自动派遣（路由规则）": {"code": "auto_dispatch", "basis": "rule"}}
+
+
+def note_text(note: dict) -> str:
+    """A system note (`{"code": …, **params}`) in the active language ("" if unknown)."""
+    template = SYSTEM_NOTES.get(note.get("code", ""))
+    if template is None:
+        return ""
+    basis = BASES.get(note.get("basis", ""), BASES[""])
+    return str(template) % {"basis": basis}
+
+
+def note_site_text(note: dict) -> str:
+    """The same note in the site's language, for the event's stored `note`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return note_text(note)
+
+
+def _legacy_notes() -> dict[str, dict]:
+    known = dict(LEGACY_NOTES)
+    for language in ("en", settings.LANGUAGE_CODE):
+        with translation.override(language):
+            for basis in BASES:
+                note = {"code": "auto_dispatch", "basis": basis}
+                known[note_text(note)] = note
+    return known
+
+
+def event_note(event) -> str:
+    """The note to show for a timeline event: a system note in the reader's language, or
+    what a person wrote, as written."""
+    coded = (event.data or {}).get("system_note") if isinstance(event.data, dict) else None
+    if coded is None and event.actor_id is None and event.note:
+        coded = _legacy_notes().get(event.note.strip())
+    if coded:
+        return note_text(coded) or event.note
+    return event.note
 
 
 def locate(region) -> tuple:

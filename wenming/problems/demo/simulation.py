@@ -1,6 +1,7 @@
 """One demo problem's life: the state it carries and the lifecycle steps it goes through."""
 
 import contextlib
+import functools
 from datetime import date, datetime, timedelta
 
 from ..lifecycle import HANDLER, OFFICE, TRANSITIONS, guard_ok
@@ -8,6 +9,7 @@ from ..models import (
     STAGE_TIMES,
     Source,
 )
+from ..routing import note_site_text
 from .content import (
     EXTENSION_NOTES,
     HOLD_PLANS,
@@ -289,6 +291,10 @@ class _Lifecycle:
         t = self._handle(p, t)
         self._close(p, t)
 
+    @functools.cached_property
+    def auto_note_text(self) -> str:
+        return note_site_text({"code": "auto_dispatch", "basis": "rule"})
+
     def _unit_code(self, unit_id):
         return self.world.unit_code.get(unit_id) if unit_id else None
 
@@ -319,18 +325,21 @@ class _Lifecycle:
         if p.registered_at is None:
             p.registered_at = t
         p.dispatched_at, p.accepted_at = t, None
-        note = "自动派遣（路由规则）" if auto else ""
+        # What `problem_dispatch` writes for the system (routing.SYSTEM_NOTES): the site
+        # text as the note, the code in the data, so the timeline follows the reader's language.
+        auto_note = {"code": "auto_dispatch", "basis": "rule"}
         self.step(
             p,
             E.DISPATCH,
             None if auto else self.world.office,
             t,
-            note=note,
+            note=self.auto_note_text if auto else "",
             unit_id=unit_id,
             data={
                 "unit": self._unit_code(unit_id),
                 "region": self._region_code(region_id),
                 "deadline": p.deadline.isoformat(),
+                **({"system_note": auto_note} if auto else {}),
             },
             by=None if auto else OFFICE,
         )

@@ -233,12 +233,18 @@ def problem_dispatch(
     note: str = "",
     co_units=None,
     version: int | None = None,
+    system_note: dict | None = None,
 ) -> Problem:
-    """Send a problem to a member unit or a locality, with a deadline in working days (派遣)."""
+    """Send a problem to a member unit or a locality, with a deadline in working days (派遣).
+
+    `system_note`: the code of the note the system writes (`routing.SYSTEM_NOTES`), kept in
+    the event so the timeline shows it in each reader's language."""
     check_co_units(co_units)
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DISPATCH, version)
         changes, data = _dispatch_changes(p, actor, unit, region, deadline, timezone.now())
+        if system_note:
+            data["system_note"] = system_note
         _finish(p, t, Action.DISPATCH, actor, changes, note=clean_note(note), unit=unit, data=data)
         if co_units is not None:
             p.co_units.set(co_units)

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 
 from ..models import Status
+from ..routing import event_note as note_of
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def map_point(problem) -> tuple[float, float]:
     from wenming.points.geo import for_display
 
     return for_display(problem.lat, problem.lon, gcj02=settings.MAP_TILES_GCJ02)
+
+
+@register.simple_tag
+def event_note(event) -> str:
+    """A timeline event's note: the system's in the reader's language, a person's as written."""
+    return note_of(event)

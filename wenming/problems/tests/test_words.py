@@ -2,17 +2,19 @@
 answer to their extension or hold request, notices read in the reader's language, and the
 timeline's system notes follow the page's language."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wenming.core.errors import Conflict
 from wenming.notifications.models import Message, Notice
 from wenming.problems import services
-from wenming.problems.models import Action
+from wenming.problems.models import Action, ProblemEvent, Source
 
-from .factories import accepted
+from .factories import accepted, category, report
 
 PLAN = "纳入明年道路改造计划"
 
@@ -108,3 +110,77 @@ def test_the_inbox_api_answers_in_the_callers_language(cast, api_as):
     assert "已派遣给您" in client.get("notifications").json()["items"][0]["title"]
     client.client.cookies["wenming_language"] = "en"
     assert "dispatched to you" in client.get("notifications").json()["items"][0]["title"]
+
+
+# --- the timeline's system notes (issue 10, item 14) ----------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def auto_dispatched(cast):
+    services.routing_rule_create(
+        actor=cast.office, category=category("chaotic.parking"), unit=cast.police_unit
+    )
+    return report(
+        cast.inspector,
+        region=cast.zhongshan_community,
+        cat="chaotic.parking",
+        source=Source.INSPECTION,
+    )
+
+
+def timeline_notes(client, problem) -> list[str]:
+    page = client.get(f"/problems/{problem.code}/").content.decode()
+    timeline = page.split('data-testid="timeline"', 1)[1].split("</ol>", 1)[0]
+    return [html.unescape(n).strip() for n in re.findall(r"<div>([^<]*)</div>", timeline)]
+
+
+@pytest.mark.parametrize("stored_in", ["zh-hans", "en"])
+def test_an_automatic_dispatch_reads_in_the_readers_language(cast, page_as, stored_in):
+    """Whatever language the reporter's page was in, the system note follows the reader's."""
+    with translation.override(stored_in):
+        problem = auto_dispatched(cast)
+    event = problem.events.get(action="dispatch")
+    assert event.data["system_note"] == {"code": "auto_dispatch", "basis": "rule"}
+    assert event.note == "系统自动派遣（依据：派遣规则）。"  # the site's language, for the API
+    client = page_as(cast.office)
+    client.cookies["wenming_language"] = "en"
+    assert "Dispatched automatically (routing rule)." in timeline_notes(client, problem)
+    assert not any(CJK.search(note) for note in timeline_notes(client, problem))
+    client.cookies["wenming_language"] = "zh-hans"
+    notes = timeline_notes(client, problem)
+    assert "系统自动派遣（依据：派遣规则）。" in notes
+    assert not any("Dispatched automatically" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "old_note",
+    [
+        "Dispatched automatically (routing rule).",
+        "系统自动派遣（依据：派遣规则）。",
+        "自动派遣（路由规则）",
+    ],
+)
+def test_events_stored_before_the_code_still_follow_the_language(cast, page_as, old_note):
+    problem = auto_dispatched(cast)
+    event = problem.events.get(action="dispatch")
+    ProblemEvent.objects.filter(pk=event.pk).update(note=old_note, data={"unit": "PSB"})
+    client = page_as(cast.office)
+    client.cookies["wenming_language"] = "en"
+    assert "Dispatched automatically (routing rule)." in timeline_notes(client, problem)
+    client.cookies["wenming_language"] = "zh-hans"
+    assert "系统自动派遣（依据：派遣规则）。" in timeline_notes(client, problem)
+
+
+def test_a_persons_note_is_shown_as_written(cast, page_as):
+    problem = accepted(cast)
+    services.problem_transition(
+        problem=problem,
+        actor=cast.urban,
+        action=Action.REQUEST_EXTENSION,
+        deadline=later(),
+        note="Dispatched automatically (routing rule).",  # a person may write anything
+    )
+    client = page_as(cast.office)
+    client.cookies["wenming_language"] = "zh-hans"
+    assert "Dispatched automatically (routing rule)." in timeline_notes(client, problem)
