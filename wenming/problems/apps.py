@@ -11,12 +11,15 @@ class ProblemsConfig(AppConfig):
         from wenming.core.home import register_nav, register_panel
         from wenming.core.ticks import register_tick
 
-        from . import home
+        from . import activity, home
         from .ticks import problems_tick
+        from .views import metrics as metrics_views
 
         register_nav(home.nav_ledger, order=20)
+        register_nav(metrics_views.nav_metrics, order=22)
         register_panel(home.panel_office, order=10)
         register_panel(home.panel_overdue_by_district, order=11)
         register_panel(home.panel_handler, order=10)
         register_panel(home.panel_reporter, order=10)
         register_tick(problems_tick)
+        activity.register()

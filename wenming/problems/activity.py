@@ -1,0 +1,47 @@
+"""How the ledger's audit entries read on the activity page (core/activity.py asks)."""
+
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from wenming.core.activity import register_activity
+
+from .models import EventKind, Problem, Source, Status
+from .reference import CATEGORIES
+
+
+def _event_label(kind: str):
+    # `problem.<kind>` repeats a timeline row; its label is the timeline's.
+    return EventKind(kind).label if kind in EventKind.values else None
+
+
+def _problems(ids: list[str]) -> dict:
+    """Problems by code, each linked to its page (one query for a page of entries)."""
+    pks = [int(pk) for pk in ids if pk.isdigit()]
+    codes = dict(Problem.objects.filter(pk__in=pks).values_list("pk", "code"))
+    return {str(pk): (code, reverse("problems:detail", args=[code])) for pk, code in codes.items()}
+
+
+def _status(value) -> str:
+    return str(Status(value).label) if value in Status.values else str(value)
+
+
+def _source(value) -> str:
+    return str(Source(value).label) if value in Source.values else str(value)
+
+
+def _category(value) -> str:
+    category = CATEGORIES.by_key(str(value))
+    if category is None:
+        return str(value)
+    english = (get_language() or "").startswith("en")
+    return (category.name_en or category.name) if english else category.name
+
+
+def register() -> None:
+    register_activity(
+        prefix="problem.",
+        prefix_label=_event_label,
+        target_type="problems.problem",
+        describe=_problems,
+        values={"from": _status, "to": _status, "source": _source, "category": _category},
+    )
