@@ -234,6 +234,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS: list[Path] = []
+# Dates and times shown as ISO (2026-03-05 14:30) in both languages (wenming/formats/).
+FORMAT_MODULE_PATH = "wenming.formats"
 
 # --- Static and media files -------------------------------------------------------------
 STATIC_URL = "/static/"

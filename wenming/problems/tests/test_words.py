@@ -184,3 +184,37 @@ def test_a_persons_note_is_shown_as_written(cast, page_as):
     client = page_as(cast.office)
     client.cookies["wenming_language"] = "zh-hans"
     assert "Dispatched automatically (routing rule)." in timeline_notes(client, problem)
+
+
+# --- dates in one format (issue 10, item 14) --------------------------------------------------
+
+OTHER_DATE_FORMATS = [
+    re.compile(r"\d{4}年\d{1,2}月"),  # Chinese long dates
+    re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),  # American short dates
+    re.compile(r"\b\d{4}/\d{1,2}/\d{1,2}\b"),  # Chinese short dates
+    re.compile(r"\b(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)\.? \d{1,2}, \d{4}"),
+    re.compile(r"\d{1,2}:\d{2} ?[ap]\.m\."),
+]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_pages_show_dates_in_one_iso_format_in_both_languages(cast, page_as, language):
+    problem = accepted(cast)
+    today = timezone.localdate().isoformat()
+    for person, path in [
+        (cast.office, "/problems/"),
+        (cast.office, f"/problems/{problem.code}/"),
+        (cast.urban, "/notifications/"),
+        (cast.office, "/tokens/"),
+        (cast.office, "/activity/"),
+        (cast.urban, "/"),
+    ]:
+        client = page_as(person)
+        client.cookies["wenming_language"] = language
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+        for pattern in OTHER_DATE_FORMATS:
+            assert not pattern.search(page), (path, pattern.pattern, pattern.search(page))
+        if path != "/" and path != "/tokens/":
+            assert today in page, path  # the day is written as ISO
