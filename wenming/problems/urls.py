@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import metrics as metrics_views
 
 app_name = "problems"
 urlpatterns = [
@@ -10,8 +11,9 @@ urlpatterns = [
     path("bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
     path("settings/", views.settings_page, name="settings"),
     path("photos/<int:pk>/<str:variant>/", views.photo_file, name="photo"),
+    path("metrics/", metrics_views.metrics_page, name="metrics"),
+    path("metrics.xlsx", metrics_views.metrics_xlsx, name="metrics_xlsx"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/act/", views.act, name="act"),
     path("<str:code>/photos/", views.add_photo, name="add_photo"),
-    path("<str:code>/photos/check/", views.check_photo, name="check_photo"),
 ]
