@@ -1,8 +1,11 @@
 """Evaluation-system endpoints of the JSON API (thin: parse, call a selector, shape)."""
 
-from ninja import Router, Schema
+from decimal import Decimal
 
-from . import selectors
+from ninja import Router, Schema
+from pydantic import Field
+
+from . import selectors, services
 
 router = Router(tags=["standards"])
 
@@ -16,6 +19,9 @@ class SystemOut(Schema):
     weight_material: float
     weight_field: float
     weight_questionnaire: float
+    kind: str
+    threshold: float | None
+    prerequisite: str | None  # the prerequisite system's code (a main system's)
 
 
 class StandardOut(Schema):
@@ -42,11 +48,22 @@ class ItemOut(Schema):
     indicators: list[IndicatorOut]
 
 
+class EffectOut(Schema):
+    grade: int
+    condition: str
+    effect: str
+    deduction: float | None
+
+
 class NegativeOut(Schema):
     code: str
     text: str
+    # The mildest effect, as the single penalty was before effects were graded.
     penalty: str
     deduction: float | None
+    domain: str
+    is_veto: bool
+    effects: list[EffectOut]
 
 
 class MethodTotalOut(Schema):
@@ -62,6 +79,14 @@ class TreeOut(Schema):
     negative_list: list[NegativeOut]
 
 
+class SamplingOut(Schema):
+    route_m: int | None
+    spacing_m: int | None
+    minutes: int | None
+    count: int | None
+    note: str
+
+
 class ChecklistItemOut(Schema):
     id: int
     code: str
@@ -71,6 +96,10 @@ class ChecklistItemOut(Schema):
     photo_required: bool
     default_category_code: str
     deadline_days: int
+    clause: str | None
+    observation: str
+    scoring: str
+    sampling: SamplingOut | None  # None: the form has no sampling rule for this check
 
 
 class PointTypeOut(Schema):
@@ -81,6 +110,7 @@ class PointTypeOut(Schema):
     sampling_weight: float
     description: str
     is_active: bool
+    is_virtual: bool
     checklist: list[ChecklistItemOut]
 
 
@@ -94,6 +124,9 @@ def _system_out(system) -> dict:
         "weight_material": system.weight_material,
         "weight_field": system.weight_field,
         "weight_questionnaire": system.weight_questionnaire,
+        "kind": system.kind,
+        "threshold": system.threshold,
+        "prerequisite": system.prerequisite.code if system.prerequisite_id else None,
     }
 
 
@@ -111,6 +144,28 @@ def _standard_out(s) -> dict:
     }
 
 
+def _negative_out(e) -> dict:
+    effects = list(e.effects.all())
+    mildest = effects[0] if effects else None
+    return {
+        "code": e.code,
+        "text": e.text,
+        "penalty": mildest.effect if mildest else "",
+        "deduction": mildest.deduction if mildest else None,
+        "domain": e.domain,
+        "is_veto": e.is_veto,
+        "effects": [
+            {
+                "grade": f.grade,
+                "condition": f.condition,
+                "effect": f.effect,
+                "deduction": f.deduction,
+            }
+            for f in effects
+        ],
+    }
+
+
 def _checklist_out(c) -> dict:
     return {
         "id": c.pk,
@@ -121,7 +176,22 @@ def _checklist_out(c) -> dict:
         "photo_required": c.photo_required,
         "default_category_code": c.default_category_code,
         "deadline_days": c.deadline_days,
+        "clause": c.clause.code if c.clause_id else None,
+        "observation": c.observation,
+        "scoring": c.scoring,
+        "sampling": _sampling_out(c),
     }
+
+
+def _sampling_out(c) -> dict | None:
+    rule = {
+        "route_m": c.sample_route_m,
+        "spacing_m": c.sample_spacing_m,
+        "minutes": c.sample_minutes,
+        "count": c.sample_count,
+        "note": c.sampling_note,
+    }
+    return rule if any(rule.values()) else None
 
 
 @router.get(
@@ -129,6 +199,33 @@ def _checklist_out(c) -> dict:
 )
 def list_systems(request):
     return [_system_out(s) for s in selectors.systems_visible(actor=request.auth)]
+
+
+class SystemPatchIn(Schema):
+    # A plain number: a threshold outside 0–100 is the service's 400 with a readable message.
+    threshold: float | None = None
+    prerequisite: str | None = Field(
+        None, description="code of a prerequisite system; an empty string clears it"
+    )
+
+
+@router.patch(
+    "/evaluation-systems/{code}",
+    response=SystemOut,
+    summary="Change a system's threshold or its prerequisite system (the office)",
+)
+def patch_system(request, code: str, body: SystemPatchIn):
+    actor = request.auth
+    system = selectors.system_get(actor=actor, code=code)
+    data = {}
+    sent = body.model_fields_set
+    if "threshold" in sent:
+        data["threshold"] = None if body.threshold is None else Decimal(str(body.threshold))
+    if "prerequisite" in sent:
+        data["prerequisite"] = (
+            selectors.system_get(actor=actor, code=body.prerequisite) if body.prerequisite else None
+        )
+    return _system_out(services.system_update(system=system, actor=actor, data=data))
 
 
 @router.get(
@@ -162,8 +259,7 @@ def standards_tree(request, system: str | None = None):
             for i in items
         ],
         "negative_list": [
-            {"code": e.code, "text": e.text, "penalty": e.penalty, "deduction": e.deduction}
-            for e in selectors.negative_list(actor=actor, system=chosen)
+            _negative_out(e) for e in selectors.negative_list(actor=actor, system=chosen)
         ],
     }
 
@@ -185,10 +281,22 @@ def point_types(request, system: str | None = None):
             "sampling_weight": t.sampling_weight,
             "description": t.description,
             "is_active": t.is_active,
+            "is_virtual": t.is_virtual,
             "checklist": [_checklist_out(c) for c in t.checklist],
         }
         for t in selectors.point_types_with_checklists(actor=actor, system=chosen)
     ]
+
+
+@router.get(
+    "/negative-list",
+    response=list[NegativeOut],
+    summary="The negative list of one evaluation system, with domains, vetoes and graded effects",
+)
+def negative_list(request, system: str | None = None):
+    actor = request.auth
+    chosen = selectors.system_resolve(actor=actor, code=system)
+    return [_negative_out(e) for e in selectors.negative_list(actor=actor, system=chosen)]
 
 
 @router.get("/checklist-items/{item_id}", response=ChecklistItemOut, summary="One checklist item")

@@ -1,8 +1,11 @@
-"""Evaluation systems (item → indicator → standard), the negative list, point types and checklists."""
+"""Evaluation systems (item → indicator → content line → clause), the negative list, point
+types and checklists."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from wenming.core.models import ActivityRecord
@@ -26,11 +29,23 @@ code_validator = RegexValidator(
 standard_code_validator = RegexValidator(
     r"^\d+(\.\d+){0,2}$", _("A code is numbers separated by dots, e.g. 3 or 3.2 or 3.2.1.")
 )
+# Only a clause has a fourth part: its number under the content line (3.2.1.2).
+clause_code_validator = RegexValidator(
+    r"^\d+(\.\d+){1,3}$",
+    _("A clause code is its content line's code and its number, e.g. 3.2.1.2."),
+)
 
 
 class SystemLevel(models.TextChoices):
     PREFECTURE = "prefecture", _("Prefecture-level city")
     COUNTY = "county", _("County-level city")
+
+
+class SystemKind(models.TextChoices):
+    # The minors' moral education system is scored on its own and must reach its threshold
+    # before the main score counts at all (domain.md, "second reading").
+    MAIN = "main", _("main system")
+    PREREQUISITE = "prerequisite", _("prerequisite system")
 
 
 class SystemStatus(models.TextChoices):
@@ -55,6 +70,26 @@ class Penalty(models.TextChoices):
     REVOKE_TITLE = "revoke_title", _("Revoke the title")
 
 
+class NegativeDomain(models.TextChoices):
+    CLEAN_GOVERNMENT = "clean_government", _("Clean government")
+    WORK_SAFETY = "work_safety", _("Work safety")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    ENVIRONMENT = "environment", _("Environment")
+    INTEGRITY = "integrity", _("Integrity")
+    MECHANISM = "mechanism", _("Campaign mechanism")
+
+
+class Observation(models.TextChoices):
+    SIMULATED = "simulated", _("simulated check")
+    RECORD = "record", _("on-site record check")
+    OBSERVATION = "observation", _("observation")
+
+
+class Scoring(models.TextChoices):
+    PASS_FAIL = "pass_fail", _("pass/fail")
+    SCORE_RATE = "score_rate", _("score rate")
+
+
 class PointGroup(models.TextChoices):
     ROADS = "roads", _("Roads and streets")
     COMMERCE = "commerce", _("Commerce and markets")
@@ -65,6 +100,13 @@ class PointGroup(models.TextChoices):
     EDUCATION_HEALTH = "education_health", _("Schools and hospitals")
     FACILITIES = "facilities", _("Public facilities and sites")
     CULTURE = "culture", _("Culture and entertainment venues")
+    WINDOW_SERVICE = "window_service", _("Window-service units")
+    VEHICLES = "vehicles", _("Buses and taxis")
+    HOSPITALITY = "hospitality", _("Hotels, restaurants and pharmacies")
+    PRACTICE = "practice", _("Civilization practice centres and town governments")
+    FRINGE = "fringe", _("Urban-rural fringe and corridors")
+    MINORS = "minors", _("Minors' places")
+    VIRTUAL = "virtual", _("Virtual points (hotlines and channels)")
 
 
 class EvaluationSystem(models.Model):
@@ -75,6 +117,26 @@ class EvaluationSystem(models.Model):
     edition_year = models.PositiveSmallIntegerField(_("edition year"))
     level = models.CharField(
         _("level"), max_length=16, choices=SystemLevel.choices, default=SystemLevel.PREFECTURE
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SystemKind.choices, default=SystemKind.MAIN
+    )
+    # The score a prerequisite system must reach (85 in older rules; configurable).
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    prerequisite = models.ForeignKey(
+        "self",
+        verbose_name=_("prerequisite system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="main_systems",
     )
     status = models.CharField(
         _("status"),
@@ -119,6 +181,10 @@ class EvaluationSystem(models.Model):
                     weight_material__gte=0, weight_field__gte=0, weight_questionnaire__gte=0
                 ),
             ),
+            models.CheckConstraint(
+                name="system_threshold_0_to_100",
+                condition=Q(threshold__isnull=True) | Q(threshold__gte=0, threshold__lte=100),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,7 +205,7 @@ class TreeNode(models.Model):
         EvaluationSystem,
         verbose_name=_("evaluation system"),
         on_delete=models.CASCADE,
-        related_name="%(class)ss",  # items, indicators, standards
+        related_name="%(class)ss",  # items, indicators, standards, clauses
     )
     code = models.CharField(_("code"), max_length=20, validators=[standard_code_validator])
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -193,7 +259,11 @@ class Indicator(NamedTreeNode):
 
 
 class Standard(TreeNode):
-    """Level III of the tree (测评标准): what is assessed, for how many points, by which methods."""
+    """Level III of the tree, the content line (测评内容); its clauses are level IV.
+
+    The model keeps its old name because results elsewhere (checklist items, problems) point
+    at it. Its points, methods and owners are the line's totals and its clauses' defaults.
+    """
 
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="standards"
@@ -203,7 +273,9 @@ class Standard(TreeNode):
         _("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
     # Comma-separated method codes in the canonical order (see METHOD_ORDER), e.g.
-    # "material,field". A standard's points are shared equally among its methods.
+    # "material,field": the line's methods, its clauses' together. Before clauses existed a
+    # standard's points were shared equally among its methods; migration 0003 split each
+    # standard's points that way into its one clause.
     methods = models.CharField(_("methods"), max_length=64)
     is_hard = models.BooleanField(_("hard requirement"), default=False)
     lead_unit = models.ForeignKey(
@@ -220,8 +292,8 @@ class Standard(TreeNode):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta(TreeNode.Meta):
-        verbose_name = _("standard")
-        verbose_name_plural = _("standards")
+        verbose_name = _("content line")
+        verbose_name_plural = _("content lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["system", "code"], name="standard_code_unique_in_system"
@@ -237,8 +309,121 @@ class Standard(TreeNode):
         return [m for m in self.methods.split(",") if m]
 
     def get_methods_display(self) -> str:
-        labels = dict(Method.choices)
-        return " / ".join(str(labels.get(m, m)) for m in self.method_list)
+        return _methods_display(self.method_list)
+
+
+def _methods_display(methods) -> str:
+    labels = dict(Method.choices)
+    return " / ".join(str(labels.get(m, m)) for m in methods)
+
+
+CLAUSE_METHOD_FIELDS = {
+    Method.MATERIAL: "points_material",
+    Method.FIELD: "points_field",
+    Method.QUESTIONNAIRE: "points_questionnaire",
+}
+# Points are kept to two decimals; SQLite adds them as floats, so the sum is checked to
+# half a hundredth rather than exactly.
+_SUM = F("points_material") + F("points_field") + F("points_questionnaire")
+_HALF_CENT = Value(Decimal("0.005"))
+
+
+def _points_field(label):
+    return models.DecimalField(
+        label, max_digits=6, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+
+
+class Clause(TreeNode):
+    """Level IV of the tree: a numbered standard clause (1) 2) 3)…) under a content line.
+
+    The method is attached here, not to the line: a clause's points are split among the
+    methods that assess it, and a method with points above zero is one of its methods.
+    Owners left empty are the content line's.
+    """
+
+    standard = models.ForeignKey(
+        Standard,
+        verbose_name=_("content line"),
+        on_delete=models.CASCADE,
+        related_name="clauses",
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    code = models.CharField(_("code"), max_length=20, validators=[clause_code_validator])
+    text = models.TextField(_("text"))
+    points = _points_field(_("points"))
+    points_material = _points_field(_("material review points"))
+    points_field = _points_field(_("field inspection points"))
+    points_questionnaire = _points_field(_("questionnaire points"))
+    lead_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_clauses",
+    )
+    co_units = models.ManyToManyField(
+        "org.Unit", verbose_name=_("supporting units"), blank=True, related_name="co_clauses"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta(TreeNode.Meta):
+        ordering = ["system", "standard__order", "standard__code", "number"]
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="clause_code_unique_in_system"),
+            models.UniqueConstraint(
+                fields=["standard", "number"], name="clause_number_unique_in_line"
+            ),
+            models.CheckConstraint(
+                name="clause_points_not_negative",
+                condition=Q(
+                    points__gte=0,
+                    points_material__gte=0,
+                    points_field__gte=0,
+                    points_questionnaire__gte=0,
+                ),
+            ),
+            models.CheckConstraint(
+                name="clause_method_points_add_up",
+                condition=Q(points__gte=_SUM - _HALF_CENT, points__lte=_SUM + _HALF_CENT),
+            ),
+            # A clause worth nothing has no method of its own and takes its line's methods.
+            models.CheckConstraint(
+                name="clause_has_a_method",
+                condition=Q(points=0)
+                | Q(points_material__gt=0)
+                | Q(points_field__gt=0)
+                | Q(points_questionnaire__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:40]}"
+
+    def method_points(self, method: str):
+        return getattr(self, CLAUSE_METHOD_FIELDS[method])
+
+    @property
+    def method_list(self) -> list[str]:
+        own = [m for m in METHOD_ORDER if self.method_points(m) and self.method_points(m) > 0]
+        if own or self.points:
+            return own
+        return self.standard.method_list
+
+    def get_methods_display(self) -> str:
+        return _methods_display(self.method_list)
+
+    @property
+    def effective_lead_unit(self):
+        return self.lead_unit if self.lead_unit_id else self.standard.lead_unit
+
+    @property
+    def effective_co_units(self) -> list:
+        own = list(self.co_units.all())
+        return own if own else list(self.standard.co_units.all())
 
 
 class NegativeListEntry(models.Model):
@@ -252,10 +437,11 @@ class NegativeListEntry(models.Model):
     )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
     text = models.TextField(_("text"))
-    penalty = models.CharField(_("penalty"), max_length=24, choices=Penalty.choices)
-    deduction = models.DecimalField(
-        _("points deducted"), max_digits=6, decimal_places=2, null=True, blank=True
+    domain = models.CharField(
+        _("domain"), max_length=24, choices=NegativeDomain.choices, default=NegativeDomain.MECHANISM
     )
+    # A hard requirement (一票否决): the event bars a candidate rather than being scored.
+    is_veto = models.BooleanField(_("veto"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -269,14 +455,47 @@ class NegativeListEntry(models.Model):
             models.UniqueConstraint(
                 fields=["system", "code"], name="negative_code_unique_in_system"
             ),
-            models.CheckConstraint(
-                name="negative_deduct_has_points",
-                condition=~Q(penalty="deduct") | Q(deduction__gt=0),
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:40]}"
+
+
+class NegativeEffect(models.Model):
+    """One graded effect of a negative-list entry: the graver the case, the higher the grade."""
+
+    entry = models.ForeignKey(
+        NegativeListEntry,
+        verbose_name=_("negative list entry"),
+        on_delete=models.CASCADE,
+        related_name="effects",
+    )
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), default=1, validators=[MinValueValidator(1)]
+    )
+    condition = models.CharField(_("condition"), max_length=200, blank=True)
+    effect = models.CharField(_("effect"), max_length=24, choices=Penalty.choices)
+    deduction = models.DecimalField(
+        _("points deducted"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    SCOPE = REFERENCE
+
+    class Meta:
+        ordering = ["entry", "grade", "order"]
+        verbose_name = _("negative-list effect")
+        verbose_name_plural = _("negative-list effects")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "grade"], name="negative_effect_grade_unique"),
+            models.CheckConstraint(
+                name="negative_effect_deduct_has_points",
+                condition=~Q(effect="deduct") | Q(deduction__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade}: {self.get_effect_display()}"
 
 
 class PointType(BilingualName, models.Model):
@@ -296,6 +515,8 @@ class PointType(BilingualName, models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A check that is not a place (calling the 12345 hotline, the complaint channel).
+    is_virtual = models.BooleanField(_("virtual"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -338,6 +559,36 @@ class ChecklistItem(models.Model):
         on_delete=models.CASCADE,
         related_name="checklist_items",
     )
+    clause = models.ForeignKey(
+        Clause,
+        verbose_name=_("clause"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checklist_items",
+    )
+    observation = models.CharField(
+        _("observation method"),
+        max_length=16,
+        choices=Observation.choices,
+        default=Observation.OBSERVATION,
+    )
+    scoring = models.CharField(
+        _("scoring"), max_length=16, choices=Scoring.choices, default=Scoring.PASS_FAIL
+    )
+    # The sampling rule where the form has one: walk 200 m, every 20 m is one place, watch
+    # 5 minutes, observe 10 times.
+    sample_route_m = models.PositiveIntegerField(_("route length (m)"), null=True, blank=True)
+    sample_spacing_m = models.PositiveIntegerField(
+        _("spacing counted as one place (m)"), null=True, blank=True
+    )
+    sample_minutes = models.PositiveSmallIntegerField(
+        _("observation window (minutes)"), null=True, blank=True
+    )
+    sample_count = models.PositiveSmallIntegerField(
+        _("number of observations"), null=True, blank=True
+    )
+    sampling_note = models.TextField(_("sampling rule"), blank=True)
     deduction = models.DecimalField(
         _("deduction on failure"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )

@@ -19,6 +19,7 @@ from .models import (
     PointType,
     Standard,
     StandardsEvent,
+    SystemKind,
     SystemLevel,
     SystemStatus,
 )
@@ -32,7 +33,7 @@ def _sees_drafts(actor) -> bool:
 
 
 def systems_visible(*, actor) -> QuerySet:
-    qs = scope_queryset(EvaluationSystem.objects.all(), actor)
+    qs = scope_queryset(EvaluationSystem.objects.select_related("prerequisite"), actor)
     if not _sees_drafts(actor):
         qs = qs.filter(status__in=PUBLISHED)
     return qs.order_by("-edition_year", "code")
@@ -46,8 +47,9 @@ def system_get(*, actor, code: str) -> EvaluationSystem:
 
 
 def system_current(*, actor, level: str = SystemLevel.PREFECTURE) -> EvaluationSystem | None:
-    """The system in force for `level` (else the newest one the actor may see)."""
-    visible = systems_visible(actor=actor)
+    """The main system in force for `level` (else the newest main one the actor may see)."""
+    # A prerequisite system (the minors') is scored beside the main one, never instead of it.
+    visible = systems_visible(actor=actor).filter(kind=SystemKind.MAIN)
     active = visible.filter(status=SystemStatus.ACTIVE)
     return (
         active.filter(level=level).first()
@@ -108,8 +110,10 @@ def standard_by_code(*, actor, system: EvaluationSystem, code: str) -> Standard:
 
 
 def negative_list(*, actor, system: EvaluationSystem) -> QuerySet:
-    return scope_queryset(NegativeListEntry.objects.filter(system=system), actor).order_by(
-        "order", "code"
+    return (
+        scope_queryset(NegativeListEntry.objects.filter(system=system), actor)
+        .prefetch_related("effects")
+        .order_by("order", "code")
     )
 
 
@@ -131,7 +135,7 @@ def checklist_items_visible(
     *, actor, system: EvaluationSystem | None = None, point_type: PointType | None = None
 ) -> QuerySet:
     qs = scope_queryset(
-        ChecklistItem.objects.select_related("standard", "point_type", "system"), actor
+        ChecklistItem.objects.select_related("standard", "clause", "point_type", "system"), actor
     )
     if system is not None:
         qs = qs.filter(system=system)
@@ -140,6 +144,24 @@ def checklist_items_visible(
     if point_type is not None:
         qs = qs.filter(point_type=point_type)
     return qs.order_by("point_type__order", "point_type__code", "order", "code")
+
+
+def checklists_at_point_type(*, actor, point_type: PointType) -> list[tuple]:
+    """[(system, checks)] an inspector makes at a point of this type: the main system in force
+    and, when it names one, its prerequisite system (the minors' checks at a school)."""
+    system = system_current(actor=actor)
+    if system is None:
+        return []
+    systems = [system]
+    if (
+        system.prerequisite_id
+        and systems_visible(actor=actor).filter(pk=system.prerequisite_id).exists()
+    ):
+        systems.append(system.prerequisite)
+    return [
+        (s, list(checklist_items_visible(actor=actor, system=s, point_type=point_type)))
+        for s in systems
+    ]
 
 
 def checklist_item_get(*, actor, pk: int) -> ChecklistItem:

@@ -7,16 +7,20 @@ the sheet, row and column.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext as _
 
 from .models import (
     METHOD_ORDER,
     EvaluationSystem,
+    NegativeDomain,
+    Observation,
     Penalty,
     PointGroup,
     PointType,
+    Scoring,
+    SystemKind,
     SystemLevel,
     SystemStatus,
 )
@@ -65,6 +69,9 @@ class SystemSpec:
     weight_questionnaire: Decimal = Decimal("20")
     description: str = ""
     loc: Loc | None = None
+    kind: str = SystemKind.MAIN
+    threshold: Decimal | None = None  # a prerequisite's; 85 when left blank
+    prerequisite: str = ""  # a main system's prerequisite system, by code
 
 
 @dataclass
@@ -85,6 +92,46 @@ class IndicatorSpec:
 
 
 @dataclass
+class ClauseSpec:
+    """A numbered clause of a content line, with its points per method and own owners."""
+
+    number: int
+    text: str
+    points: Decimal
+    points_material: Decimal = Decimal("0")
+    points_field: Decimal = Decimal("0")
+    points_questionnaire: Decimal = Decimal("0")
+    lead_unit: str = ""
+    co_units: list[str] = field(default_factory=list)
+    notes: str = ""
+    loc: Loc | None = None
+
+    def method_points(self) -> dict:
+        return dict(
+            zip(
+                METHOD_ORDER,
+                (self.points_material, self.points_field, self.points_questionnaire),
+                strict=True,
+            )
+        )
+
+
+def split_points(points: Decimal, methods) -> dict:
+    """{method: points}: a line's points shared equally among its methods, as before clauses.
+
+    Rounded down to the hundredth; the last method takes the remainder so they add up.
+    """
+    chosen = [m for m in METHOD_ORDER if m in set(methods)] or list(METHOD_ORDER)
+    points = Decimal(points)
+    share = (points / len(chosen)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    split = dict.fromkeys(METHOD_ORDER, Decimal("0"))
+    for method in chosen:
+        split[method] = share
+    split[chosen[-1]] = points - share * (len(chosen) - 1)
+    return split
+
+
+@dataclass
 class StandardSpec:
     code: str
     indicator_code: str
@@ -96,16 +143,52 @@ class StandardSpec:
     co_units: list[str] = field(default_factory=list)
     notes: str = ""
     loc: Loc | None = None
+    # Empty: one clause, number 1, with the line's text and points split among its methods.
+    clauses: list[ClauseSpec] = field(default_factory=list)
+
+    def clause_specs(self) -> list[ClauseSpec]:
+        if self.clauses:
+            return self.clauses
+        split = split_points(self.points, self.methods)
+        return [
+            ClauseSpec(
+                1,
+                self.text,
+                self.points,
+                split["material"],
+                split["field"],
+                split["questionnaire"],
+                loc=self.loc,
+            )
+        ]
+
+
+@dataclass
+class EffectSpec:
+    grade: int
+    effect: str
+    deduction: Decimal | None = None
+    condition: str = ""
 
 
 @dataclass
 class NegativeSpec:
+    """A negative-list entry; `penalty`/`deduction` are shorthand for one effect of grade 1."""
+
     code: str
     text: str
-    penalty: str
+    penalty: str = ""
     deduction: Decimal | None = None
     notes: str = ""
     loc: Loc | None = None
+    domain: str = NegativeDomain.MECHANISM
+    is_veto: bool = False
+    effects: list[EffectSpec] = field(default_factory=list)
+
+    def effect_specs(self) -> list[EffectSpec]:
+        if self.effects:
+            return self.effects
+        return [EffectSpec(1, self.penalty, self.deduction)]
 
 
 @dataclass
@@ -118,6 +201,7 @@ class PointTypeSpec:
     description: str = ""
     is_active: bool = True
     loc: Loc | None = None
+    is_virtual: bool = False
 
 
 @dataclass
@@ -131,6 +215,14 @@ class ChecklistSpec:
     default_category_code: str = ""
     deadline_days: int = 5
     loc: Loc | None = None
+    clause_code: str = ""  # "<content line code>.<number>"; empty: the line as a whole
+    observation: str = Observation.OBSERVATION
+    scoring: str = Scoring.PASS_FAIL
+    sample_route_m: int | None = None
+    sample_spacing_m: int | None = None
+    sample_minutes: int | None = None
+    sample_count: int | None = None
+    sampling_note: str = ""
 
 
 @dataclass
@@ -297,9 +389,10 @@ def _check_system(spec: WorkbookSpec, r: Reporter, replacing) -> None:
             )
             % {"code": s.code},
         )
+    _check_kind(s, r)
     if s.status == SystemStatus.ACTIVE:
         other = (
-            EvaluationSystem.objects.filter(status=SystemStatus.ACTIVE, level=s.level)
+            EvaluationSystem.objects.filter(status=SystemStatus.ACTIVE, level=s.level, kind=s.kind)
             .exclude(code=s.code)
             .first()
         )
@@ -313,6 +406,39 @@ def _check_system(spec: WorkbookSpec, r: Reporter, replacing) -> None:
                 )
                 % {"name": other.name},
             )
+
+
+def _check_kind(s: SystemSpec, r: Reporter) -> None:
+    """Kind, threshold and prerequisite of the system sheet (the rules of system_kind_check)."""
+    if s.kind not in SystemKind.values:
+        r.add(s.loc, "kind", _("Unknown kind %(value)s.") % {"value": s.kind})
+    if s.threshold is not None and not (0 <= s.threshold <= MAX_POINTS):
+        r.add(
+            s.loc,
+            "threshold",
+            _("The threshold must lie between 0 and 100 (found %(value)s).")
+            % {"value": s.threshold},
+        )
+    if not s.prerequisite:
+        return
+    if s.kind == SystemKind.PREREQUISITE:
+        r.add(
+            s.loc, "prerequisite", _("A prerequisite system cannot name a prerequisite of its own.")
+        )
+        return
+    found = EvaluationSystem.objects.filter(code=s.prerequisite).values_list("kind", flat=True)
+    if not found:
+        r.add(
+            s.loc,
+            "prerequisite",
+            _("Unknown evaluation system %(code)s.") % {"code": s.prerequisite},
+        )
+    elif found[0] != SystemKind.PREREQUISITE:
+        r.add(
+            s.loc,
+            "prerequisite",
+            _("%(code)s is a main system, not a prerequisite system.") % {"code": s.prerequisite},
+        )
 
 
 def _check_standards(
@@ -357,24 +483,67 @@ def _check_standards(
 
 def _check_negative(spec: WorkbookSpec, r: Reporter) -> None:
     for entry in spec.negative:
-        if entry.penalty not in Penalty.values:
-            r.add(entry.loc, "penalty", _("Unknown penalty %(value)s.") % {"value": entry.penalty})
-        if entry.penalty == Penalty.DEDUCT and (entry.deduction is None or entry.deduction <= 0):
-            r.add(entry.loc, "deduction", _("A deduction penalty needs the points to deduct."))
-        if entry.deduction is not None and (entry.deduction < 0 or entry.deduction > MAX_POINTS):
-            r.add(
-                entry.loc,
-                "deduction",
-                _("Points must lie between 0 and 100 (found %(value)s).")
-                % {"value": entry.deduction},
-            )
+        if entry.domain not in NegativeDomain.values:
+            r.add(entry.loc, "domain", _("Unknown domain %(value)s.") % {"value": entry.domain})
+        grades = [e.grade for e in entry.effect_specs()]
+        if len(set(grades)) != len(grades):
+            r.add(entry.loc, "penalty", _("Two effects of this entry have the same grade."))
+        for effect in entry.effect_specs():
+            if not effect.effect:
+                r.add(
+                    entry.loc,
+                    "penalty",
+                    _(
+                        "Give entry %(code)s a penalty here or its graded effects in the "
+                        "negative-list effects sheet."
+                    )
+                    % {"code": entry.code},
+                )
+            elif effect.effect not in Penalty.values:
+                r.add(
+                    entry.loc, "penalty", _("Unknown penalty %(value)s.") % {"value": effect.effect}
+                )
+            if effect.effect == Penalty.DEDUCT and (
+                effect.deduction is None or effect.deduction <= 0
+            ):
+                r.add(entry.loc, "deduction", _("A deduction penalty needs the points to deduct."))
+            if effect.deduction is not None and not (0 <= effect.deduction <= MAX_POINTS):
+                r.add(
+                    entry.loc,
+                    "deduction",
+                    _("Points must lie between 0 and 100 (found %(value)s).")
+                    % {"value": effect.deduction},
+                )
 
 
 def _check_checklist(
     spec: WorkbookSpec, r: Reporter, known_types: set[str], *, check_standard: bool, extra: set[str]
 ) -> None:
     standard_codes = {s.code for s in spec.standards} | extra
+    clause_codes = {f"{s.code}.{c.number}" for s in spec.standards for c in s.clause_specs()}
     for item in spec.checklist:
+        if item.clause_code and check_standard and item.clause_code not in clause_codes:
+            r.add(
+                item.loc,
+                "clause_code",
+                _("Clause %(code)s is not in the standards sheet.") % {"code": item.clause_code},
+            )
+        elif item.clause_code and not item.clause_code.startswith(f"{item.standard_code}."):
+            r.add(
+                item.loc,
+                "clause_code",
+                _("Clause %(code)s is not a clause of content line %(line)s.")
+                % {"code": item.clause_code, "line": item.standard_code},
+            )
+        if item.observation not in Observation.values:
+            r.add(
+                item.loc,
+                "observation",
+                _("Unknown observation method %(value)s.") % {"value": item.observation},
+            )
+        if item.scoring not in Scoring.values:
+            r.add(item.loc, "scoring", _("Unknown scoring %(value)s.") % {"value": item.scoring})
+        _check_sampling(item, r)
         if item.point_type_code not in known_types:
             r.add(
                 item.loc,
@@ -399,6 +568,25 @@ def _check_checklist(
             )
         if not (1 <= item.deadline_days <= 365):
             r.add(item.loc, "deadline_days", _("The deadline must be 1 to 365 working days."))
+
+
+def _check_sampling(item: ChecklistSpec, r: Reporter) -> None:
+    """A sampling rule's numbers are positive, and one place is shorter than the route."""
+    for name in ("sample_route_m", "sample_spacing_m", "sample_minutes", "sample_count"):
+        value = getattr(item, name)
+        if value is not None and value < 1:
+            r.add(item.loc, name, _("Write a whole number from 1, or leave the cell empty."))
+    route, spacing = item.sample_route_m, item.sample_spacing_m
+    if route and spacing and 0 < route < spacing:
+        r.add(
+            item.loc,
+            "sample_spacing_m",
+            _(
+                "The spacing counted as one place (%(spacing)s m) is longer than the route "
+                "(%(route)s m)."
+            )
+            % {"spacing": spacing, "route": route},
+        )
 
 
 def _check_points(

@@ -11,8 +11,11 @@ from wenming.core.errors import Conflict, InvalidInput, refuse_other_fields
 
 from ..models import (
     ChecklistItem,
+    Clause,
     EvaluationSystem,
+    Observation,
     PointType,
+    Scoring,
     Standard,
     StandardsEvent,
 )
@@ -41,6 +44,7 @@ def point_type_create(
     name_en: str = "",
     sampling_weight=Decimal("1"),
     description: str = "",
+    is_virtual: bool = False,
     actor,
 ) -> PointType:
     """Register a point type (shared by every edition)."""
@@ -52,6 +56,7 @@ def point_type_create(
         group=group,
         sampling_weight=Decimal(str(sampling_weight)),
         description=description,
+        is_virtual=is_virtual,
         order=_next_order(PointType),
     )
     _clean(point_type, exclude=["code"] if PointType.objects.filter(code=code).exists() else None)
@@ -80,16 +85,23 @@ POINT_TYPE_FIELDS = (
     "sampling_weight",
     "description",
     "is_active",
+    "is_virtual",
     "order",
 )
 
 
 def point_type_update(*, point_type: PointType, actor, data: dict) -> PointType:
-    """Rename a point type, regroup it, change its sampling weight or retire it (never its code)."""
+    """Rename a point type, regroup it, change its sampling weight or retire it (never its code).
+
+    Retiring a type is refused (409) while work at its points is still open: the open
+    problems are named, so the office closes or moves them first.
+    """
     require_office(actor)
     refuse_other_fields(data, POINT_TYPE_FIELDS)
     with transaction.atomic():
         point_type = PointType.objects.select_for_update().get(pk=point_type.pk)
+        if point_type.is_active and data.get("is_active") is False:
+            _refuse_retiring(point_type)
         changes = {}
         for name, value in data.items():
             old = getattr(point_type, name)
@@ -109,6 +121,60 @@ def point_type_update(*, point_type: PointType, actor, data: dict) -> PointType:
                 data={"changes": changes},
             )
     return point_type
+
+
+# Open work at the points of a type: (label, model, filter by the type, fields naming a row).
+# Inspection visits not yet submitted or reviewed (their statuses as the inspections app
+# names them; that app depends on this one, so it is named here by label, not imported), and
+# open problems at points of the type.
+OPEN_WORK = [
+    (
+        "visits",
+        "inspections.Visit",
+        {"point_type": None, "status__in": ("assigned", "started", "submitted")},
+        ("round__code", "point__code"),
+    ),
+    ("problems", "problems.Problem", {"point__point_type": None, "is_open": True}, ("code",)),
+]
+NAMED = 10  # rows named in the refusal per kind; the rest are counted
+
+
+def point_type_open_work(point_type: PointType) -> dict[str, list[str]]:
+    """{"visits": ["R-2026-03 · P1", …], "problems": [codes…]}: what is open at its points."""
+    from django.apps import apps
+
+    found = {}
+    for label, model_name, filters, names in OPEN_WORK:
+        app_label = model_name.split(".")[0]
+        if not apps.is_installed(f"wenming.{app_label}"):
+            continue
+        model = apps.get_model(model_name)
+        lookup = {k: point_type if v is None else v for k, v in filters.items()}
+        rows = model.objects.filter(**lookup).order_by(*names).values_list(*names)
+        shown = [" · ".join(str(part) for part in row) for row in rows[: NAMED + 1]]
+        if shown:
+            found[label] = shown
+    return found
+
+
+def _refuse_retiring(point_type: PointType) -> None:
+    found = point_type_open_work(point_type)
+    if not found:
+        return
+    labels = {"visits": _("open visits"), "problems": _("open problems")}
+    parts = [
+        f"{labels[label]}: " + ", ".join(rows[:NAMED]) + (" …" if len(rows) > NAMED else "")
+        for label, rows in found.items()
+    ]
+    raise Conflict(
+        _(
+            "%(type)s cannot be retired while work at its points is still open (%(open)s). "
+            "Close or move it first."
+        )
+        % {"type": point_type.display_name, "open": "; ".join(parts)},
+        code="open_work",
+        details={"open": found},
+    )
 
 
 def point_type_delete(*, point_type: PointType, actor) -> None:
@@ -144,6 +210,14 @@ def checklist_item_create(
     photo_required: bool = True,
     default_category_code: str = "",
     deadline_days: int = 5,
+    clause: Clause | None = None,
+    observation: str = Observation.OBSERVATION,
+    scoring: str = Scoring.PASS_FAIL,
+    sample_route_m: int | None = None,
+    sample_spacing_m: int | None = None,
+    sample_minutes: int | None = None,
+    sample_count: int | None = None,
+    sampling_note: str = "",
     actor,
 ) -> ChecklistItem:
     """Add a check to a point type's checklist (allowed on an edition in force: it only adds)."""
@@ -155,20 +229,55 @@ def checklist_item_create(
         code=code,
         text=text,
         standard=standard,
+        clause=clause,
+        observation=observation,
+        scoring=scoring,
+        sample_route_m=sample_route_m,
+        sample_spacing_m=sample_spacing_m,
+        sample_minutes=sample_minutes,
+        sample_count=sample_count,
+        sampling_note=sampling_note,
         deduction=Decimal(str(deduction)),
         photo_required=photo_required,
         default_category_code=default_category_code,
         deadline_days=deadline_days,
     )
+    _check_form(item)
     return _create(item, system=system, actor=actor, action="checklist.create", destructive=False)
 
 
+def _check_form(item: ChecklistItem) -> None:
+    """The clause is one of the check's content line; a walk needs a spacing shorter than it."""
+    if item.clause_id is not None and item.clause.standard_id != item.standard_id:
+        raise InvalidInput(
+            _("Clause %(clause)s is not a clause of content line %(line)s.")
+            % {"clause": item.clause.code, "line": item.standard.code}
+        )
+    route, spacing = item.sample_route_m, item.sample_spacing_m
+    if route and spacing and spacing > route:
+        raise InvalidInput(
+            _(
+                "The spacing counted as one place (%(spacing)s m) is longer than the route "
+                "(%(route)s m)."
+            )
+            % {"spacing": spacing, "route": route}
+        )
+
+
 def checklist_item_update(*, item: ChecklistItem, actor, data: dict) -> ChecklistItem:
-    """Edit a checklist item: routing defaults always; wording and deduction when history allows."""
+    """Edit a checklist item: routing defaults and sampling rule always; wording, deduction,
+    scoring and links when history allows."""
     if "standard" in data and data["standard"].system_id != item.system_id:
         raise InvalidInput(_("The standard belongs to another evaluation system."))
     if "deadline_days" in data and not (1 <= int(data["deadline_days"]) <= 365):
         raise InvalidInput(_("The deadline must be 1 to 365 working days."))
+    probe = ChecklistItem(
+        standard=data.get("standard", item.standard),
+        clause=data.get("clause", item.clause),
+        sample_route_m=data.get("sample_route_m", item.sample_route_m),
+        sample_spacing_m=data.get("sample_spacing_m", item.sample_spacing_m),
+    )
+    _check_form(probe)
     return _update(item, system=item.system, actor=actor, data=data, action="checklist.update")
 
 

@@ -8,12 +8,15 @@ from wenming.org.models import Unit
 
 from ..models import (
     ChecklistItem,
+    Clause,
     EvaluationSystem,
     Indicator,
     Item,
+    NegativeEffect,
     NegativeListEntry,
     PointType,
     Standard,
+    SystemKind,
     SystemStatus,
 )
 
@@ -21,6 +24,7 @@ from ..models import (
 from . import rules
 from .checklists import POINT_TYPE_FIELDS
 from .rules import _record, methods_normalise, require_office
+from .systems import DEFAULT_THRESHOLD
 
 # --- whole systems in bulk (Excel import, demo) ----------------------------------------------
 
@@ -90,6 +94,14 @@ def _write_spec(spec, replacing: EvaluationSystem | None, *, is_demo: bool) -> E
         "weight_field": s.weight_field,
         "weight_questionnaire": s.weight_questionnaire,
         "description": s.description,
+        "kind": s.kind,
+        # A prerequisite's threshold is 85 unless the sheet says otherwise (system_kind_check).
+        "threshold": s.threshold
+        if s.threshold is not None or s.kind != SystemKind.PREREQUISITE
+        else DEFAULT_THRESHOLD,
+        "prerequisite": EvaluationSystem.objects.filter(code=s.prerequisite).first()
+        if s.prerequisite
+        else None,
     }
     if replacing is not None:
         system = replacing
@@ -151,18 +163,33 @@ def _write_spec(spec, replacing: EvaluationSystem | None, *, is_demo: bool) -> E
         ],
         batch_size=1000,
     )
-    NegativeListEntry.objects.bulk_create(
+    clause_ids = _write_clauses(spec, system, standard_ids, units)
+    entries = NegativeListEntry.objects.bulk_create(
         [
             NegativeListEntry(
                 system=system,
                 code=e.code,
                 text=e.text,
-                penalty=e.penalty,
-                deduction=e.deduction,
+                domain=e.domain,
+                is_veto=e.is_veto,
                 notes=e.notes,
                 order=n,
             )
             for n, e in enumerate(spec.negative, start=1)
+        ]
+    )
+    NegativeEffect.objects.bulk_create(
+        [
+            NegativeEffect(
+                entry=entry,
+                grade=f.grade,
+                condition=f.condition,
+                effect=f.effect,
+                deduction=f.deduction,
+                order=k,
+            )
+            for entry, e in zip(entries, spec.negative, strict=True)
+            for k, f in enumerate(e.effect_specs(), start=1)
         ]
     )
     type_ids = dict(PointType.objects.values_list("code", "pk"))
@@ -174,6 +201,14 @@ def _write_spec(spec, replacing: EvaluationSystem | None, *, is_demo: bool) -> E
                 code=c.code,
                 text=c.text,
                 standard_id=standard_ids[c.standard_code],
+                clause_id=clause_ids.get(c.clause_code),
+                observation=c.observation,
+                scoring=c.scoring,
+                sample_route_m=c.sample_route_m,
+                sample_spacing_m=c.sample_spacing_m,
+                sample_minutes=c.sample_minutes,
+                sample_count=c.sample_count,
+                sampling_note=c.sampling_note,
                 deduction=c.deduction,
                 photo_required=c.photo_required,
                 default_category_code=c.default_category_code,
@@ -187,6 +222,39 @@ def _write_spec(spec, replacing: EvaluationSystem | None, *, is_demo: bool) -> E
     return system
 
 
+def _write_clauses(spec, system, standard_ids: dict, units: dict) -> dict:
+    """Every content line's clauses (one per line when the spec names none); {code: pk}."""
+    rows = [(x, c) for x in spec.standards for c in x.clause_specs()]
+    clauses = Clause.objects.bulk_create(
+        [
+            Clause(
+                system=system,
+                standard_id=standard_ids[x.code],
+                number=c.number,
+                code=f"{x.code}.{c.number}",
+                order=c.number,
+                text=c.text,
+                points=c.points,
+                points_material=c.points_material,
+                points_field=c.points_field,
+                points_questionnaire=c.points_questionnaire,
+                lead_unit_id=units.get(c.lead_unit),
+                notes=c.notes,
+            )
+            for x, c in rows
+        ],
+        batch_size=500,
+    )
+    through = Clause.co_units.through
+    through.objects.bulk_create(
+        [
+            through(clause_id=clause.pk, unit_id=units[code])
+            for clause, (_x, c) in zip(clauses, rows, strict=True)
+            for code in dict.fromkeys(c.co_units)
+        ],
+        batch_size=1000,
+    )
+    return {clause.code: clause.pk for clause in clauses}
 
 
 def _upsert_point_types(rows, *, is_demo: bool) -> None:
@@ -200,6 +268,7 @@ def _upsert_point_types(rows, *, is_demo: bool) -> None:
             "sampling_weight": row.sampling_weight,
             "description": row.description,
             "is_active": row.is_active,
+            "is_virtual": row.is_virtual,
             "order": n,
         }
         current = existing.get(row.code)

@@ -15,6 +15,7 @@ from wenming.org.roles import require_office as require_office_role
 from ..models import (
     METHOD_ORDER,
     ChecklistItem,
+    Clause,
     EvaluationSystem,
     Indicator,
     Item,
@@ -40,20 +41,28 @@ ACTION_LABELS = {"activate": gettext_lazy("put in force"), "archive": gettext_la
 
 # Fields whose change would alter what an existing result meant.
 DESTRUCTIVE = {
-    EvaluationSystem: {"weight_material", "weight_field", "weight_questionnaire", "level"},
+    EvaluationSystem: {"weight_material", "weight_field", "weight_questionnaire", "level", "kind"},
     Item: {"code"},
     Indicator: {"code", "item"},
     Standard: {"code", "indicator", "text", "points", "methods", "is_hard"},
-    NegativeListEntry: {"code", "text", "penalty", "deduction"},
-    ChecklistItem: {"code", "point_type", "standard", "text", "deduction"},
+    Clause: {"code", "number", "standard", "text", "points"}
+    | {"points_material", "points_field", "points_questionnaire"},
+    NegativeListEntry: {"code", "text", "domain", "is_veto"},
+    # How a check is scored changes what its past results meant; how it is sampled and
+    # observed is guidance to the inspector and stays editable.
+    ChecklistItem: {"code", "point_type", "standard", "clause", "text", "deduction", "scoring"},
 }
 EDITABLE = {
-    EvaluationSystem: {"name", "edition_year", "description"} | DESTRUCTIVE[EvaluationSystem],
+    EvaluationSystem: {"name", "edition_year", "description", "threshold", "prerequisite"}
+    | DESTRUCTIVE[EvaluationSystem],
     Item: {"name", "description", "order"} | DESTRUCTIVE[Item],
     Indicator: {"name", "description", "order"} | DESTRUCTIVE[Indicator],
     Standard: {"lead_unit", "notes", "order"} | DESTRUCTIVE[Standard],
+    Clause: {"lead_unit", "notes", "order"} | DESTRUCTIVE[Clause],
     NegativeListEntry: {"notes", "order"} | DESTRUCTIVE[NegativeListEntry],
     ChecklistItem: {"photo_required", "default_category_code", "deadline_days", "order"}
+    | {"observation", "sampling_note"}
+    | {"sample_route_m", "sample_spacing_m", "sample_minutes", "sample_count"}
     | DESTRUCTIVE[ChecklistItem],
 }
 KIND = {
@@ -61,6 +70,7 @@ KIND = {
     Item: "item",
     Indicator: "indicator",
     Standard: "standard",
+    Clause: "clause",
     NegativeListEntry: "negative",
     ChecklistItem: "checklist",
     PointType: "point_type",
@@ -142,6 +152,7 @@ def system_references(system: EvaluationSystem) -> list[str]:
         (Item, Item.objects.filter(system=system)),
         (Indicator, Indicator.objects.filter(system=system)),
         (Standard, Standard.objects.filter(system=system)),
+        (Clause, Clause.objects.filter(system=system)),
         (NegativeListEntry, NegativeListEntry.objects.filter(system=system)),
         (ChecklistItem, ChecklistItem.objects.filter(system=system)),
     ]
@@ -217,7 +228,7 @@ def _update(obj, *, system: EvaluationSystem, actor, data: dict, action: str):
         obj = type(obj).objects.select_for_update().get(pk=obj.pk)
         changes = _apply(obj, data)
         co_units = data.get("co_units")
-        if co_units is not None and isinstance(obj, Standard):
+        if co_units is not None and isinstance(obj, Standard | Clause):
             new_ids = sorted(u.pk for u in co_units)
             old_ids = sorted(obj.co_units.values_list("pk", flat=True))
             if new_ids != old_ids:

@@ -9,16 +9,14 @@ from wenming.core.audit import audit_record
 from wenming.core.errors import Conflict, InvalidInput
 
 from ..models import (
-    ChecklistItem,
     EvaluationSystem,
-    Indicator,
-    Item,
-    NegativeListEntry,
     Standard,
     StandardsEvent,
+    SystemKind,
     SystemStatus,
 )
 from ..selectors import method_balance
+from .clone import copy_tree
 
 # Tables of this app refer to each other freely; a reference from any other app is a result.
 from .rules import (
@@ -36,6 +34,8 @@ from .rules import (
 
 # --- systems ------------------------------------------------------------------------------
 
+DEFAULT_THRESHOLD = Decimal("85")
+
 
 def system_create(
     *,
@@ -47,23 +47,30 @@ def system_create(
     weight_field=Decimal("40"),
     weight_questionnaire=Decimal("20"),
     description: str = "",
+    kind: str = SystemKind.MAIN,
+    threshold=None,
+    prerequisite: EvaluationSystem | None = None,
     actor=None,
     is_demo: bool = False,
 ) -> EvaluationSystem:
-    """Start a new, empty draft edition."""
+    """Start a new, empty draft edition (a main system, or a prerequisite with its threshold)."""
     require_office(actor)
     system = EvaluationSystem(
         code=code,
         name=name,
         edition_year=edition_year,
         level=level,
+        kind=kind,
+        threshold=threshold,
+        prerequisite=prerequisite,
         weight_material=weight_material,
         weight_field=weight_field,
         weight_questionnaire=weight_questionnaire,
         description=description,
         is_demo=is_demo,
     )
-    _clean(system, exclude=["cloned_from"])
+    system_kind_check(system)
+    _clean(system, exclude=["cloned_from", "prerequisite"])
     with transaction.atomic():
         if EvaluationSystem.objects.filter(code=code).exists():
             raise Conflict(
@@ -75,8 +82,66 @@ def system_create(
     return system
 
 
+def system_kind_check(system: EvaluationSystem) -> None:
+    """Kind, threshold and prerequisite agree (400 otherwise); a prerequisite's threshold
+    defaults to 85, the older national rule (domain.md)."""
+    if system.kind not in SystemKind.values:
+        raise InvalidInput(_("Unknown kind %(value)s.") % {"value": system.kind})
+    if system.threshold is not None:
+        try:
+            threshold = Decimal(str(system.threshold))
+        except ArithmeticError:
+            threshold = None
+        if threshold is None or not threshold.is_finite() or not (0 <= threshold <= 100):
+            raise InvalidInput(
+                _("The threshold must lie between 0 and 100 (found %(value)s).")
+                % {"value": system.threshold},
+                code="threshold_out_of_range",
+            )
+        system.threshold = threshold
+    if system.kind == SystemKind.PREREQUISITE:
+        if system.threshold is None:
+            system.threshold = DEFAULT_THRESHOLD
+        if system.prerequisite_id is not None:
+            raise InvalidInput(_("A prerequisite system cannot name a prerequisite of its own."))
+        return
+    prerequisite = system.prerequisite if system.prerequisite_id else None
+    if prerequisite is None:
+        return
+    if system.pk is not None and prerequisite.pk == system.pk:
+        raise InvalidInput(_("A system cannot be its own prerequisite."))
+    if prerequisite.kind != SystemKind.PREREQUISITE:
+        raise InvalidInput(
+            _("%(code)s is a main system, not a prerequisite system.") % {"code": prerequisite.code}
+        )
+
+
 def system_update(*, system: EvaluationSystem, actor, data: dict) -> EvaluationSystem:
-    """Change a system's name, year, description or (when history allows) its weights."""
+    """Change a system's name, year, description, threshold, prerequisite or (when history
+    allows) its kind and weights."""
+    probe = EvaluationSystem(
+        pk=system.pk,
+        kind=data.get("kind", system.kind),
+        threshold=data.get("threshold", system.threshold),
+        prerequisite=data.get("prerequisite", system.prerequisite),
+    )
+    system_kind_check(probe)
+    data = dict(data)
+    if "threshold" in data or "kind" in data:
+        data["threshold"] = probe.threshold
+    if (
+        system.kind == SystemKind.PREREQUISITE
+        and probe.kind == SystemKind.MAIN
+        and system.main_systems.exists()
+    ):
+        raise Conflict(
+            _("%(code)s is the prerequisite of %(names)s and must stay a prerequisite system.")
+            % {
+                "code": system.code,
+                "names": ", ".join(system.main_systems.values_list("code", flat=True)),
+            },
+            code="prerequisite_in_use",
+        )
     return _update(system, system=system, actor=actor, data=data, action="system.update")
 
 
@@ -112,9 +177,11 @@ def system_activate(*, system: EvaluationSystem, actor) -> EvaluationSystem:
                 code="unbalanced",
                 details={"methods": [r["method"] for r in off]},
             )
+        # One edition in force per level and kind: the minors' system does not retire the
+        # main one.
         previous = list(
             EvaluationSystem.objects.select_for_update()
-            .filter(status=SystemStatus.ACTIVE, level=system.level)
+            .filter(status=SystemStatus.ACTIVE, level=system.level, kind=system.kind)
             .exclude(pk=system.pk)
         )
         for old in previous:
@@ -183,102 +250,16 @@ def system_clone(
             weight_field=source.weight_field,
             weight_questionnaire=source.weight_questionnaire,
             description=source.description,
+            kind=source.kind,
+            threshold=source.threshold,
+            prerequisite=source.prerequisite,
             actor=actor,
             is_demo=source.is_demo,
         )
         clone.cloned_from = source
         clone.save(update_fields=["cloned_from"])
-        counts = _copy_tree(source, clone)
+        counts = copy_tree(source, clone)
         _record(
             system=clone, actor=actor, action="system.clone", data={"from": source.code, **counts}
         )
     return clone
-
-
-def _copy_tree(source: EvaluationSystem, clone: EvaluationSystem) -> dict:
-    items = list(Item.objects.filter(system=source))
-    item_map = {}
-    new_items = [
-        Item(system=clone, code=i.code, name=i.name, description=i.description, order=i.order)
-        for i in items
-    ]
-    for old, new in zip(items, Item.objects.bulk_create(new_items), strict=True):
-        item_map[old.pk] = new.pk
-    indicators = list(Indicator.objects.filter(system=source))
-    new_indicators = Indicator.objects.bulk_create(
-        [
-            Indicator(
-                system=clone,
-                item_id=item_map[i.item_id],
-                code=i.code,
-                name=i.name,
-                description=i.description,
-                order=i.order,
-            )
-            for i in indicators
-        ]
-    )
-    indicator_map = {o.pk: n.pk for o, n in zip(indicators, new_indicators, strict=True)}
-    standards = list(Standard.objects.filter(system=source))
-    new_standards = Standard.objects.bulk_create(
-        [
-            Standard(
-                system=clone,
-                indicator_id=indicator_map[s.indicator_id],
-                code=s.code,
-                text=s.text,
-                points=s.points,
-                methods=s.methods,
-                is_hard=s.is_hard,
-                lead_unit_id=s.lead_unit_id,
-                notes=s.notes,
-                order=s.order,
-            )
-            for s in standards
-        ]
-    )
-    standard_map = {o.pk: n.pk for o, n in zip(standards, new_standards, strict=True)}
-    through = Standard.co_units.through
-    through.objects.bulk_create(
-        [
-            through(standard_id=standard_map[row.standard_id], unit_id=row.unit_id)
-            for row in through.objects.filter(standard__system=source)
-        ]
-    )
-    NegativeListEntry.objects.bulk_create(
-        [
-            NegativeListEntry(
-                system=clone,
-                code=e.code,
-                text=e.text,
-                penalty=e.penalty,
-                deduction=e.deduction,
-                notes=e.notes,
-                order=e.order,
-            )
-            for e in NegativeListEntry.objects.filter(system=source)
-        ]
-    )
-    checklist = ChecklistItem.objects.bulk_create(
-        [
-            ChecklistItem(
-                system=clone,
-                point_type_id=c.point_type_id,
-                code=c.code,
-                text=c.text,
-                standard_id=standard_map[c.standard_id],
-                deduction=c.deduction,
-                photo_required=c.photo_required,
-                default_category_code=c.default_category_code,
-                deadline_days=c.deadline_days,
-                order=c.order,
-            )
-            for c in ChecklistItem.objects.filter(system=source)
-        ]
-    )
-    return {
-        "items": len(items),
-        "indicators": len(indicators),
-        "standards": len(standards),
-        "checklist": len(checklist),
-    }

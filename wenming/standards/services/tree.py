@@ -12,7 +12,10 @@ from ..models import (
     EvaluationSystem,
     Indicator,
     Item,
+    NegativeDomain,
+    NegativeEffect,
     NegativeListEntry,
+    Penalty,
     Standard,
 )
 
@@ -156,35 +159,54 @@ def negative_entry_create(
     system: EvaluationSystem,
     code: str,
     text: str,
-    penalty: str,
+    domain: str = NegativeDomain.MECHANISM,
+    is_veto: bool = False,
+    effects=(),
+    penalty: str = "",
     deduction=None,
     notes: str = "",
     actor,
 ) -> NegativeListEntry:
-    """Add a line to the negative list."""
+    """Add a line to the negative list with its graded effects.
+
+    `effects` is a list of {"grade", "effect", "deduction", "condition"}; `penalty` and
+    `deduction` are shorthand for a single effect of grade 1.
+    """
+    if not effects:
+        effects = [{"grade": 1, "effect": penalty, "deduction": deduction}]
+    rows = [_effect(e, n) for n, e in enumerate(effects, start=1)]
+    grades = [r.grade for r in rows]
+    if len(set(grades)) != len(grades):
+        raise InvalidInput(_("Two effects of %(code)s have the same grade.") % {"code": code})
     entry = NegativeListEntry(
-        system=system,
-        code=code,
-        text=text,
-        penalty=penalty,
-        deduction=None if deduction is None else Decimal(str(deduction)),
-        notes=notes,
+        system=system, code=code, text=text, domain=domain, is_veto=is_veto, notes=notes
     )
-    _check_penalty(entry)
-    return _create(entry, system=system, actor=actor, action="negative.create")
+    with transaction.atomic():
+        entry = _create(entry, system=system, actor=actor, action="negative.create")
+        for row in rows:
+            row.entry = entry
+        NegativeEffect.objects.bulk_create(rows)
+    return entry
 
 
-def _check_penalty(entry: NegativeListEntry) -> None:
-    if entry.penalty == "deduct" and not (entry.deduction and entry.deduction > 0):
+def _effect(data: dict, order: int) -> NegativeEffect:
+    raw = data.get("deduction")
+    effect = NegativeEffect(
+        grade=data.get("grade") or order,
+        condition=data.get("condition", ""),
+        effect=data.get("effect", ""),
+        deduction=None if raw in (None, "") else Decimal(str(raw)),
+        order=order,
+    )
+    if effect.effect not in Penalty.values:
+        raise InvalidInput(_("Unknown penalty %(value)s.") % {"value": effect.effect or "—"})
+    if effect.effect == Penalty.DEDUCT and not (effect.deduction and effect.deduction > 0):
         raise InvalidInput(_("A deduction penalty needs the points to deduct."))
+    return effect
 
 
 def negative_entry_update(*, entry: NegativeListEntry, actor, data: dict) -> NegativeListEntry:
-    """Edit a negative-list line."""
-    probe = NegativeListEntry(
-        penalty=data.get("penalty", entry.penalty), deduction=data.get("deduction", entry.deduction)
-    )
-    _check_penalty(probe)
+    """Edit a negative-list line: code, text, domain, veto, notes, order."""
     return _update(entry, system=entry.system, actor=actor, data=data, action="negative.update")
 
 

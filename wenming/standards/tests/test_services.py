@@ -255,7 +255,8 @@ def test_tree_additions_check_codes_methods_and_parents(cast, system):
     entry = services.negative_entry_create(
         system=draft, code="N1", text="x", penalty="deduct", deduction=2, actor=cast.office
     )
-    assert entry.deduction == 2
+    (effect,) = entry.effects.all()
+    assert (effect.grade, effect.effect, effect.deduction) == (1, "deduct", 2)
 
 
 def test_no_one_but_the_office_writes_the_rules(cast, system):

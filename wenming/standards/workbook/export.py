@@ -13,11 +13,16 @@ from ..models import (
     Indicator,
     Item,
     Method,
+    NegativeDomain,
+    NegativeEffect,
     NegativeListEntry,
+    Observation,
     Penalty,
     PointGroup,
     PointType,
+    Scoring,
     Standard,
+    SystemKind,
     SystemLevel,
     SystemStatus,
 )
@@ -57,6 +62,9 @@ def _rows(system: EvaluationSystem, actor):
             system.weight_field,
             system.weight_questionnaire,
             system.description,
+            _choice_out(SystemKind, system.kind),
+            system.threshold,
+            system.prerequisite.code if system.prerequisite_id else "",
         ],
     )
     for item in Item.objects.filter(system=system).order_by("order", "code"):
@@ -92,8 +100,32 @@ def _rows(system: EvaluationSystem, actor):
                 s.notes,
             ],
         )
-    for e in NegativeListEntry.objects.filter(system=system).order_by("order", "code"):
-        yield "negative", [e.code, e.text, _choice_out(Penalty, e.penalty), e.deduction, e.notes]
+    effects = []
+    for e in (
+        NegativeListEntry.objects.filter(system=system)
+        .prefetch_related("effects")
+        .order_by("order", "code")
+    ):
+        # The sheet has one penalty per entry: the mildest effect (grade 1).
+        mildest = next(iter(e.effects.all()), None)
+        yield (
+            "negative",
+            [
+                e.code,
+                e.text,
+                _choice_out(Penalty, mildest.effect) if mildest else "",
+                mildest.deduction if mildest else None,
+                e.notes,
+                _choice_out(NegativeDomain, e.domain),
+                _yes_no(e.is_veto),
+            ],
+        )
+        effects.extend((e.code, f) for f in e.effects.all())
+    for code, f in effects:
+        yield (
+            "negative_effects",
+            [code, f.grade, f.condition, _choice_out(Penalty, f.effect), f.deduction],
+        )
     for t in PointType.objects.order_by("order", "code"):
         yield (
             "point_types",
@@ -105,11 +137,12 @@ def _rows(system: EvaluationSystem, actor):
                 t.sampling_weight,
                 t.description,
                 _yes_no(t.is_active),
+                _yes_no(t.is_virtual),
             ],
         )
     for c in (
         ChecklistItem.objects.filter(system=system)
-        .select_related("point_type", "standard")
+        .select_related("point_type", "standard", "clause")
         .order_by("order", "code")
     ):
         yield (
@@ -123,6 +156,14 @@ def _rows(system: EvaluationSystem, actor):
                 _yes_no(c.photo_required),
                 c.default_category_code,
                 c.deadline_days,
+                c.clause.code if c.clause_id else "",
+                _choice_out(Observation, c.observation),
+                _choice_out(Scoring, c.scoring),
+                c.sample_route_m,
+                c.sample_spacing_m,
+                c.sample_minutes,
+                c.sample_count,
+                c.sampling_note,
             ],
         )
     yield from _point_rows(actor)
@@ -184,6 +225,7 @@ def export_row_count(system: EvaluationSystem) -> int:
         + Indicator.objects.filter(system=system).count()
         + Standard.objects.filter(system=system).count()
         + NegativeListEntry.objects.filter(system=system).count()
+        + NegativeEffect.objects.filter(entry__system=system).count()
         + PointType.objects.count()
         + ChecklistItem.objects.filter(system=system).count()
         + Point.objects.count()
