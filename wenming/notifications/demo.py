@@ -57,12 +57,19 @@ ROBOTS = [
     ),
 ]
 
-# What each status of a demo problem tells its handlers (zh-Hans: the office's language).
+# What each status of a demo problem tells its handlers: in the office's language (zh-Hans)
+# and in English, as the ledger writes its notices (a reader of English pages reads English).
 STATUS_NOTICE = {
     "dispatched": ("dispatch", "新派遣问题：{code} {title}", "请按期签收并整改。"),
     "in_progress": ("due_soon", "即将到期：{code} {title}", "整改期限还剩 1 个工作日。"),
     "rectified": ("dispatch", "整改已反馈，待核查：{code} {title}", ""),
     "closed": ("close", "已结案：{code} {title}", "核查通过，问题已销号。"),
+}
+STATUS_NOTICE_EN = {
+    "dispatched": ("New problem dispatched: {code} {title}", "Accept it and rectify it in time."),
+    "in_progress": ("Due soon: {code} {title}", "One working day is left to rectify it."),
+    "rectified": ("Rectification reported, awaiting verification: {code} {title}", ""),
+    "closed": ("Closed: {code} {title}", "Verified and closed."),
 }
 PER_PERSON = 8
 
@@ -116,6 +123,7 @@ def _problem_notices(rng: random.Random, now) -> int:
             return created
         for age, problem in enumerate(problems):
             kind, title, body = STATUS_NOTICE[problem.status]
+            title_en, body_en = STATUS_NOTICE_EN[problem.status]
             key = f"demo:{person.pk}:{problem.pk}:{kind}"
             if Notice.objects.filter(dedupe_key=key).exists():
                 continue
@@ -124,6 +132,8 @@ def _problem_notices(rng: random.Random, now) -> int:
                 kind=kind,
                 title=title.format(code=problem.code, title=problem.title)[:200],
                 body=body,
+                title_en=title_en.format(code=problem.code, title=problem.title)[:200],
+                body_en=body_en,
                 url=url,
                 target_type=problem._meta.label_lower,
                 target_id=str(problem.pk),
