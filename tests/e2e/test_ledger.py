@@ -97,7 +97,8 @@ def test_clerk_registers_dispatches_bulk_dispatches_and_rejects_a_duplicate(
     # A second report of the original's rubbish is rejected as its duplicate.
     again = f.report(cast.office, region=cast.zhongshan_community, title="人行道有垃圾")
     _open(page, live_server, again)
-    _act(page, "reject", duplicate_of=original.code)
+    page.check("#reject-confirm")  # a rejection is confirmed and says why (issue 10, item 18)
+    _act(page, "reject", duplicate_of=original.code, note="重复举报")
     again.refresh_from_db()
     assert again.status == "rejected" and again.duplicate_of_id == original.pk
     assert Problem.objects.get(pk=original.pk).also_reported_count == 1
@@ -195,20 +196,14 @@ def test_district_officer_uploads_an_after_photo_and_reports_rectification(
     _open(page, live_server, problem)
     _act(page, "accept")
     assert Problem.objects.get(pk=problem.pk).status == "in_progress"
-    # Without the after-photo the category requires, rectification is refused.
-    _act(page, "rectify", note="已清理")
-    assert page.locator("[data-testid=action-error]").is_visible()
-    assert Problem.objects.get(pk=problem.pk).status == "in_progress"
-
+    # The after-photo the category requires goes with the rectification, in its own form:
+    # without one the form does not send.
+    assert page.locator("#rectify-photos").get_attribute("required") is not None
     picture = tmp_path / "after.jpg"
     picture.write_bytes(f.photo(77, taken=f.now_exif(), gps=f.HERE).read())
-    upload = page.locator("[data-testid=photo-upload]")
-    upload.locator("select[name=kind]").select_option("after")
-    upload.locator("input[type=file]").set_input_files(str(picture))
-    upload.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[data-testid=photos] img").count() >= 1
+    page.locator("[data-testid=photo-upload] input[type=file]").set_input_files(str(picture))
     _act(page, "rectify", note="已清理")
+    assert page.locator("[data-testid=photos] img").count() >= 1
     assert Problem.objects.get(pk=problem.pk).status == "rectified"
     assert "已整改" in _status(page)
 

@@ -103,6 +103,19 @@ class ActionForm(_TargetFields):
     plan = forms.CharField(label=_("Plan"), required=False, max_length=2000)
     duplicate_of = forms.CharField(label=_("Duplicate of (code)"), required=False, max_length=20)
     version = forms.IntegerField(label=_("Version"), required=False, min_value=1)
+    # The page's safeguard on risky actions (issue 10, item 18): a ticked confirmation.
+    confirm = forms.BooleanField(label=_("Confirmation"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject":
+            # On the page a rejection always says why, even as a duplicate (the API keeps its
+            # own rule: a reason or the original's code).
+            if not (data.get("note") or "").strip():
+                self.add_error("note", _("Say why the report is rejected."))
+            if not data.get("confirm"):
+                self.add_error("confirm", _("Tick the box to confirm the rejection."))
+        return data
 
 
 class BulkDispatchForm(_TargetFields):

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/act/", views.act, name="act"),
     path("<str:code>/photos/", views.add_photo, name="add_photo"),
+    path("<str:code>/photos/check/", views.check_photo, name="check_photo"),
 ]

@@ -326,3 +326,57 @@ def validate_photos(uploads) -> list:
     if len(uploads) > MAX_PHOTOS:
         raise too_many_photos()
     return [validate_image(upload) for upload in uploads]
+
+
+def after_photos_pending(problem: Problem):
+    """This round's after-photos not yet attached to a rectification (the next one takes them)."""
+    return problem.photos.filter(
+        kind=PhotoKind.AFTER, round=problem.rework_count, event__isnull=True
+    )
+
+
+def rectify_needs_photo(problem: Problem) -> bool:
+    """True when reporting the rectification now needs an after-photo sent with it: the
+    category asks for one and none is waiting (problem_rectify's refusal, asked by the page)."""
+    return problem.category.after_photo_required and not after_photos_pending(problem).exists()
+
+
+def has_after_photo(problem: Problem) -> bool:
+    """True when this round's rectification has at least one after-photo (what the verifier
+    judges the fix by)."""
+    return problem.photos.filter(kind=PhotoKind.AFTER, round=problem.rework_count).exists()
+
+
+def after_photo_check(*, problem: Problem, actor, upload) -> dict:
+    """The integrity flags an after-photo would get, read without storing anything (the page
+    shows them before the photo is sent); the same refusals as adding it."""
+    _check_allowed(problem, actor, PhotoKind.AFTER)
+    validated = validate_image(upload)
+    return integrity_flags(problem, validated.info) | {"taken_at": validated.info.taken_at}
+
+
+def problem_rectify_with_photos(
+    *, problem, actor, note: str = "", version: int | None = None, uploads=()
+) -> Problem:
+    """Report the fix together with the after-photos sent with it (one form): the photos are
+    recorded and the rectification made in one transaction, or nothing is (their files are
+    removed again)."""
+    from .transitions import problem_rectify
+
+    uploads = list(uploads or ())
+    if len(uploads) > MAX_PHOTOS:
+        raise too_many_photos()
+    prepared: list[PreparedPhoto] = []
+    try:
+        for upload in uploads:
+            prepared.append(
+                photo_prepare(problem=problem, actor=actor, kind=PhotoKind.AFTER, upload=upload)
+            )
+    except Exception:
+        for item in prepared:
+            stored_image_delete(item.stored)
+        raise
+    with photos_kept_if_recorded([item.stored for item in prepared]), transaction.atomic():
+        for item in prepared:
+            _add_locked(problem, actor, PhotoKind.AFTER, item.validated, item.stored)
+        return problem_rectify(problem=problem, actor=actor, note=note, version=version)

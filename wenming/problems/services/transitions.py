@@ -18,7 +18,7 @@ from wenming.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
 
 from .. import notify
 from ..lifecycle import FORWARDER, OFFICE, TRANSITIONS, relations, role_may_ever
-from ..models import Action, EventKind, PhotoKind, Problem, Status, status_flags
+from ..models import Action, EventKind, Problem, Status, status_flags
 from ._common import (
     check_co_units,
     clean_note,
@@ -33,6 +33,7 @@ from ._common import (
     save_changes,
     save_changes_many,
 )
+from .evidence import after_photos_pending, rectify_needs_photo
 
 
 def check_role(actor, action: str) -> None:
@@ -419,8 +420,8 @@ def problem_rectify(*, problem, actor, note: str = "", version: int | None = Non
     """Report the fix with its after-photos (整改反馈); the office verifies next."""
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.RECTIFY, version)
-        photos = p.photos.filter(kind=PhotoKind.AFTER, round=p.rework_count, event__isnull=True)
-        if p.category.after_photo_required and not photos.exists():
+        photos = after_photos_pending(p)
+        if rectify_needs_photo(p):
             raise InvalidInput(
                 _("Upload at least one after-photo before reporting the rectification."),
                 code="after_photo_required",

@@ -5,7 +5,7 @@ JavaScript every form still works with a full page load. One module per page fam
 ledger, the problem page, the report form and the settings can change independently.
 """
 
-from .detail import act, add_photo, detail, photo_file
+from .detail import act, add_photo, check_photo, detail, photo_file
 from .ledger import bulk_dispatch, export, ledger
 from .report import create
 from .settings import settings_page
@@ -14,6 +14,7 @@ __all__ = [
     "act",
     "add_photo",
     "bulk_dispatch",
+    "check_photo",
     "create",
     "detail",
     "export",

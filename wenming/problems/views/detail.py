@@ -1,4 +1,11 @@
-"""One problem's page: facts, map, photos, timeline and the actions the user may take."""
+"""One problem's page: facts, map, photos, timeline and the actions the user may take.
+
+An action or a photo sent from the page with htmx is answered with the page's main block: the
+outcome ("Done: accepted.") shown in it on success, the reason beside the form on a refusal
+(4xx, which core/app.js swaps like a success). A refused form keeps its DOM (hx-preserve), so
+a chosen photo or a typed reason is never lost. Without JavaScript a post redirects back to the
+same problem, whose next load shows the outcome once.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,26 +15,48 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenming.core.errors import DomainError, InvalidInput, Unavailable
+from wenming.core.errors import DomainError, InvalidInput, NotFound, Unavailable
 from wenming.org.selectors import regions_visible, units_visible
 
 from .. import selectors, services
 from ..deadlines import DeadlineClock
-from ..forms import (
-    ActionForm,
-)
+from ..forms import ActionForm
 from ..lifecycle import actions_for
 from ..models import Action, PhotoKind
 from ..photofiles import photo_response
-from ..services.evidence import photo_allowed
+from ..services.evidence import (
+    after_photo_check,
+    has_after_photo,
+    photo_allowed,
+    problem_rectify_with_photos,
+    rectify_needs_photo,
+)
 from .common import is_htmx
 
+A = Action
+# The page lists what moves the problem on first (on a phone "accept" is above the fold), then
+# requests, then what sends it back or away.
+ACTION_ORDER = [
+    A.REGISTER, A.DISPATCH, A.ACCEPT, A.RECTIFY, A.VERIFY_PASS, A.APPROVE_EXTENSION, A.HOLD,
+    A.RESUME, A.REOPEN, A.REQUEST_EXTENSION, A.REQUEST_HOLD, A.DENY_EXTENSION, A.DENY_HOLD,
+    A.VERIFY_FAIL, A.RETURN, A.REJECT,
+]  # fmt: skip
+del A
+PHOTO_FORM = "photo"  # the refused form's name when the photo upload is refused
 
-def _detail_context(request, problem, *, error=None) -> dict:
+
+def ordered_actions(actions) -> list[str]:
+    rank = {a: i for i, a in enumerate(ACTION_ORDER)}
+    return sorted(actions, key=lambda a: rank.get(a, len(rank)))
+
+
+def _detail_context(request, problem, *, error=None, refused=None, result=None) -> dict:
     actor = request.user
     photos = selectors.problem_photos(actor=actor, problem=problem)
-    actions = actions_for(actor, problem)
+    actions = ordered_actions(actions_for(actor, problem))
     timeline = selectors.problem_timeline(actor=actor, problem=problem)
+    can_add_before = photo_allowed(actor=actor, problem=problem, kind=PhotoKind.BEFORE)
+    forms_shown = [*actions, PHOTO_FORM] if can_add_before else actions
     return {
         "problem": problem,
         "timeline": timeline,
@@ -37,6 +66,9 @@ def _detail_context(request, problem, *, error=None) -> dict:
         "actions": actions,
         "action_labels": dict(Action.choices),
         "error": error,
+        # The form the refusal answers (its DOM is kept); the message goes beside it.
+        "refused": refused if refused in forms_shown else None,
+        "result": result,
         "private": selectors.shows_private_details(actor),
         # Suggested only while the office may still reject the report as a duplicate; later
         # (when verifying, say) the list is noise.
@@ -51,37 +83,68 @@ def _detail_context(request, problem, *, error=None) -> dict:
         .exclude(level="city")
         if Action.DISPATCH in actions
         else [],
-        # Offered exactly when the evidence service would take the photo.
-        "can_add_after": photo_allowed(actor=actor, problem=problem, kind=PhotoKind.AFTER),
-        "can_add_before": photo_allowed(actor=actor, problem=problem, kind=PhotoKind.BEFORE),
+        # After-photos travel with the rectification (one form); the upload form takes the
+        # before-photos, offered exactly when the evidence service would take them.
+        "can_add_before": can_add_before,
+        "rectify_needs_photo": Action.RECTIFY in actions and rectify_needs_photo(problem),
+        "verify_without_photo": Action.VERIFY_PASS in actions and not has_after_photo(problem),
         "overdue": DeadlineClock().overdue(problem),
-        "map_tiles": _map_settings(),
-    }
-
-
-def _map_settings() -> dict:
-    from django.conf import settings
-
-    return {
-        "url": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "gcj02": "1" if settings.MAP_TILES_GCJ02 else "",
     }
 
 
 @login_required
 def detail(request, code):
     """One problem: facts, map, before/after photos with flags, timeline, the user's actions."""
-    try:
-        problem = selectors.problem_get(actor=request.user, code=code)
-    except DomainError:
-        raise Http404 from None
+    problem = _problem_or_404(request, code)
     return render(request, "problems/detail.html", _detail_context(request, problem))
 
 
-def _render_main(request, problem, *, error=None, status=200):
+def _problem_or_404(request, code):
+    try:
+        return selectors.problem_get(actor=request.user, code=code)
+    except DomainError:
+        raise Http404 from None
+
+
+def _render_main(request, problem, *, status=200, **context):
     template = "problems/_main.html" if is_htmx(request) else "problems/detail.html"
-    return render(request, template, _detail_context(request, problem, error=error), status=status)
+    return render(request, template, _detail_context(request, problem, **context), status=status)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(
+        f"{form.fields[name].label}: {' '.join(found)}" if name in form.fields else " ".join(found)
+        for name, found in form.errors.items()
+    )
+
+
+def _original(request, code: str):
+    """The problem a rejected report duplicates; a code the user cannot see is not there."""
+    try:
+        return selectors.problem_get(actor=request.user, code=code)
+    except NotFound:
+        raise InvalidInput(
+            _("There is no problem %(code)s to name as the original.") % {"code": code},
+            code="bad_duplicate",
+        ) from None
+
+
+def _check_safeguards(actor, problem, data) -> None:
+    """The page's confirmations on risky actions (issue 10, item 18)."""
+    if (
+        data["action"] == Action.VERIFY_PASS
+        and data["action"] in actions_for(actor, problem)  # else the service's own refusal
+        and not has_after_photo(problem)
+        and not data.get("confirm")
+    ):
+        raise InvalidInput(
+            _(
+                "%(code)s has no after-photo. Tick the box to close it without one, or send it "
+                "back for rework."
+            )
+            % {"code": problem.code},
+            code="confirm_required",
+        )
 
 
 @login_required
@@ -89,46 +152,54 @@ def act(request, code):
     """Apply one action from the detail page (htmx re-renders the main block)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
-        problem = selectors.problem_get(actor=request.user, code=code)
-    except DomainError:
-        raise Http404 from None
+    problem = _problem_or_404(request, code)
     form = ActionForm(request.POST)
+    action = request.POST.get("action", "")
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(messages_)}"
-            for name, messages_ in form.errors.items()
-        )
-        return _render_main(request, problem, error=errors, status=400)
+        return _render_main(request, problem, error=_form_errors(form), refused=action, status=400)
     data = form.cleaned_data
     try:
-        duplicate = (
-            selectors.problem_get(actor=request.user, code=data["duplicate_of"])
-            if data.get("duplicate_of")
-            else None
-        )
-        services.problem_transition(
-            problem=problem,
-            actor=request.user,
-            action=data["action"],
-            note=data["note"],
-            version=data.get("version"),
-            unit=data.get("unit"),
-            region=data.get("region"),
-            deadline=data.get("deadline"),
-            until=data.get("until"),
-            plan=data.get("plan"),
-            duplicate_of=duplicate,
-        )
+        _check_safeguards(request.user, problem, data)
+        duplicate = _original(request, data["duplicate_of"]) if data.get("duplicate_of") else None
+        uploads = request.FILES.getlist("photos")
+        if data["action"] == Action.RECTIFY and uploads:
+            problem_rectify_with_photos(
+                problem=problem,
+                actor=request.user,
+                note=data["note"],
+                version=data.get("version"),
+                uploads=uploads,
+            )
+        else:
+            services.problem_transition(
+                problem=problem,
+                actor=request.user,
+                action=data["action"],
+                note=data["note"],
+                version=data.get("version"),
+                unit=data.get("unit"),
+                region=data.get("region"),
+                deadline=data.get("deadline"),
+                until=data.get("until"),
+                plan=data.get("plan"),
+                duplicate_of=duplicate,
+            )
     except DomainError as exc:
         return _render_main(
-            request, _reload(request, problem), error=str(exc.message), status=exc.status
+            request,
+            _reload(request, problem),
+            error=str(exc.message),
+            refused=action,
+            status=exc.status,
         )
-    messages.success(request, _("Done: %(action)s.") % {"action": Action(data["action"]).label})
+    done = _("Done: %(action)s.") % {"action": Action(data["action"]).label}
     if not selectors.problems_visible(actor=request.user).filter(pk=problem.pk).exists():
+        # The problem left the user's sight: the ledger, which shows the outcome once.
+        messages.success(request, done)
         return _redirect(request, reverse("problems:ledger"))
     if is_htmx(request):
-        return _render_main(request, _reload(request, problem))
+        return _render_main(request, _reload(request, problem), result=done)
+    messages.success(request, done)
     return redirect("problems:detail", code=problem.code)
 
 
@@ -151,10 +222,7 @@ def _redirect(request, url):
 @require_POST
 def add_photo(request, code):
     """Upload a before- or after-photo from the detail page."""
-    try:
-        problem = selectors.problem_get(actor=request.user, code=code)
-    except DomainError:
-        raise Http404 from None
+    problem = _problem_or_404(request, code)
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -163,13 +231,39 @@ def add_photo(request, code):
             problem=problem, actor=request.user, kind=request.POST.get("kind", ""), upload=upload
         )
     except DomainError as exc:
-        # The page again with the reason on top, answered 4xx like the API (nothing stored).
-        return _render_main(request, problem, error=str(exc.message), status=exc.status)
+        # The page again with the reason beside the form, answered 4xx like the API (nothing
+        # stored); the form keeps its chosen file.
+        return _render_main(
+            request, problem, error=str(exc.message), refused=PHOTO_FORM, status=exc.status
+        )
     if photo.is_flagged:
-        messages.warning(request, _("The photo was stored, but it is flagged for the verifier."))
+        done = _("The photo was stored, but it is flagged for the verifier.")
     else:
-        messages.success(request, _("The photo was added."))
+        done = _("The photo was added.")
+    if is_htmx(request):
+        return _render_main(request, _reload(request, problem), result=done)
+    (messages.warning if photo.is_flagged else messages.success)(request, done)
     return redirect("problems:detail", code=problem.code)
+
+
+@login_required
+@require_POST
+def check_photo(request, code):
+    """The integrity flags an after-photo would get, shown before it is sent (nothing stored)."""
+    problem = _problem_or_404(request, code)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput(_("Choose a photo to upload."))
+        flags = after_photo_check(problem=problem, actor=request.user, upload=upload)
+    except DomainError as exc:
+        return render(
+            request,
+            "problems/_photo_check.html",
+            {"error": str(exc.message)},
+            status=exc.status,
+        )
+    return render(request, "problems/_photo_check.html", {"flags": flags})
 
 
 @login_required

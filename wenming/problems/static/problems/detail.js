@@ -1,16 +1,48 @@
-// The problem page. Its map is the shared component (core/map.js), redrawn after each swap.
-
-// htmx 2 drops 4xx answers by default; the action endpoint answers a refusal (400 bad input,
-// 403 not yours, 409 changed meanwhile) with the problem re-rendered and the reason on top,
-// so swap it in like a success: otherwise the click silently does nothing.
+// The problem page. Its map is the shared component (core/map.js), redrawn after each swap;
+// refused actions are swapped in by core/app.js's rule for 4xx fragments.
+//
+// Taking the photo is part of the action: a chosen photo is previewed at once and, where the
+// input names a check URL (the rectification's after-photos), the server says which integrity
+// flags it would set, before anything is sent (nothing is stored by the check). Listeners sit
+// on the document, so forms swapped in or kept by htmx need no new binding.
 (function () {
   "use strict";
-  document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    var status = event.detail.xhr.status;
-    if (target && target.id === "problem-main" && (status === 400 || status === 403 || status === 409)) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-photo-preview]")) { return; }
+    var field = input.closest(".wm-photo-field") || input.parentNode;
+    var previews = field.querySelector("[data-photo-previews]");
+    if (!previews) { return; }
+    previews.replaceChildren();
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      var figure = document.createElement("figure");
+      figure.className = "wm-photo-preview m-0";
+      figure.dataset.testid = "photo-preview-item";
+      var img = document.createElement("img");
+      img.alt = file.name;
+      img.src = URL.createObjectURL(file);
+      img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
+      figure.appendChild(img);
+      var caption = document.createElement("figcaption");
+      caption.className = "small";
+      caption.textContent = file.name;
+      figure.appendChild(caption);
+      previews.appendChild(figure);
+      if (!input.dataset.checkUrl) { return; }
+      var verdict = document.createElement("div");
+      verdict.setAttribute("aria-live", "polite");
+      verdict.textContent = "…";
+      figure.appendChild(verdict);
+      var body = new FormData();
+      body.append("file", file);
+      fetch(input.dataset.checkUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": document.body.dataset.csrf }
+      })
+        .then(function (r) { return r.text(); })
+        // Our own server-rendered fragment (escaped by the template engine).
+        .then(function (html) { verdict.innerHTML = html; })
+        .catch(function () { verdict.textContent = ""; });
+    });
   });
 })();
