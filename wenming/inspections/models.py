@@ -282,3 +282,31 @@ class InspectionEvent(ActivityRecord):
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
         indexes = [models.Index(fields=["round", "-at"], name="inspection_event_round")]
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a visit, for one checklist item; a failure's photos become the
+    problem's before-photos. `client_id` makes an offline resend a no-op."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos"
+    )
+    item = models.ForeignKey(
+        "standards.ChecklistItem", verbose_name=_("checklist item"), on_delete=models.PROTECT
+    )
+    # Through Django's storage API (a local folder or the object store), private.
+    file = models.FileField(_("file"), upload_to="visits/%Y/%m/", max_length=300)
+    client_id = models.CharField(_("client id"), max_length=64)
+    sha256 = models.CharField(max_length=64)
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["visit", "item", "id"]
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "client_id"], name="visit_photo_once"),
+        ]

@@ -20,8 +20,8 @@ from wenming.org.models import Person, Region, RegionLevel
 from wenming.points.models import Point
 from wenming.standards.models import EvaluationSystem, PointType
 
-from . import sampling
-from .models import (
+from .. import sampling
+from ..models import (
     AssignMode,
     InspectionEvent,
     Round,
