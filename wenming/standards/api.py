@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from . import selectors, services
+from .models import METHOD_ORDER
 
 router = Router(tags=["standards"])
 
@@ -24,8 +25,34 @@ class SystemOut(Schema):
     prerequisite: str | None  # the prerequisite system's code (a main system's)
 
 
-class StandardOut(Schema):
+class MethodPointsOut(Schema):
+    material: float
+    field: float
+    questionnaire: float
+
+
+class ClauseOut(Schema):
     id: int
+    level: str  # "clause": level IV, a numbered standard clause
+    code: str
+    number: int
+    text: str
+    points: float
+    methods: list[str]
+    method_points: MethodPointsOut
+    # Its own owners (null/empty: the content line's) and the owners that apply.
+    lead_unit: str | None
+    co_units: list[str]
+    effective_lead_unit: str | None
+    effective_co_units: list[str]
+    notes: str
+
+
+class StandardOut(Schema):
+    """A content line (测评内容, level III); its points and methods are its clauses' together."""
+
+    id: int
+    level: str  # "content"
     code: str
     text: str
     points: float
@@ -34,15 +61,18 @@ class StandardOut(Schema):
     lead_unit: str | None
     co_units: list[str]
     notes: str
+    clauses: list[ClauseOut]
 
 
 class IndicatorOut(Schema):
+    level: str  # "indicator"
     code: str
     name: str
     standards: list[StandardOut]
 
 
 class ItemOut(Schema):
+    level: str  # "item"
     code: str
     name: str
     indicators: list[IndicatorOut]
@@ -130,17 +160,41 @@ def _system_out(system) -> dict:
     }
 
 
+def _clause_out(c, line_lead: str | None, line_co: list[str]) -> dict:
+    own_co = sorted(u.code for u in c.co_units.all())
+    own_lead = c.lead_unit.code if c.lead_unit_id else None
+    return {
+        "id": c.pk,
+        "level": "clause",
+        "code": c.code,
+        "number": c.number,
+        "text": c.text,
+        "points": c.points,
+        "methods": c.method_list,
+        "method_points": {m: c.method_points(m) for m in METHOD_ORDER},
+        "lead_unit": own_lead,
+        "co_units": own_co,
+        "effective_lead_unit": own_lead or line_lead,
+        "effective_co_units": own_co or line_co,
+        "notes": c.notes,
+    }
+
+
 def _standard_out(s) -> dict:
+    lead = s.lead_unit.code if s.lead_unit_id else None
+    co = sorted(u.code for u in s.co_units.all())
     return {
         "id": s.pk,
+        "level": "content",
         "code": s.code,
         "text": s.text,
         "points": s.points,
         "methods": s.method_list,
         "is_hard": s.is_hard,
-        "lead_unit": s.lead_unit.code if s.lead_unit_id else None,
-        "co_units": sorted(u.code for u in s.co_units.all()),
+        "lead_unit": lead,
+        "co_units": co,
         "notes": s.notes,
+        "clauses": [_clause_out(c, lead, co) for c in s.clauses.all()],
     }
 
 
@@ -245,10 +299,12 @@ def standards_tree(request, system: str | None = None):
         ],
         "items": [
             {
+                "level": "item",
                 "code": i.code,
                 "name": i.name,
                 "indicators": [
                     {
+                        "level": "indicator",
                         "code": d.code,
                         "name": d.name,
                         "standards": [_standard_out(s) for s in d.standards.all()],

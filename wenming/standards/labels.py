@@ -12,6 +12,7 @@ SUBJECTS = {
     "item": _("Item"),
     "indicator": _("Indicator"),
     "standard": _("Standard"),
+    "clause": _("Clause"),
     "negative": _("Negative list"),
     "point_type": _("Point type"),
     "checklist": _("Checklist item"),

@@ -3,14 +3,16 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from wenming.core.errors import NotFound
 from wenming.core.scope import SEE_ALL, scope_queryset
 
 from .models import (
+    CLAUSE_METHOD_FIELDS,
     METHOD_ORDER,
     ChecklistItem,
+    Clause,
     EvaluationSystem,
     Indicator,
     Item,
@@ -69,10 +71,16 @@ def system_resolve(*, actor, code: str | None) -> EvaluationSystem:
 
 
 def system_tree(*, actor, system: EvaluationSystem) -> list[Item]:
-    """Items → indicators → standards of one system, in three queries plus co-units."""
+    """Items → indicators → content lines → clauses of one system, in four queries plus
+    co-units."""
+    clauses = (
+        scope_queryset(Clause.objects.select_related("lead_unit"), actor)
+        .prefetch_related("co_units")
+        .order_by("number")
+    )
     standards = (
         scope_queryset(Standard.objects.select_related("lead_unit"), actor)
-        .prefetch_related("co_units")
+        .prefetch_related("co_units", Prefetch("clauses", queryset=clauses))
         .order_by("order", "code")
     )
     indicators = (
@@ -190,13 +198,11 @@ def point_types_with_checklists(*, actor, system: EvaluationSystem) -> list[Poin
 
 
 def method_totals(*, system: EvaluationSystem) -> dict[str, Decimal]:
-    """Points per method: a standard's points are shared equally among its methods."""
-    totals = dict.fromkeys(METHOD_ORDER, Decimal("0"))
-    for points, methods in Standard.objects.filter(system=system).values_list("points", "methods"):
-        listed = [m for m in methods.split(",") if m in totals]
-        for method in listed:
-            totals[method] += points / len(listed)
-    return {method: total.quantize(Decimal("0.01")) for method, total in totals.items()}
+    """Points per method: the clauses' points of that method, added up."""
+    sums = Clause.objects.filter(system=system).aggregate(
+        **{m: Sum(CLAUSE_METHOD_FIELDS[m]) for m in METHOD_ORDER}
+    )
+    return {m: Decimal(str(sums[m] or 0)).quantize(Decimal("0.01")) for m in METHOD_ORDER}
 
 
 def method_balance(*, system: EvaluationSystem) -> list[dict]:
@@ -222,6 +228,7 @@ def system_counts(*, system: EvaluationSystem) -> dict[str, int]:
         "items": Item.objects.filter(system=system).count(),
         "indicators": Indicator.objects.filter(system=system).count(),
         "standards": Standard.objects.filter(system=system).count(),
+        "clauses": Clause.objects.filter(system=system).count(),
         "hard": Standard.objects.filter(system=system, is_hard=True).count(),
         "negative": NegativeListEntry.objects.filter(system=system).count(),
         "checklist": ChecklistItem.objects.filter(system=system).count(),

@@ -640,9 +640,9 @@ def _check_balance(spec: WorkbookSpec, r: Reporter) -> None:
         return
     totals = dict.fromkeys(METHOD_ORDER, Decimal("0"))
     for standard in spec.standards:
-        listed = [m for m in standard.methods if m in totals]
-        for method in listed:
-            totals[method] += standard.points / len(listed)
+        for clause in standard.clause_specs():
+            for method, points in clause.method_points().items():
+                totals[method] += points
     for method, name in zip(
         METHOD_ORDER, ("weight_material", "weight_field", "weight_questionnaire"), strict=True
     ):

@@ -13,9 +13,12 @@ from .checklists import (
     checklist_item_update,
     point_type_create,
     point_type_delete,
+    point_type_open_work,
     point_type_update,
 )
+from .clauses import clause_create, clause_delete, clause_update
 from .load import ImportRefused, system_load, workbook_import
+from .negative import negative_effects_set, negative_entry_save
 from .rules import (
     DESTRUCTIVE,
     EDITABLE,
@@ -31,6 +34,7 @@ from .systems import (
     system_clone,
     system_create,
     system_delete,
+    system_kind_check,
     system_update,
 )
 from .tree import (
@@ -57,6 +61,9 @@ __all__ = [
     "checklist_item_create",
     "checklist_item_delete",
     "checklist_item_update",
+    "clause_create",
+    "clause_delete",
+    "clause_update",
     "indicator_create",
     "indicator_delete",
     "indicator_update",
@@ -64,11 +71,14 @@ __all__ = [
     "item_delete",
     "item_update",
     "methods_normalise",
+    "negative_effects_set",
     "negative_entry_create",
     "negative_entry_delete",
+    "negative_entry_save",
     "negative_entry_update",
     "point_type_create",
     "point_type_delete",
+    "point_type_open_work",
     "point_type_update",
     "require_office",
     "standard_create",
@@ -79,6 +89,7 @@ __all__ = [
     "system_clone",
     "system_create",
     "system_delete",
+    "system_kind_check",
     "system_load",
     "system_references",
     "system_update",

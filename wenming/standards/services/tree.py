@@ -20,6 +20,7 @@ from ..models import (
 )
 
 # Tables of this app refer to each other freely; a reference from any other app is a result.
+from .clauses import line_first_clause, line_follow
 from .rules import (
     _clean,
     _delete,
@@ -121,7 +122,7 @@ def standard_create(
     notes: str = "",
     actor,
 ) -> Standard:
-    """Add a level III standard under `indicator`."""
+    """Add a level III content line under `indicator`, with one clause holding its points."""
     standard = Standard(
         system=indicator.system,
         indicator=indicator,
@@ -137,6 +138,7 @@ def standard_create(
         standard = _create(standard, system=indicator.system, actor=actor, action="standard.create")
         if co_units:
             standard.co_units.set(co_units)
+        line_first_clause(standard=standard)
     return standard
 
 
@@ -144,9 +146,22 @@ def standard_update(*, standard: Standard, actor, data: dict) -> Standard:
     """Edit a standard: owners and notes always; wording, points and methods when history allows."""
     if "indicator" in data and data["indicator"].system_id != standard.system_id:
         raise InvalidInput(_("The indicator belongs to another evaluation system."))
-    return _update(
-        standard, system=standard.system, actor=actor, data=data, action="standard.update"
-    )
+    before = {"code": standard.code, "points": standard.points, "methods": standard.methods}
+    with transaction.atomic():
+        standard = _update(
+            standard, system=standard.system, actor=actor, data=data, action="standard.update"
+        )
+        changed = {k for k, v in before.items() if getattr(standard, k) != v}
+        if changed & {"points", "methods"} and standard.clauses.count() > 1:
+            raise InvalidInput(
+                _(
+                    "The points and methods of %(code)s are those of its clauses together; "
+                    "change them clause by clause."
+                )
+                % {"code": standard.code}
+            )
+        line_follow(standard=standard, changed=changed)
+    return standard
 
 
 def standard_delete(*, standard: Standard, actor) -> None:

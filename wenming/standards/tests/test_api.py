@@ -12,8 +12,10 @@ def test_every_working_role_reads_the_tree_in_force(cast, system, api_as):
         assert body["system"]["code"] == "T-2026"
         assert [i["code"] for i in body["items"]] == ["1", "2"]
         standard = body["items"][1]["indicators"][0]["standards"][0]
+        clauses = standard.pop("clauses")
         assert standard == {
             "id": standard["id"],
+            "level": "content",
             "code": "2.1.1",
             "text": "学校周边无网吧",
             "points": 20.0,
@@ -23,6 +25,7 @@ def test_every_working_role_reads_the_tree_in_force(cast, system, api_as):
             "co_units": ["URBAN"],
             "notes": "",
         }
+        assert [c["code"] for c in clauses] == ["2.1.1.1"]
         assert {t["method"]: t["points"] for t in body["totals"]} == {
             "material": 40.0,
             "field": 40.0,
