@@ -84,7 +84,12 @@ def region_path_label(region) -> str:
 
 
 def region_choice(region) -> dict:
-    return {"code": region.code, "name": region.display_name, "path": region_path_label(region)}
+    return {
+        "id": region.pk,
+        "code": region.code,
+        "name": region.display_name,
+        "path": region_path_label(region),
+    }
 
 
 def regions_reportable(*, actor) -> list:

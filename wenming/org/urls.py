@@ -5,5 +5,6 @@ from . import views
 app_name = "org"
 urlpatterns = [
     path("regions/", views.regions, name="regions"),
+    path("regions/search.json", views.region_search, name="region_search"),
     path("units/", views.units, name="units"),
 ]

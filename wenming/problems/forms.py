@@ -1,9 +1,11 @@
 """Forms of the ledger pages (validation of shapes; the services decide everything else)."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wenming.org.models import Region, RegionLevel, Unit
+from wenming.org.places import region_path_label
 
 from .models import Category, CategoryKind, ProblemClass, Severity, Source, Subject, TargetLevel
 from .services.evidence import MAX_PHOTOS, too_many_photos_message
@@ -25,13 +27,15 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 
-class RegionChoiceField(forms.ModelChoiceField):
-    """Regions in tree order, indented by level, so a street reads as part of its district."""
-
-    INDENT = {RegionLevel.STREET: "\u3000", RegionLevel.COMMUNITY: "\u3000\u3000"}
+class RegionPathField(forms.ModelChoiceField):
+    """A region named by its path ("中山区 › 桃源街道 › 胜利社区"): 35 communities share a name."""
 
     def label_from_instance(self, obj) -> str:
-        return f"{self.INDENT.get(obj.level, '')}{obj.display_name}"
+        return region_path_label(obj)
+
+
+# Sources whose reports come with a 12345 ticket (the hotline's, or a citizen's call).
+TICKET_SOURCES = (Source.HOTLINE, Source.CITIZEN)
 
 
 class ProblemForm(forms.Form):
@@ -41,7 +45,7 @@ class ProblemForm(forms.Form):
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.NORMAL
     )
-    region = RegionChoiceField(
+    region = RegionPathField(
         label=_("Region"),
         queryset=Region.objects.none(),
         help_text=_("The community, street or district."),
@@ -71,6 +75,19 @@ class ProblemForm(forms.Form):
         self.fields["region"].queryset = regions.exclude(level=RegionLevel.CITY)
         self.fields["category"].queryset = categories
         self.fields["source"].choices = [c for c in Source.choices if c[0] in sources]
+        if not any(source in sources for source in TICKET_SOURCES):
+            del self.fields["hotline_ticket"]  # an inspector's report never has one
+        self.fields["region"].widget.attrs.update(
+            {
+                "data-wm-region-picker": "",
+                "data-search-url": reverse_lazy("org:region_search"),
+                "data-placeholder": _("Search by name, e.g. 胜利社区"),
+                "data-empty": _("No region of yours matches."),
+            }
+        )
+        for name in ("lat", "lon"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.fields["photos"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-control"
             if isinstance(field.widget, forms.Select):

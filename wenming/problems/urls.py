@@ -7,6 +7,7 @@ app_name = "problems"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("new/", views.create, name="create"),
+    path("new/where.json", views.report.where, name="report_where"),
     path("export.xlsx", views.export, name="export"),
     path("bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
     path("settings/", views.settings_page, name="settings"),
