@@ -132,12 +132,7 @@ def map_data(request):
 def detail(request, code):
     actor = request.user
     point = selectors.point_get(actor=actor, code=code)
-    system = standards.system_current(actor=actor)
-    checklist = (
-        standards.checklist_items_visible(actor=actor, system=system, point_type=point.point_type)
-        if system
-        else []
-    )
+    checklists = standards.checklists_at_point_type(actor=actor, point_type=point.point_type)
     lat, lon = for_display(point.lat, point.lon, gcj02=settings.MAP_TILES_GCJ02)
     return render(
         request,
@@ -145,8 +140,7 @@ def detail(request, code):
         {
             "point": point,
             "units": point.responsible_units.order_by("code"),
-            "system": system,
-            "checklist": checklist,
+            "checklists": checklists,
             "display": {"lat": lat, "lon": lon},
             "map": _map_config(request, regions=[point.region]),
             "events": point.events.select_related("actor")[:20] if is_office(actor) else [],

@@ -7,10 +7,16 @@ from wenming.org.models import Unit
 
 from .models import (
     ChecklistItem,
+    Clause,
     EvaluationSystem,
     Method,
+    NegativeDomain,
+    Observation,
+    Penalty,
     PointType,
+    Scoring,
     Standard,
+    SystemKind,
     code_validator,
 )
 
@@ -90,19 +96,46 @@ class ChecklistItemForm(BootstrapMixin, forms.ModelForm):
             "code",
             "text",
             "standard",
+            "clause",
             "deduction",
+            "observation",
+            "scoring",
+            "sample_route_m",
+            "sample_spacing_m",
+            "sample_minutes",
+            "sample_count",
+            "sampling_note",
             "photo_required",
             "default_category_code",
             "deadline_days",
         ]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "sampling_note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard"].queryset = Standard.objects.filter(
             system_id=self.instance.system_id
         ).order_by("order", "code")
+        self.fields["clause"].queryset = Clause.objects.filter(
+            system_id=self.instance.system_id
+        ).order_by("standard__order", "number")
+        self.fields["clause"].help_text = _("A clause of the chosen content line.")
+        self.fields["sampling_note"].help_text = _(
+            "As the form says it, e.g. walk 200 m from the gate; every 20 m counts as one place."
+        )
         self.fields["deadline_days"].min_value = 1
+        # Left out (an older client, a script), they take the model's defaults.
+        self.fields["observation"].required = False
+        self.fields["scoring"].required = False
+
+    def clean_observation(self):
+        return self.cleaned_data.get("observation") or Observation.OBSERVATION
+
+    def clean_scoring(self):
+        return self.cleaned_data.get("scoring") or Scoring.PASS_FAIL
 
     def validate_unique(self):
         # The service reports duplicate codes with its own message.
@@ -112,8 +145,92 @@ class ChecklistItemForm(BootstrapMixin, forms.ModelForm):
 class PointTypeForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = PointType
-        fields = ["name", "name_en", "group", "sampling_weight", "description", "is_active"]
+        fields = [
+            "name",
+            "name_en",
+            "group",
+            "sampling_weight",
+            "description",
+            "is_virtual",
+            "is_active",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class PointTypeNewForm(PointTypeForm):
+    class Meta(PointTypeForm.Meta):
+        fields = ["code", *PointTypeForm.Meta.fields]
+
+    def validate_unique(self):
+        # The service reports duplicate codes with its own message.
+        pass
+
+
+class SystemRulesForm(BootstrapMixin, forms.Form):
+    """A system's kind, threshold and prerequisite (the service checks how they agree)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=SystemKind.choices)
+    # No bounds here: a threshold outside 0–100 is the service's 400 with its own message.
+    threshold = forms.DecimalField(
+        label=_("Threshold"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("The score a prerequisite system must reach, 0 to 100 (85 when left empty)."),
+    )
+    prerequisite = forms.ModelChoiceField(
+        label=_("Prerequisite system"),
+        required=False,
+        queryset=EvaluationSystem.objects.filter(kind=SystemKind.PREREQUISITE),
+        to_field_name="code",
+    )
+
+
+class NegativeEntryForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20, validators=[code_validator])
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+    domain = forms.ChoiceField(label=_("Domain"), choices=NegativeDomain.choices)
+    is_veto = forms.BooleanField(
+        label=_("Veto (bars a candidate)"),
+        required=False,
+        help_text=_("A hard requirement: the event bars the city instead of costing points."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+EFFECT_ROWS = 4  # graded effects offered on the page; the workbook takes any number
+
+
+class EffectForm(forms.Form):
+    grade = forms.IntegerField(label=_("Grade"), min_value=1, max_value=99, required=False)
+    condition = forms.CharField(label=_("Condition"), max_length=200, required=False)
+    effect = forms.ChoiceField(
+        label=_("Effect"), choices=[("", "—"), *Penalty.choices], required=False
+    )
+    deduction = forms.DecimalField(
+        label=_("Points deducted"), max_digits=6, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+            field.widget.attrs["aria-label"] = str(field.label)  # shown in a table, no label
+
+
+EffectFormSet = forms.formset_factory(EffectForm, extra=0, max_num=EFFECT_ROWS, absolute_max=12)
+
+
+def effect_rows(formset) -> list[dict]:
+    """The filled rows of the effects formset (a row without an effect is left out)."""
+    return [
+        {k: v for k, v in f.cleaned_data.items() if v not in (None, "")}
+        for f in formset.forms
+        if f.cleaned_data.get("effect")
+    ]
 
 
 class ImportForm(BootstrapMixin, forms.Form):

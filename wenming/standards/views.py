@@ -21,7 +21,6 @@ from .forms import (
     ChecklistItemForm,
     CloneForm,
     ImportForm,
-    PointTypeForm,
     StandardForm,
     SystemForm,
 )
@@ -257,27 +256,6 @@ def checklist_new(request, type_code):
         fallback=request.get_full_path(),
         title=_("New check for %(type)s") % {"type": point_type.display_name},
         system=system,
-        back=back,
-    )
-
-
-@page
-def point_type_edit(request, type_code):
-    office_only(request)
-    point_type = selectors.point_type_get(actor=request.user, code=type_code)
-    form = PointTypeForm(
-        request.POST or None, instance=selectors.point_type_get(actor=request.user, code=type_code)
-    )
-    back = f"/standards/point-types/{point_type.code}/"
-    return _form_page(
-        request,
-        form,
-        save=lambda: services.point_type_update(
-            point_type=point_type, actor=request.user, data=form.cleaned_data
-        ),
-        saved=_("The point type has been saved."),
-        done=lambda _result: redirect(back),
-        title=point_type.display_name,
         back=back,
     )
 

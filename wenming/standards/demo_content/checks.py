@@ -1,20 +1,4 @@
-"""The demo system's negative list, point types and the quantified field checks per type."""
-
-# (code, text, penalty, deduction)
-NEGATIVE = [
-    ("N01", "发生在全国有重大影响的安全生产事故", "revoke_title", None),
-    ("N02", "城市党政领导班子成员发生严重违纪违法问题", "revoke_title", None),
-    ("N03", "发生重大食品药品安全事件", "suspend_title", None),
-    ("N04", "发生严重环境污染事件", "suspend_title", None),
-    ("N05", "发生在全国有重大影响的刑事案件或群体性事件", "suspend_nomination", None),
-    ("N06", "发生严重侵害未成年人权益事件", "suspend_nomination", None),
-    ("N07", "测评申报材料弄虚作假", "deduct", "3"),
-    ("N08", "中央媒体曝光并造成恶劣影响的不文明现象", "deduct", "2"),
-    ("N09", "发生较大及以上道路交通事故", "deduct", "2"),
-    ("N10", "出现大面积垃圾围城现象", "deduct", "2"),
-    ("N11", "重大网络舆情事件处置不力", "deduct", "1"),
-    ("N12", "违规举办节庆活动、铺张浪费被通报", "deduct", "1"),
-]
+"""The demo system's first 22 point types and the quantified field checks per type."""
 
 # (code, name, English name, group, sampling weight, description)
 POINT_TYPES = [
@@ -174,9 +158,9 @@ CHECKLISTS = {
         ),
         ("小区内公益广告不少于5处", "1.1.3", "0.3", True, "lacking.psa", 5),
         ("健身器材完好率不低于95%", "4.2.1", "0.3", True, "poor.facilities", 7),
-        ("消防通道被车辆或杂物占用0处", "5.3.2", "0.5", True, "chaotic.parking", 1),
+        ("消防通道被车辆或杂物占用0处", "5.3.1", "0.5", True, "chaotic.parking", 1),
         ("黄土裸露不超过2处，毁绿种菜0处", "3.5.2", "0.2", True, "poor.greening", 7),
-        ("飞线充电0处，每100户集中充电接口不少于5个", "5.3.2", "0.5", True, "poor.facilities", 2),
+        ("飞线充电0处，每100户集中充电接口不少于5个", "5.3.1", "0.5", True, "poor.facilities", 2),
     ],
     "MARKET": [
         ("划行归市率100%，出店经营摊位不超过2个", "3.3.1", "0.5", True, "chaotic.market_order", 3),
@@ -219,19 +203,7 @@ CHECKLISTS = {
         ("院区公益广告不少于5处", "1.1.3", "0.2", True, "lacking.psa", 5),
     ],
     "SCHOOL": [
-        ("上下学时段校门口护学岗至少2人在岗", "7.2.2", "0.5", True, "lacking.service", 3),
-        ("校园周边200米内无网吧、歌舞娱乐场所", "7.2.1", "1.0", True, "chaotic.street_order", 10),
-        (
-            "抽查周边5家商铺，向未成年人售卖烟酒的0家",
-            "7.2.3",
-            "0.5",
-            True,
-            "chaotic.market_order",
-            5,
-        ),
-        ("周边200米内无无证流动摊点", "5.4.3", "0.5", True, "chaotic.street_order", 2),
-        ("校园内核心价值观宣传栏不少于3处", "7.1.2", "0.3", True, "lacking.psa", 5),
-        ("校园卫生死角0处，垃圾桶满溢0个", "7.1.2", "0.3", True, "dirty.sanitation", 3),
+        ("周边200米内无无证流动摊点", "5.4.2", "0.5", True, "chaotic.street_order", 2),
         ("校门口100米内学校区域标志、减速带各至少1处", "4.3.3", "0.3", True, "lacking.signage", 10),
         ("校园周边公益广告不少于5处", "1.1.3", "0.2", True, "lacking.psa", 5),
     ],
@@ -243,7 +215,7 @@ CHECKLISTS = {
         ("无障碍设施完好率100%，至少1间母婴室", "4.4.2", "0.3", True, "lacking.facilities", 10),
         ("公厕积水、污物0处，专人保洁每小时不少于1次", "3.1.3", "0.3", True, "dirty.sanitation", 2),
         ("站区每1000平方米可见垃圾不超过3处", "3.1.1", "0.3", True, "dirty.appearance", 1),
-        ("抽查5处消防设施完好率100%，疏散通道堵塞0处", "5.3.2", "0.5", True, "poor.facilities", 2),
+        ("抽查5处消防设施完好率100%，疏散通道堵塞0处", "5.3.1", "0.5", True, "poor.facilities", 2),
     ],
     "BUS_TERMINAL": [
         ("观察30分钟，非法营运车辆揽客0起", "4.3.2", "0.5", False, "chaotic.traffic", 2),
@@ -294,7 +266,7 @@ CHECKLISTS = {
         ("公厕服务半径不超过500米，积水、污物0处", "3.1.3", "0.3", True, "dirty.sanitation", 2),
         ("每500米园路破损不超过1处", "3.5.2", "0.2", True, "poor.roads", 10),
         ("主要园路每200米至少1组分类收集容器", "3.1.4", "0.2", True, "lacking.facilities", 5),
-        ("应急避难场所标识不少于3处", "5.3.3", "0.2", True, "lacking.signage", 10),
+        ("应急避难场所标识不少于3处", "5.3.2", "0.2", True, "lacking.signage", 10),
     ],
     "SQUARE": [
         ("每1000平方米可见垃圾、污渍不超过3处", "3.1.1", "0.3", True, "dirty.appearance", 1),
@@ -333,7 +305,7 @@ CHECKLISTS = {
         ("至少1处游客服务中心，不少于2名志愿者在岗", "2.3.2", "0.3", False, "lacking.service", 5),
         ("强买强卖、欺客宰客0起", "1.3.2", "0.5", False, "chaotic.market_order", 3),
         ("主要出入口无障碍设施100%，至少1间母婴室", "4.4.2", "0.3", True, "lacking.facilities", 15),
-        ("抽查5处消防设施完好率100%，疏散通道堵塞0处", "5.3.2", "0.3", True, "poor.facilities", 2),
+        ("抽查5处消防设施完好率100%，疏散通道堵塞0处", "5.3.1", "0.3", True, "poor.facilities", 2),
     ],
     "TOILET": [
         ("地面积水、污物0处，异味不超过二级", "3.1.3", "0.5", True, "dirty.sanitation", 1),
@@ -363,7 +335,7 @@ CHECKLISTS = {
         ("入口至少1处醒目的“未成年人禁止入内”标识", "4.1.3", "0.5", True, "lacking.signage", 3),
         ("抽查在场人员，未成年人0名", "4.1.3", "1.0", False, "civil.behaviour", 1),
         ("观察15分钟，吸烟0人次", "2.1.3", "0.3", False, "civil.behaviour", 3),
-        ("每100平方米灭火器不少于2具，疏散通道堵塞0处", "5.3.2", "0.5", True, "poor.facilities", 2),
+        ("每100平方米灭火器不少于2具，疏散通道堵塞0处", "5.3.1", "0.5", True, "poor.facilities", 2),
         ("场所内公益广告不少于2处", "1.1.3", "0.2", True, "lacking.psa", 5),
         ("抽查10名上网人员，实名登记率100%", "4.1.3", "0.5", False, "chaotic.market_order", 3),
     ],
@@ -388,10 +360,9 @@ CHECKLISTS = {
         ),
         ("设志愿服务站，每月更新招募信息至少1次", "2.3.2", "0.3", True, "lacking.service", 5),
         ("设公共法律服务工作室，每周值班不少于1天", "5.2.2", "0.3", True, "lacking.service", 15),
-        ("“四点半课堂”每周开放不少于3天", "7.3.3", "0.3", False, "lacking.service", 15),
         (
             "应急避难场所标识不少于2处，物资储备清单100%齐全",
-            "5.3.3",
+            "5.3.2",
             "0.3",
             True,
             "lacking.facilities",
@@ -410,7 +381,7 @@ CHECKLISTS = {
         ),
         ("馆内公益广告不少于5处", "1.1.3", "0.2", True, "lacking.psa", 5),
         ("阅览区可见垃圾0处，噪声不超过45分贝", "4.1.1", "0.2", False, "dirty.appearance", 3),
-        ("抽查5处消防设施完好率100%", "5.3.2", "0.3", True, "poor.facilities", 2),
+        ("抽查5处消防设施完好率100%", "5.3.1", "0.3", True, "poor.facilities", 2),
         ("至少1处志愿服务岗", "2.3.2", "0.2", False, "lacking.service", 5),
     ],
     "SUPERMARKET": [
@@ -425,7 +396,7 @@ CHECKLISTS = {
             "lacking.facilities",
             15,
         ),
-        ("消防通道堵塞0处，抽查5处消防设施完好率100%", "5.3.2", "0.5", True, "poor.facilities", 2),
+        ("消防通道堵塞0处，抽查5处消防设施完好率100%", "5.3.1", "0.5", True, "poor.facilities", 2),
         ("门前30米内乱停车不超过3辆，占道促销0处", "3.2.1", "0.3", True, "chaotic.street_order", 2),
         ("餐饮区“光盘行动”提示不少于3处", "2.5.1", "0.2", True, "lacking.psa", 5),
     ],

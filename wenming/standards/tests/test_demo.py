@@ -45,7 +45,9 @@ def test_demo_system_has_the_national_shape_and_adds_up(demo_city):
     assert system.items.count() == 7
     assert system.indicators.count() >= 30
     assert system.standards.count() >= 120
-    assert system.standards.filter(is_hard=True).count() >= 3
+    # The hard requirements are the negative list's vetoes, not scored standards as well.
+    assert not system.standards.filter(is_hard=True).exists()
+    assert NegativeListEntry.objects.filter(system=system, is_veto=True).count() >= 5
     assert all(row["ok"] for row in method_balance(system=system))
     assert (system.weight_material, system.weight_field, system.weight_questionnaire) == (
         Decimal("40"),

@@ -124,6 +124,7 @@ def test_export_downloads_a_real_workbook(cast, system, page_as):
         "测评指标",
         "测评标准",
         "负面清单",
+        "负面清单处罚",
         "点位类型",
         "检查项",
         "测评点位",

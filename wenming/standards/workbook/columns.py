@@ -5,8 +5,12 @@ from dataclasses import dataclass
 from django.utils.translation import override, pgettext_lazy
 
 from ..models import (
+    NegativeDomain,
+    Observation,
     Penalty,
     PointGroup,
+    Scoring,
+    SystemKind,
     SystemLevel,
     SystemStatus,
 )
@@ -29,6 +33,8 @@ class Sheet:
     key: str
     title: object
     columns: tuple[Column, ...]
+    # An optional sheet may be left out: workbooks from before it existed still import.
+    optional: bool = False
 
 
 SHEETS = (
@@ -72,6 +78,9 @@ SHEETS = (
                 required=True,
             ),
             Column("description", pgettext_lazy("workbook", "Description")),
+            Column("kind", pgettext_lazy("workbook", "Kind"), "choice", choices=SystemKind),
+            Column("threshold", pgettext_lazy("workbook", "Threshold"), "decimal"),
+            Column("prerequisite", pgettext_lazy("workbook", "Prerequisite system code")),
         ),
     ),
     Sheet(
@@ -114,16 +123,31 @@ SHEETS = (
         (
             Column("code", pgettext_lazy("workbook", "Code"), required=True),
             Column("text", pgettext_lazy("workbook", "Text"), required=True),
+            # The grade-1 effect; the effects sheet, when it lists the entry, gives them all.
+            Column("penalty", pgettext_lazy("workbook", "Penalty"), "choice", choices=Penalty),
+            Column("deduction", pgettext_lazy("workbook", "Points deducted"), "decimal"),
+            Column("notes", pgettext_lazy("workbook", "Notes")),
+            Column("domain", pgettext_lazy("workbook", "Domain"), "choice", choices=NegativeDomain),
+            Column("is_veto", pgettext_lazy("workbook", "Veto"), "bool"),
+        ),
+    ),
+    Sheet(
+        "negative_effects",
+        pgettext_lazy("workbook", "Negative-list effects"),
+        (
+            Column("entry_code", pgettext_lazy("workbook", "Entry code"), required=True),
+            Column("grade", pgettext_lazy("workbook", "Grade"), "int", required=True),
+            Column("condition", pgettext_lazy("workbook", "Condition")),
             Column(
-                "penalty",
-                pgettext_lazy("workbook", "Penalty"),
+                "effect",
+                pgettext_lazy("workbook", "Effect"),
                 "choice",
                 required=True,
                 choices=Penalty,
             ),
             Column("deduction", pgettext_lazy("workbook", "Points deducted"), "decimal"),
-            Column("notes", pgettext_lazy("workbook", "Notes")),
         ),
+        optional=True,
     ),
     Sheet(
         "point_types",
@@ -147,6 +171,7 @@ SHEETS = (
             ),
             Column("description", pgettext_lazy("workbook", "Description")),
             Column("is_active", pgettext_lazy("workbook", "Active"), "bool"),
+            Column("is_virtual", pgettext_lazy("workbook", "Virtual"), "bool"),
         ),
     ),
     Sheet(
@@ -173,6 +198,25 @@ SHEETS = (
                 "int",
                 required=True,
             ),
+            Column("clause_code", pgettext_lazy("workbook", "Clause code")),
+            Column(
+                "observation",
+                pgettext_lazy("workbook", "Observation method"),
+                "choice",
+                choices=Observation,
+            ),
+            Column("scoring", pgettext_lazy("workbook", "Scoring"), "choice", choices=Scoring),
+            Column("sample_route_m", pgettext_lazy("workbook", "Route length (m)"), "int"),
+            Column(
+                "sample_spacing_m",
+                pgettext_lazy("workbook", "Spacing counted as one place (m)"),
+                "int",
+            ),
+            Column(
+                "sample_minutes", pgettext_lazy("workbook", "Observation window (minutes)"), "int"
+            ),
+            Column("sample_count", pgettext_lazy("workbook", "Number of observations"), "int"),
+            Column("sampling_note", pgettext_lazy("workbook", "Sampling rule")),
         ),
     ),
     Sheet(

@@ -28,6 +28,7 @@ from ..spec import (
     WorkbookSpec,
 )
 from .columns import LIST_SEPARATORS, SHEETS, Column, Sheet, _in_all_languages, _norm, sheet_title
+from .effects import attach_effects
 
 # --- import --------------------------------------------------------------------------------
 
@@ -227,7 +228,7 @@ def _match_sheets(workbook, reporter: Reporter) -> dict[str, object]:
         if key is not None and key not in found:
             found[key] = ws
     for sheet in SHEETS:
-        if sheet.key not in found:
+        if sheet.key not in found and not sheet.optional:
             reporter.add(
                 Loc(sheet.key),
                 None,
@@ -317,7 +318,17 @@ def _read_sheet(
 
 
 # What a blank optional cell means.
-BLANK = {"is_hard": False, "photo_required": True, "is_active": True}
+BLANK = {
+    "is_hard": False,
+    "photo_required": True,
+    "is_active": True,
+    "is_virtual": False,
+    "is_veto": False,
+    "kind": "main",
+    "domain": "mechanism",
+    "observation": "observation",
+    "scoring": "pass_fail",
+}
 NUMERIC = {
     "deduction",
     "points",
@@ -329,6 +340,12 @@ NUMERIC = {
     "weight_material",
     "weight_field",
     "weight_questionnaire",
+    "threshold",
+    "grade",
+    "sample_route_m",
+    "sample_spacing_m",
+    "sample_minutes",
+    "sample_count",
 }
 SPECS = {
     "items": ItemSpec,
@@ -339,13 +356,13 @@ SPECS = {
     "checklist": ChecklistSpec,
     "points": PointSpec,
 }
-PARENT_SHEETS = ("items", "indicators", "standards", "point_types")
+PARENT_SHEETS = ("items", "indicators", "standards", "point_types", "negative")
 
 
 def _blanks(values: dict) -> dict:
     result = {}
     for key, value in values.items():
-        if value is None and key in BLANK:
+        if value in (None, "") and key in BLANK:
             value = BLANK[key]
         elif value is None and key not in NUMERIC:
             value = ""
@@ -381,6 +398,7 @@ def parse_workbook(file, *, progress=None) -> Parsed:
         target = getattr(spec, key)
         for loc, values in read.get(key, []):
             target.append(spec_class(loc=loc, **_blanks(values)))
+    attach_effects(spec, read.get("negative_effects", []), reporter, broken.get("negative", set()))
     return Parsed(spec=spec, reporter=reporter, unusable=frozenset(unusable), broken=broken)
 
 
