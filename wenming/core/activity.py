@@ -98,6 +98,16 @@ _KEYS = {
     "photos": pgettext_lazy("audit detail", "Photos"),
     "flags": pgettext_lazy("audit detail", "Flags"),
     "active": pgettext_lazy("audit detail", "Active"),
+    "items": pgettext_lazy("audit detail", "Items"),
+    "indicators": pgettext_lazy("audit detail", "Indicators"),
+    "standards": pgettext_lazy("audit detail", "Standards"),
+    "negative": pgettext_lazy("audit detail", "Negative list entries"),
+    "point_types": pgettext_lazy("audit detail", "Point types"),
+    "checklist": pgettext_lazy("audit detail", "Checklist lines"),
+    "points": pgettext_lazy("audit detail", "Points"),
+    "replaced": pgettext_lazy("audit detail", "Replaced"),
+    "created": pgettext_lazy("audit detail", "Created"),
+    "updated": pgettext_lazy("audit detail", "Updated"),
 }
 _UNIT_KEYS = frozenset({"unit", "units", "co_units", "responsible_unit"})
 _REGION_KEYS = frozenset({"region", "district", "street", "handling_region"})
@@ -110,14 +120,14 @@ def register_activity(
     prefix_label: Callable[[str], object | None] | None = None,
     target_type: str = "",
     describe: Callable[[list[str]], dict] | None = None,
-    values: dict[str, Callable[[object], str]] | None = None,
+    values: dict[str, Callable[[object], str | None]] | None = None,
 ) -> None:
     """Say how an app's audit entries read.
 
     `labels`: {action: label}. `prefix` + `prefix_label(rest)`: a label for every action that
     starts with `prefix`. `target_type` + `describe(ids) -> {id: (text, url)}`: how the app's
     targets are named (one query for a page's ids). `values`: {detail key: format(value)} for
-    the details of actions starting with `prefix`.
+    the details of actions starting with `prefix` (None leaves the detail out).
     """
     _LABELS.update(labels or {})
     if prefix and prefix_label is not None:
@@ -346,6 +356,8 @@ def details(action: str, data) -> list[tuple[str, str]]:
         fmt = formats.get(key)
         if fmt is not None:
             text = fmt(value)
+            if text is None:  # the app says this detail means nothing to a reader
+                continue
         elif key in _UNIT_KEYS:
             text = _names(value, _unit_name)
         elif key in _REGION_KEYS:

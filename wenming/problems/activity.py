@@ -1,11 +1,11 @@
 """How the ledger's audit entries read on the activity page (core/activity.py asks)."""
 
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from wenming.core.activity import register_activity
 
-from .models import EventKind, Problem, Source, Status
+from .models import EventKind, PhotoKind, Problem, Source, Status
 from .reference import CATEGORIES
 
 
@@ -37,11 +37,29 @@ def _category(value) -> str:
     return (category.name_en or category.name) if english else category.name
 
 
+def _photo_kind(value) -> str:
+    return str(PhotoKind(value).label) if value in PhotoKind.values else str(value)
+
+
+def _photo_count(value) -> str:
+    # Photo ids are database ids; the count is what a reader wants (the problem page has them).
+    count = len(value) if isinstance(value, list) else 1
+    return ngettext("%(n)d photo", "%(n)d photos", count) % {"n": count}
+
+
 def register() -> None:
     register_activity(
         prefix="problem.",
         prefix_label=_event_label,
         target_type="problems.problem",
         describe=_problems,
-        values={"from": _status, "to": _status, "source": _source, "category": _category},
+        values={
+            "from": _status,
+            "to": _status,
+            "source": _source,
+            "category": _category,
+            "kind": _photo_kind,
+            "photo": lambda value: None,  # a database id; "Photo added" says it all
+            "photos": _photo_count,
+        },
     )

@@ -11,7 +11,7 @@ from wenming.core import activity
 from wenming.core.audit_checks import JOB_KIND
 from wenming.core.models import AuditCheck, AuditEntry, Job, JobStatus
 from wenming.problems import services
-from wenming.problems.tests.factories import dispatched
+from wenming.problems.tests.factories import dispatched, rectified
 from wenming.testing.tasks import run_worker
 
 
@@ -48,6 +48,16 @@ def test_the_office_reads_codes_labels_and_names_not_ids_and_codes(cast, page_as
     assert f">{first.pk}<" not in text
     # Statuses by their labels in the details.
     assert "新上报" in text or "待立案" in text or "已派遣" in text
+
+
+def test_photo_details_read_as_a_count_not_database_ids(cast, page_as, loop):
+    problem = rectified(cast)
+    html = english(page_as(cast.office)).get("/activity/", {"action": "problem.rectify"})
+    row = html.content.decode().split('data-action="problem.rectify"', 1)[1].split("</tr>", 1)[0]
+    assert problem.code in row and "1 photo" in row
+    attach = english(page_as(cast.office)).get("/activity/", {"action": "problem.attach"})
+    row = attach.content.decode().split('data-action="problem.attach"', 1)[1].split("</tr>", 1)[0]
+    assert "Photo:" not in row and "Kind:</span> After" in row
 
 
 def test_english_labels(cast, page_as, loop):
