@@ -21,6 +21,7 @@ from .lifecycle import actions_for
 from .models import STAGE_TIMES, EventKind, Severity
 from .models import Status as ProblemStatus
 from .photofiles import photo_response
+from .privacy import mask_phone
 from .reference import CATEGORIES
 from .services._common import check_co_units
 from .services.transitions import ACTION_FUNCTIONS, check_role
@@ -331,7 +332,8 @@ def _detail_out(actor, p, *, just_created: bool = False, co_units=None) -> dict:
             "recurrence_of": p.recurrence_of.code if p.recurrence_of_id else None,
             "is_anonymous": p.is_anonymous,
             "reporter_name": p.reporter_name if private else None,
-            "reporter_phone": p.reporter_phone if private else None,
+            # Whole for the office, masked for everyone else (privacy.py: the one rule).
+            "reporter_phone": mask_phone(actor, p.reporter_phone),
             "hotline_ticket": p.hotline_ticket or "",
             "hold_plan": p.hold_plan,
             "hold_until": _iso(p.hold_until),
@@ -484,6 +486,7 @@ def list_problems(
     returned: str | None = None,
     extension: str | None = None,
     hold_request: str | None = None,
+    today: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,
     q: str | None = None,

@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from django.http import StreamingHttpResponse
@@ -31,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from wenming.core.refcache import batch
 
 from .models import Severity, Source, Status
+from .privacy import mask_phone
 
 MAX_ROWS = 500_000
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +59,8 @@ _ILLEGAL_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _STYLE_HEADER, _STYLE_DATE, _STYLE_DATETIME = 1, 2, 3
 
 
-def _columns():
+def _columns(actor=None):
+    """The sheet's columns; with `actor`, the reporter's phone as they may read it last."""
     english = (get_language() or "").startswith("en")
     name = "name_en" if english else "name"
     return [
@@ -71,6 +74,7 @@ def _columns():
         (pgettext("ledger column", "Street"), f"street__{name}", 16),
         (pgettext("ledger column", "Community"), f"region__{name}", 16),
         (pgettext("ledger column", "Address"), "address", 30),
+        (pgettext("ledger column", "12345 ticket"), "hotline_ticket", 22),
         (pgettext("ledger column", "Responsible unit"), f"responsible_unit__{name}", 22),
         (pgettext("ledger column", "Responsible region"), f"handling_region__{name}", 16),
         (pgettext("ledger column", "Deadline"), "deadline", 12),
@@ -84,6 +88,7 @@ def _columns():
         (pgettext("ledger column", "Flagged photos"), "flagged_photo_count", 8),
         (pgettext("ledger column", "Latitude"), "lat", 11),
         (pgettext("ledger column", "Longitude"), "lon", 11),
+        *([(pgettext("ledger column", "Reporter phone"), "reporter_phone", 14)] if actor else []),
     ]
 
 
@@ -115,7 +120,7 @@ def _reference_caches() -> dict:
     }
 
 
-def ledger_rows(queryset, fields: list[str]) -> Iterator[tuple]:
+def ledger_rows(queryset, fields: list[str], *, actor=None) -> Iterator[tuple]:
     """`fields` of `queryset`, newest first, capped: a generator over a server-side cursor.
 
     A generator, so that not even the SQL runs before the first chunk has left. Names of the
@@ -127,9 +132,12 @@ def ledger_rows(queryset, fields: list[str]) -> Iterator[tuple]:
     selected, names = [], []
     for field in fields:
         relation, _sep, attribute = field.partition("__")
-        if attribute and relation in caches:
+        if field == "reporter_phone":
+            selected.append(field)
+            names.append(partial(_phone, actor))
+        elif attribute and relation in caches:
             selected.append(f"{relation}_id")
-            names.append((caches[relation], attribute))
+            names.append(partial(_reference_name, (caches[relation], attribute)))
         else:
             selected.append(field)
             names.append(None)
@@ -139,9 +147,14 @@ def ledger_rows(queryset, fields: list[str]) -> Iterator[tuple]:
     with batch():
         for row in rows.iterator(chunk_size=2000):
             yield tuple(
-                value if name is None else _reference_name(name, value)
+                value if name is None else name(value)
                 for name, value in zip(names, row, strict=True)
             )
+
+
+def _phone(actor, phone):
+    """The one masking rule (privacy.py); no cell for no number."""
+    return mask_phone(actor, phone) or None
 
 
 def _reference_name(name: tuple, pk):
@@ -150,15 +163,16 @@ def _reference_name(name: tuple, pk):
     return getattr(found, attribute) if found is not None else None
 
 
-def ledger_xlsx_chunks(queryset, *, title: str = "", chunk_size: int = CHUNK_SIZE):
+def ledger_xlsx_chunks(queryset, *, title: str = "", chunk_size: int = CHUNK_SIZE, actor=None):
     """The .xlsx of `queryset` (a scoped, filtered ledger) as an iterator of byte chunks.
 
     Column labels, value labels and the time zone are taken now, from the caller's request;
-    the query runs only when the iterator reaches the first row.
+    the query runs only when the iterator reaches the first row. With `actor`, the sheet
+    ends with the reporter's phone, masked for anyone but the office (privacy.py).
     """
-    columns = _columns()
+    columns = _columns(actor)
     return xlsx_chunks(
-        ledger_rows(queryset, [field for _label, field, _width in columns]),
+        ledger_rows(queryset, [field for _label, field, _width in columns], actor=actor),
         columns=columns,
         labels=_labels(),
         title=title or _("Problem ledger"),
@@ -167,10 +181,12 @@ def ledger_xlsx_chunks(queryset, *, title: str = "", chunk_size: int = CHUNK_SIZ
     )
 
 
-def ledger_xlsx_response(queryset, *, filename: str, title: str = "") -> StreamingHttpResponse:
+def ledger_xlsx_response(
+    queryset, *, filename: str, title: str = "", actor=None
+) -> StreamingHttpResponse:
     """A download of `queryset` as .xlsx that starts at once and is written while it is sent."""
     response = StreamingHttpResponse(
-        ledger_xlsx_chunks(queryset, title=title), content_type=CONTENT_TYPE
+        ledger_xlsx_chunks(queryset, title=title, actor=actor), content_type=CONTENT_TYPE
     )
     # RFC 5987 (filename*=utf-8''…) when the name is not ASCII, e.g. 问题台账-….xlsx.
     response["Content-Disposition"] = content_disposition_header(True, filename)

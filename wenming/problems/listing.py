@@ -20,7 +20,7 @@ from wenming.org.selectors import REGIONS, UNITS
 
 from .deadlines import DeadlineClock
 from .lifecycle import OFFICE, TRANSITIONS
-from .models import Action, Status
+from .models import OPEN_STATUSES, Action, Status
 from .reference import CATEGORIES
 
 _ENCODER = NinjaJSONEncoder()
@@ -58,6 +58,7 @@ class LedgerRows:
     def __init__(self, today: date):
         self.clock = DeadlineClock(today)
         self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.open_statuses = frozenset(OPEN_STATUSES)
         self._names: dict[tuple[str, int], tuple[str, str]] = {}
 
     def _named(self, kind: str, pk) -> tuple[str, str] | tuple[None, str]:
@@ -126,6 +127,7 @@ class LedgerRows:
         _code, district_name = self._named("region", row["district_id"])
         unit, unit_name = self._named("unit", row["responsible_unit_id"])
         deadline = row["deadline"]
+        reported = timezone.localtime(row["created_at"])
         return {
             "code": row["code"],
             "url": detail.replace("WM0-0", row["code"]),
@@ -141,5 +143,11 @@ class LedgerRows:
             "deadline": deadline.isoformat() if deadline else "",
             "overdue": overdue,
             "due_soon": due_soon,
-            "reported": timezone.localtime(row["created_at"]).strftime("%Y-%m-%d %H:%M"),
+            "reported": reported.strftime("%Y-%m-%d %H:%M"),
+            # Calendar days since the report, for a problem still waiting (not closed or
+            # rejected): what the reporter has waited. Deadlines count working days; the age
+            # says how long the city has been at it, weekends included.
+            "age": (self.clock.today - reported.date()).days
+            if row["status"] in self.open_statuses
+            else None,
         }

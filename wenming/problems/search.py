@@ -126,16 +126,96 @@ def code_prefix_filter(prefix: str) -> Q | None:
     return condition
 
 
+# A query that is one number: a serial ("018886"), a phone ("13800138000", "+86 …" without the
+# spaces), a 12345 ticket. Digits with an optional leading "+" and inner dashes.
+_NUMBER = re.compile(r"^\+?[0-9][0-9-]{0,39}$")
+# A 12345 ticket as clerks copy it: one run of letters, digits and dashes with a digit in it.
+_TICKET = re.compile(r"^(?=[^\s]*[0-9])[0-9A-Za-z-]{1,40}$")
+MAX_SERIAL_DIGITS = 7
+
+
+MAX_NUMBER_MATCHES = 1_000
+
+
+def number_condition(query: str, *, phones: bool) -> Q | None:
+    """A query of digits as exact look-ups, each served by an index; None when it is not a
+    number.
+
+    - a serial of at most seven digits in any year codes were issued (`018886` finds
+      WM2026-018886): `code_year IN (years) AND code_serial = n`, the unique code index;
+    - the 12345 ticket number, exactly as typed (its partial index);
+    - with `phones` (the office: privacy.py), the reporter's phone exactly as stored (its
+      partial index). Anyone else gets no phone match, which says nothing about whether a
+      reporter with that number exists.
+    A number is never matched as words: a scan of titles for digits would be the slow part.
+    """
+    from .models import ProblemCounter
+
+    text = (query or "").strip()
+    if not _NUMBER.match(text):
+        return None
+    condition = Q(hotline_ticket=text)
+    if text.isdigit() and len(text) <= MAX_SERIAL_DIGITS:
+        years = ProblemCounter.objects.values("year")
+        condition |= Q(code_year__in=years, code_serial=int(text))
+    if phones:
+        # `> ''` repeats the partial index's condition, so SQLite sees it may use it.
+        condition |= Q(reporter_phone=text, reporter_phone__gt="")
+    return condition
+
+
+def number_ids(query: str, *, phones: bool) -> list[int] | None:
+    """Ids of the problems a number matches (`number_condition`), before any scope or filter.
+
+    Asked on its own, the OR of look-ups is one index read per branch (SQLite's multi-index
+    OR, PostgreSQL's BitmapOr); beside a scope or a sort either planner may rather walk a
+    district's index or the whole table in id order. The scope applies to the ids after.
+    """
+    from .models import Problem
+
+    condition = number_condition(query, phones=phones)
+    if condition is None:
+        return None
+    found = Problem.objects.filter(condition).order_by().values_list("id", flat=True)
+    return list(found[:MAX_NUMBER_MATCHES])
+
+
+def query_filter(queryset: QuerySet, query: str, *, phones: bool) -> QuerySet:
+    """The ledger's search box, when the query is not a code prefix: a number (serial, ticket,
+    phone) by exact look-ups, else words through the text index, or a ticket with letters."""
+    ids = number_ids(query, phones=phones)
+    if ids is not None:
+        return queryset.filter(id__in=ids)
+    text = query.strip()
+    if _TICKET.match(text):
+        # One word with a digit in it ("GD2026-0012") may be a ticket or a word of a title.
+        from .models import Problem
+
+        # The ticket's ids first, as for a number, so the text index's plan stays as it was.
+        tickets = (
+            Problem.objects.filter(hotline_ticket=text).order_by().values_list("id", flat=True)
+        )
+        ticket, words = Q(id__in=list(tickets[:MAX_NUMBER_MATCHES])), text_condition(text)
+        return queryset.filter(ticket if words is None else ticket | words)
+    return text_filter(queryset, query)
+
+
 def text_filter(queryset: QuerySet, query: str) -> QuerySet:
     """Problems whose title or address contain every token of `query` (index-served)."""
+    condition = text_condition(query)
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+def text_condition(query: str):
+    """`text_filter`'s condition (a Q or a boolean expression); None for a query of no token."""
     tokens = query_tokens(query)
     if not tokens:
-        return queryset.none()
+        return None
     if connection.vendor == "postgresql":
         contains = RawSQL(  # noqa: S611 - constant SQL, the tokens are a parameter
             "string_to_array(problems_problem.search_text, ' ') @> %s::text[]", (tokens,)
         )
-        return queryset.filter(ExpressionWrapper(contains, output_field=BooleanField()))
+        return ExpressionWrapper(contains, output_field=BooleanField())
     if connection.vendor == "sqlite":
         match = " ".join(f'"{token}"' for token in tokens)
         # The backlog not yet in the index: every token must be one of the row's grams.
@@ -147,11 +227,11 @@ def text_filter(queryset: QuerySet, query: str) -> QuerySet:
             "SELECT indexed_upto FROM problems_problem_fts_mark WHERE id = 1) AND "
         ) + backlog
         ids = RawSQL(sql, (match, *(f" {token} " for token in tokens)))  # noqa: S611
-        return queryset.filter(id__in=ids)
+        return Q(id__in=ids)
     condition = Q()
     for token in tokens:
         condition &= Q(search_text__contains=token)
-    return queryset.filter(condition)
+    return condition
 
 
 def fts_index_backlog(*, newest_id: int | None = None, force: bool = False) -> int:

@@ -9,7 +9,7 @@ the full-text index, and pages are keyset (cursor) pages so page 500 costs what 
 import base64
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy
 from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.refcache import batch
 from wenming.core.scope import scope_queryset, scope_sql
-from wenming.org.models import Region, RegionLevel, Unit
+from wenming.org.models import Region, RegionLevel
 from wenming.org.roles import Role, is_office
 from wenming.org.selectors import REGIONS, UNITS
 
 from . import search
 from .deadlines import due_soon_q, local_today, overdue_q
+from .filters import SORTS, LedgerFilter, ledger_filter  # noqa: F401 - the page and API import them here
 from .models import (
     Category,
     PhotoKind,
@@ -35,7 +36,6 @@ from .models import (
     ProblemEvent,
     ProblemPhoto,
     RoutingRule,
-    Source,
     Status,
 )
 
@@ -87,17 +87,6 @@ LIST_COLUMNS = (
     "version",
 )
 
-# sort name → [(field, descending)]; the last field makes the order total.
-SORTS = {
-    "-created": [("created_at", True), ("id", True)],
-    # Text search: the full-text index hands back ids, newest first, without a sort.
-    "-id": [("id", True)],
-    "created": [("created_at", False), ("id", False)],
-    "deadline": [("deadline", False), ("id", False)],
-    "-deadline": [("deadline", True), ("id", True)],
-    "-code": [("code_year", True), ("code_serial", True)],
-    "code": [("code_year", False), ("code_serial", False)],
-}
 SORT_LABELS = {
     "": gettext_lazy("default (newest first)"),
     "-created": gettext_lazy("newest first"),
@@ -128,146 +117,6 @@ def _region_column(region) -> str | None:
         RegionLevel.STREET: "street_id",
         RegionLevel.COMMUNITY: "region_id",
     }.get(region.level)
-
-
-@dataclass
-class LedgerFilter:
-    """The clerk's filters, parsed and resolved (codes → rows the actor may see)."""
-
-    statuses: list[str] = field(default_factory=list)
-    open_only: bool = False
-    region: Region | None = None
-    unit: Unit | None = None
-    category: Category | None = None
-    source: str = ""
-    overdue: bool = False
-    due_soon: bool = False
-    mine: bool = False
-    flagged: bool = False
-    returned: bool = False
-    extension_requested: bool = False
-    hold_requested: bool = False
-    created_from: date | None = None
-    created_to: date | None = None
-    q: str = ""
-    code: str = ""
-    sort: str = "-created"
-    sort_given: bool = False
-
-    def as_params(self) -> dict:
-        """The filter as query parameters (for links: export, next page, status chips)."""
-        params = {
-            "status": ",".join(self.statuses),
-            "open": "1" if self.open_only else "",
-            "region": self.region.code if self.region else "",
-            "unit": self.unit.code if self.unit else "",
-            "category": self.category.code if self.category else "",
-            "source": self.source,
-            "overdue": "1" if self.overdue else "",
-            "due_soon": "1" if self.due_soon else "",
-            "mine": "1" if self.mine else "",
-            "flagged": "1" if self.flagged else "",
-            "returned": "1" if self.returned else "",
-            "extension": "1" if self.extension_requested else "",
-            "hold_request": "1" if self.hold_requested else "",
-            "created_from": self.created_from.isoformat() if self.created_from else "",
-            "created_to": self.created_to.isoformat() if self.created_to else "",
-            "q": self.q,
-            "code": self.code,
-            "sort": self.sort if self.sort_given else "",
-        }
-        return {k: v for k, v in params.items() if v}
-
-
-def _flag(value) -> bool:
-    return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _date(value, label) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    parsed = parse_date(str(value)[:10]) if len(str(value)) == 10 else None
-    if parsed is None:
-        raise InvalidInput(
-            _("%(field)s is not a date (YYYY-MM-DD).") % {"field": label}, code="bad_date"
-        )
-    return parsed
-
-
-def _by_code(model, qs, code, label):
-    if not code:
-        return None
-    obj = qs.filter(code=str(code)[:64]).first()
-    if obj is None:
-        raise InvalidInput(
-            _("Unknown %(what)s: %(code)s.") % {"what": label, "code": code},
-            code=f"unknown_{model}",
-        )
-    return obj
-
-
-def _default_sort(q: str, code: str) -> str:
-    """Newest first, said the way the serving index reads it."""
-    if code or (q and search.code_prefix_filter(q) is not None):
-        return "-code"
-    return "-id" if q else "-created"
-
-
-def ledger_filter(*, actor, params) -> LedgerFilter:
-    """Parse query parameters (API or page) into a LedgerFilter; 400 on anything unknown."""
-    from wenming.org.selectors import regions_visible, units_visible
-
-    get = params.get
-    statuses = [s for s in str(get("status") or "").split(",") if s]
-    for status in statuses:
-        if status not in Status.values:
-            raise InvalidInput(
-                _("Unknown status: %(status)s.") % {"status": status[:40]}, code="unknown_status"
-            )
-    source = str(get("source") or "")
-    if source and source not in Source.values:
-        raise InvalidInput(
-            _("Unknown source: %(source)s.") % {"source": source[:40]}, code="unknown_source"
-        )
-    sort = str(get("sort") or "")
-    if not sort:
-        sort = _default_sort(str(get("q") or "").strip(), str(get("code") or "").strip())
-    if sort not in SORTS:
-        raise InvalidInput(
-            _("Unknown sort: %(sort)s. Use one of %(sorts)s.")
-            % {"sort": sort[:40], "sorts": ", ".join(SORTS)},
-            code="unknown_sort",
-        )
-    found = LedgerFilter(
-        statuses=statuses,
-        open_only=_flag(get("open")),
-        source=source,
-        sort=sort,
-        sort_given=bool(get("sort")),
-        region=_by_code("region", regions_visible(actor=actor), get("region"), _("region")),
-        unit=_by_code("unit", units_visible(actor=actor), get("unit"), _("member unit")),
-        category=_by_code("category", Category.objects.all(), get("category"), _("category")),
-        overdue=_flag(get("overdue")),
-        due_soon=_flag(get("due_soon")),
-        mine=_flag(get("mine")),
-        flagged=_flag(get("flagged")),
-        returned=_flag(get("returned")),
-        extension_requested=_flag(get("extension")),
-        hold_requested=_flag(get("hold_request")),
-        created_from=_date(get("created_from"), _("From")),
-        created_to=_date(get("created_to"), _("To")),
-        q=str(get("q") or "").strip()[:100],
-        code=str(get("code") or "").strip()[:20],
-    )
-    if found.created_from and found.created_to and found.created_from > found.created_to:
-        raise InvalidInput(_("The date range ends before it starts."), code="bad_date_range")
-    if found.code and search.code_prefix_filter(found.code) is None:
-        raise InvalidInput(
-            _("A code looks like WM2026-000123 (any prefix of it)."), code="bad_code"
-        )
-    return found
 
 
 def _day_start(day: date) -> datetime:
@@ -321,6 +170,8 @@ def apply_filter(qs: QuerySet, f: LedgerFilter, *, actor, with_status: bool = Tr
         qs = qs.filter(is_pending=True, extension_requested_until__isnull=False)
     if f.hold_requested:
         qs = qs.filter(is_pending=True, hold_requested_until__isnull=False)
+    if f.today:
+        qs = qs.filter(created_at__gte=_day_start(today))
     if f.created_from:
         qs = qs.filter(created_at__gte=_day_start(f.created_from))
     if f.created_to:
@@ -329,7 +180,10 @@ def apply_filter(qs: QuerySet, f: LedgerFilter, *, actor, with_status: bool = Tr
         qs = qs.filter(search.code_prefix_filter(f.code))
     if f.q:
         code_range = search.code_prefix_filter(f.q)
-        qs = qs.filter(code_range) if code_range is not None else search.text_filter(qs, f.q)
+        if code_range is not None:
+            qs = qs.filter(code_range)
+        else:  # a serial, a ticket, a phone (the office's only) or words
+            qs = search.query_filter(qs, f.q, phones=shows_private_details(actor))
     if f.sort in ("deadline", "-deadline"):
         qs = qs.filter(deadline__isnull=False)  # only dispatched problems have a deadline
     return qs

@@ -69,7 +69,8 @@ def test_an_auto_dispatched_inspection_shows_both_events_as_get_does(cast, api_a
     create, dispatch = created["events"]
     assert create["actor"] == "inspector" and dispatch["actor"] is None  # the system acted
     assert dispatch["note"]  # "Dispatched automatically (…)"
-    assert created["reporter_phone"] is None  # contacts are the office's only
+    # The name is the office's only; the phone reads masked outside the office (privacy.py).
+    assert created["reporter_name"] is None and created["reporter_phone"] == "139****0000"
     assert created["dispatched_at"] is not None and created["version"] == read["version"]
 
 
@@ -120,7 +121,7 @@ def test_a_district_officers_report_answers_what_get_shows(cast, api_as):
     assert_same_answer(created, read)
     assert created["region"] == "210202001" and created["district"] == "210202"
     assert [(e["action"], e["actor"]) for e in created["events"]] == [("create", "zhongshan")]
-    assert created["reporter_phone"] is None
+    assert created["reporter_phone"] == "139****0000"  # masked outside the office
 
 
 def test_a_unit_officers_report_with_their_unit_as_co_unit_answers_what_get_shows(cast, api_as):

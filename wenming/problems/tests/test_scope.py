@@ -65,7 +65,9 @@ def test_ganjingzi_cannot_widen_the_ledger_or_the_export_to_zhongshan(cast, page
     found = client.get("/problems/", {"q": city["zs"].code}).content.decode()
     assert f'data-code="{city["zs"].code}"' not in found
     refused = client.get("/problems/export.xlsx", {"region": "210202"})
-    assert refused.status_code == 302  # back to the ledger with the reason, no file
+    # The ledger page with the reason beside the region field, no file.
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("text/html")
+    assert "210202" in refused.content.decode().split('id="err-region"')[1].split("</div>")[0]
     rows = list(
         load_workbook(
             io.BytesIO(b"".join(client.get("/problems/export.xlsx").streaming_content))

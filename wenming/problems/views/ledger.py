@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,36 +28,70 @@ from ..services.creation import REPORTERS
 from ..services.transitions import problem_dispatch_many
 from .common import is_htmx
 
+# The folded filters (behind the phone's one "Filters" button), for its count of those in use.
+_FOLDED = (
+    "statuses",
+    "region",
+    "unit",
+    "category",
+    "source",
+    "created_from",
+    "created_to",
+    "sort_given",
+    "open_only",
+    "overdue",
+    "due_soon",
+    "mine",
+    "flagged",
+    "today",
+)
+
+
+# The filter form's fields that have a message slot beside them (ledger.html).
+_SLOTS = ("status", "region", "unit", "category", "source", "created_from", "created_to", "sort")
+
 
 def _ledger_context(request, params=None) -> dict:
-    """The ledger page for `params` (default: the request's query string)."""
+    """The ledger page for `params` (default: the request's query string).
+
+    A filter the user got wrong (a day that does not exist, a region outside their area)
+    shows nothing: the page says what is wrong beside the field and lists no problem, rather
+    than the whole ledger as if no filter had been asked.
+    """
     actor = request.user
     if params is None:
         params = request.GET
+    field_errors = {}
     try:
         found = selectors.ledger_filter(actor=actor, params=params)
         error = None
     except DomainError as exc:
-        found, error = selectors.LedgerFilter(), str(exc.message)
-    qs = selectors.ledger_queryset(actor=actor, f=found)
-    try:
-        page, total, exact = selectors.ledger_counted_page(
-            qs,
-            f=found,
-            cursor=params.get("cursor"),
-            limit=params.get("limit") or 50,
-            columns=selectors.LIST_COLUMNS,
-        )
-    except DomainError as exc:
-        page, total, exact = selectors.ledger_counted_page(
-            qs, f=found, limit=50, columns=selectors.LIST_COLUMNS
-        )
+        found = getattr(exc, "partial", None) or selectors.LedgerFilter()
         error = str(exc.message)
+        field_errors = exc.details.get("fields", {})
+    page, total, exact, counts = selectors.Page(items=[], next_cursor=None, sort=""), 0, True, {}
+    if error is None:
+        qs = selectors.ledger_queryset(actor=actor, f=found)
+        try:
+            page, total, exact = selectors.ledger_counted_page(
+                qs,
+                f=found,
+                cursor=params.get("cursor"),
+                limit=params.get("limit") or 50,
+                columns=selectors.LIST_COLUMNS,
+            )
+        except DomainError as exc:
+            page, total, exact = selectors.ledger_counted_page(
+                qs, f=found, limit=50, columns=selectors.LIST_COLUMNS
+            )
+            error = str(exc.message)
+        # Counting every status of a broad text search would read each match; say "more than".
+        text_search = selectors.count_cap(found) == selectors.SEARCH_COUNT_CAP
+        if not (text_search and not exact):
+            counts = selectors.status_counts(actor=actor, f=found)
+    # What the user asked for stays in the form, right or wrong, so it can be corrected there.
+    raw = {name: str(params.get(name) or "")[:100] for name in ("created_from", "created_to")}
     params = found.as_params()
-    today = local_today()
-    # Counting every status of a broad text search would read each match; say "more than".
-    text_search = selectors.count_cap(found) == selectors.SEARCH_COUNT_CAP
-    counts = {} if text_search and not exact else selectors.status_counts(actor=actor, f=found)
     chips = [
         {
             "status": status,
@@ -67,17 +102,30 @@ def _ledger_context(request, params=None) -> dict:
         }
         for status, label in Status.choices
     ]
+    today_params = {k: v for k, v in params.items() if k not in ("created_from", "created_to")}
     return {
         "filter": found,
         "page": page,
         # Plain rows with every cell worked out once (listing.LedgerRows.table_row): the table's
         # template only prints them.
-        "rows": listing.LedgerRows(today).table_rows(page.items),
+        "rows": listing.LedgerRows(local_today()).table_rows(page.items),
         "error": error,
+        "field_errors": field_errors,
+        # Every field's message slot, refilled (or emptied) by an htmx answer.
+        "error_slots": [(name, field_errors.get(name, "")) for name in _SLOTS],
+        "raw": raw,
         "total": total,
         "total_exact": exact,
         "chips": chips,
         "all_url": "?" + urlencode({k: v for k, v in params.items() if k != "status"}),
+        # "Reported today": the office clerk's day starts with the day's reports to triage; a
+        # handler's "due today" is the "due soon" filter (today and the next working day).
+        "today_url": "?"
+        + urlencode(
+            {k: v for k, v in today_params.items() if k != "today"}
+            if found.today
+            else {**today_params, "today": "1"}
+        ),
         "next_url": (
             "?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
         ),
@@ -90,46 +138,55 @@ def _ledger_context(request, params=None) -> dict:
         "units": units_visible(actor=actor, active_only=True),
         "can_dispatch": is_office(actor),
         "can_report": actor.role in REPORTERS,
-        # Unfold a phone's "more filters" when one of them is in use.
-        "more_filters": any(
-            getattr(found, name, None)
-            for name in (
-                "unit",
-                "category",
-                "source",
-                "created_from",
-                "created_to",
-                "sort_given",
-                "open_only",
-                "overdue",
-                "due_soon",
-                "mine",
-                "flagged",
-            )
-        ),
+        # The phone's "Filters" button says how many folded filters are in use, and a wrong
+        # one unfolds them so its message is seen.
+        "folded_in_use": sum(1 for name in _FOLDED if getattr(found, name, None)),
+        "more_filters": bool(field_errors) or any(getattr(found, name, None) for name in _FOLDED),
     }
+
+
+def _full_page_wanted(request) -> bool:
+    """Whether to answer the whole page: always, except to htmx swapping the table. A Back
+    into history htmx did not keep asks with HX-History-Restore-Request (and HX-Request):
+    it replaces the whole body, so it gets the whole page."""
+    return not is_htmx(request) or request.headers.get("HX-History-Restore-Request") == "true"
+
+
+def _ledger_response(request, context, *, status=200):
+    full = _full_page_wanted(request)
+    if context["error"] and status == 200:
+        status = 400
+    context["fragment"] = not full
+    template = "problems/ledger.html" if full else "problems/_table.html"
+    response = render(request, template, context, status=status)
+    # One URL answers a page or a fragment: a cache (the browser's, on Back) must keep them
+    # apart, or Back shows a bare table.
+    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+    return response
 
 
 @login_required
 def ledger(request):
     """The ledger list with the clerk's filters, counts by status and cursor pages."""
-    context = _ledger_context(request)
-    template = "problems/_table.html" if is_htmx(request) else "problems/ledger.html"
-    return render(request, template, context)
+    return _ledger_response(request, _ledger_context(request))
 
 
 @login_required
 def export(request):
-    """The current filter as an .xlsx file (scoped; headers in the user's language)."""
+    """The current filter as an .xlsx file (scoped; headers in the user's language).
+
+    A filter that cannot be read answers 400 with the ledger page and the message beside
+    its field, never a file of everything."""
     try:
         found = selectors.ledger_filter(actor=request.user, params=request.GET)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("problems:ledger")
+    except DomainError:
+        return _ledger_response(request, _ledger_context(request), status=400)
     qs = selectors.ledger_queryset(actor=request.user, f=found)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     # Streamed: the first bytes leave at once, the workbook is written while it is sent.
-    return ledger_xlsx_response(qs, filename=f"{_('Problem ledger')}-{stamp}.xlsx")
+    return ledger_xlsx_response(
+        qs, filename=f"{_('Problem ledger')}-{stamp}.xlsx", actor=request.user
+    )
 
 
 def _ledger_back(request) -> str:
@@ -151,7 +208,7 @@ def _bulk_refused(request, back: str, message, *, status: int, lines=(), codes=(
         picked=set(codes),
         bulk_choice={k: str(request.POST.get(k) or "")[:20] for k in ("unit", "deadline")},
     )
-    return render(request, "problems/ledger.html", context, status=status)
+    return _ledger_response(request, context, status=status)
 
 
 @login_required
@@ -164,7 +221,8 @@ def bulk_dispatch(request):
     ledger, else the status the services gave (409 when a problem may not be dispatched now).
     """
     back = _ledger_back(request)
-    codes = [c for c in request.POST.getlist("codes") if c][:500]
+    # A box ticked twice (the phone's card and the desk's row) is one problem.
+    codes = list(dict.fromkeys(c for c in request.POST.getlist("codes") if c))[:500]
     if not is_office(request.user):
         return _bulk_refused(
             request, back, _("Only the Civilization Office may do this."), status=403
