@@ -301,6 +301,9 @@ class VisitPhoto(models.Model):
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # Why a reviewer should look twice (no camera time or position, taken far from the point
+    # or long before the visit started); empty when nothing is odd.
+    flags = models.JSONField(_("integrity flags"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

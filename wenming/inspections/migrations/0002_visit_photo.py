@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='taken')),
                 ('lat', models.FloatField(blank=True, null=True)),
                 ('lon', models.FloatField(blank=True, null=True)),
+                ('flags', models.JSONField(blank=True, default=list, verbose_name='integrity flags')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='standards.checklistitem', verbose_name='checklist item')),
                 ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='inspections.visit', verbose_name='visit')),

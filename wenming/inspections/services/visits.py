@@ -6,7 +6,7 @@ idempotent: answers and photos carry the client's id, a second submit answers as
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -191,7 +191,7 @@ def visit_photo_add(*, actor, visit: Visit, item_code: str, upload, client_id: s
     client_id = str(client_id or "")[:64]
     if not client_id:
         raise InvalidInput(_("A photo needs its client id."), code="client_id")
-    visit = Visit.objects.select_related("round").get(pk=visit.pk)  # its state now
+    visit = Visit.objects.select_related("round", "point").get(pk=visit.pk)  # its state now
     existing = VisitPhoto.objects.filter(visit=visit, client_id=client_id).first()
     if existing is not None:
         return existing
@@ -206,6 +206,7 @@ def visit_photo_add(*, actor, visit: Visit, item_code: str, upload, client_id: s
         actor, visit
     ):
         _check_move(actor, visit, lifecycle.ANSWER)
+    flags = photo_flags(visit, validated.info)
     stamp = timezone.now()
     name = default_storage.save(
         f"visits/{stamp:%Y/%m}/{visit.pk}-{validated.sha256[:16]}.{validated.info.format.lower()}",
@@ -222,12 +223,38 @@ def visit_photo_add(*, actor, visit: Visit, item_code: str, upload, client_id: s
                 taken_at=validated.info.taken_at,
                 lat=validated.info.lat,
                 lon=validated.info.lon,
+                flags=flags,
             )
-            _event(visit.round, actor, "visit_photo", {"item": item.code}, visit=visit)
+            _event(
+                visit.round, actor, "visit_photo", {"item": item.code, "flags": flags}, visit=visit
+            )
     except Exception:
         default_storage.delete(name)  # nothing half-written: no file without its row
         raise
     return photo
+
+
+# A photo taken this long before the visit started was not taken on this visit.
+EARLY_PHOTO = timedelta(hours=1)
+
+
+def photo_flags(visit: Visit, info) -> list[str]:
+    """What is odd about a visit photo: `no_metadata` (no camera time or position), `far`
+    (taken more than FAR_START_M from the point), `before_start` (taken over an hour before
+    the visit started). Flags are for the reviewer; the photo is kept either way."""
+    flags = []
+    if info.taken_at is None or info.lat is None:
+        flags.append("no_metadata")
+    away = (
+        haversine_m(info.lat, info.lon, visit.point.lat, visit.point.lon)
+        if info.lat is not None
+        else 0.0
+    )
+    if away > FAR_START_M:
+        flags.append("far")
+    if info.taken_at and visit.started_at and info.taken_at < visit.started_at - EARLY_PHOTO:
+        flags.append("before_start")
+    return flags
 
 
 def visit_submit(*, actor, visit: Visit, today=None) -> Visit:
