@@ -9,7 +9,15 @@ signed out. Every violation of every page is listed before the test fails.
 import pytest
 
 from .axe import axe_violations, describe
-from .walk_pages import LANGUAGES, build_city, fast_sign_in, no_tiles, pages_for, use_language
+from .walk_pages import (
+    LANGUAGES,
+    block_tiles,
+    build_city,
+    fast_sign_in,
+    no_tiles,
+    pages_for,
+    use_language,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,10 +25,11 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, live_server, tmp_path):
+def _settings(settings, live_server, tmp_path, page):
     settings.MEDIA_ROOT = tmp_path / "media"
     fast_sign_in(settings)
     no_tiles(settings, live_server)
+    block_tiles(page)
 
 
 def _check(page, url: str, found: dict) -> None:

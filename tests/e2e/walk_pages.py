@@ -71,6 +71,14 @@ def no_tiles(settings, live_server) -> None:
     settings.MAP_TILE_URL = f"{live_server.url}{NO_TILES}{{z}}/{{x}}/{{y}}.png"
 
 
+def block_tiles(page) -> None:
+    """Answer the tile requests 404 in the browser, as an unreachable tile server would fail.
+
+    They never reach the live server: a dozen tiles rendered as Django 404 pages at once would
+    compete with the page's own requests for the test's in-memory SQLite database."""
+    page.route(f"**{NO_TILES}**", lambda route: route.fulfill(status=404, body=""))
+
+
 def fast_sign_in(settings) -> None:
     # argon2 would cost ~0.25 s per sign-in; the walk signs in once per persona and language.
     settings.PASSWORD_HASHERS = [
