@@ -74,7 +74,6 @@ def _columns(actor=None):
         (pgettext("ledger column", "Street"), f"street__{name}", 16),
         (pgettext("ledger column", "Community"), f"region__{name}", 16),
         (pgettext("ledger column", "Address"), "address", 30),
-        (pgettext("ledger column", "12345 ticket"), "hotline_ticket", 22),
         (pgettext("ledger column", "Responsible unit"), f"responsible_unit__{name}", 22),
         (pgettext("ledger column", "Responsible region"), f"handling_region__{name}", 16),
         (pgettext("ledger column", "Deadline"), "deadline", 12),
@@ -88,6 +87,7 @@ def _columns(actor=None):
         (pgettext("ledger column", "Flagged photos"), "flagged_photo_count", 8),
         (pgettext("ledger column", "Latitude"), "lat", 11),
         (pgettext("ledger column", "Longitude"), "lon", 11),
+        (pgettext("ledger column", "12345 ticket"), "hotline_ticket", 22),
         *([(pgettext("ledger column", "Reporter phone"), "reporter_phone", 14)] if actor else []),
     ]
 

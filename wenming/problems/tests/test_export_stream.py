@@ -86,7 +86,7 @@ def test_the_office_downloads_a_real_workbook_with_types_pane_and_widths(cast):
     sheet = _sheet(data)
     assert sheet.title == "问题台账"
     header = [cell.value for cell in sheet[1]]
-    assert header[:3] == ["编号", "标题", "状态"] and len(header) == 23
+    assert header[:3] == ["编号", "标题", "状态"] and len(header) == 24
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width == 16

@@ -245,3 +245,24 @@ def test_the_pin_lists_open_problems_near_it_as_the_reporter_may_see_them(cast, 
 
 def test_only_reporters_may_ask_about_a_pin(cast, page_as):
     assert where(page_as(cast.leader), *HERE).status_code == 403
+
+
+def test_the_problem_page_shows_the_ticket(cast, page_as):
+    problem = report(cast.office, region=cast.zhongshan_community, hotline_ticket=TICKET)
+    html = page_as(cast.zhongshan).get(f"/problems/{problem.code}/").content.decode()
+    assert TICKET in html and "12345 工单号" in html
+
+
+def test_the_ledger_export_has_a_ticket_column(cast, page_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    report(cast.office, region=cast.zhongshan_community, hotline_ticket=TICKET)
+    report(cast.office, region=cast.zhongshan_community, title="无工单")
+    sheet = load_workbook(
+        io.BytesIO(page_as(cast.office).get("/problems/export.xlsx").getvalue())
+    ).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("12345 工单号")
+    assert sorted(str(r[column] or "") for r in rows[1:]) == ["", TICKET]
