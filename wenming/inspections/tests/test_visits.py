@@ -126,6 +126,7 @@ def test_a_sampled_item_records_its_places_and_scores_their_share(cast, market_v
                 {"item": "MARKET-03", "answer": "fail", "places_observed": 2, "places_failed": 3}
             ],
         )
+    assert too_many.value.code == "bad_places"
     rows = _answers(fail=("MARKET-03",), places_observed=10, places_failed=4)
     services.visit_answers_save(actor=cast.inspector, visit=market_visit, answers=rows)
     visit = services.visit_submit(actor=cast.inspector, visit=market_visit)  # no photo needed
