@@ -8,10 +8,14 @@ from wenming.core.activity import register_activity
 from .models import EventKind, PhotoKind, Problem, Source, Status
 from .reference import CATEGORIES
 
+# Choices' `.values` builds a list at each call; a page asks for every row.
+_EVENTS, _STATUSES = frozenset(EventKind.values), frozenset(Status.values)
+_SOURCES, _PHOTO_KINDS = frozenset(Source.values), frozenset(PhotoKind.values)
+
 
 def _event_label(kind: str):
     # `problem.<kind>` repeats a timeline row; its label is the timeline's.
-    return EventKind(kind).label if kind in EventKind.values else None
+    return EventKind(kind).label if kind in _EVENTS else None
 
 
 def _problems(ids: list[str]) -> dict:
@@ -22,11 +26,11 @@ def _problems(ids: list[str]) -> dict:
 
 
 def _status(value) -> str:
-    return str(Status(value).label) if value in Status.values else str(value)
+    return str(Status(value).label) if value in _STATUSES else str(value)
 
 
 def _source(value) -> str:
-    return str(Source(value).label) if value in Source.values else str(value)
+    return str(Source(value).label) if value in _SOURCES else str(value)
 
 
 def _category(value) -> str:
@@ -38,7 +42,7 @@ def _category(value) -> str:
 
 
 def _photo_kind(value) -> str:
-    return str(PhotoKind(value).label) if value in PhotoKind.values else str(value)
+    return str(PhotoKind(value).label) if value in _PHOTO_KINDS else str(value)
 
 
 def _photo_count(value) -> str:

@@ -267,6 +267,34 @@ def problem_metrics(*, actor, period: Period, region=None, unit=None) -> Problem
     return result
 
 
+# The rates that read only the due set: what `metrics_by_month` computes.
+DUE_RATES = (
+    "closing_rate",
+    "on_time_closing_rate",
+    "on_time_handling_rate",
+    "rework_rate",
+    "overdue_pending_rate",
+    "extension_rate",
+    "recurrence_rate",
+)
+
+
+def metrics_by_month(*, actor, months: list[Period]) -> dict[str, ProblemMetrics]:
+    """The due-set counts (DUE_RATES) of each month, one aggregate per month over its deadline
+    range; {"YYYY-MM": ProblemMetrics}.
+
+    Not one query grouped by month: on SQLite the month of a date is Django's Python function,
+    called per row (1.5 s for six months of 200,000 problems, against 35 ms a month here).
+    """
+    today = local_today()
+    problems = problems_visible(actor=actor)
+    result = {}
+    for month in months:
+        result[month.label] = ProblemMetrics()
+        _merge(result[month.label], _due(problems, month).aggregate(**_problem_aggregates(today)))
+    return result
+
+
 def metrics_breakdown(*, actor, period: Period, by: str) -> dict:
     """The month's metrics for every district (`by="district"`) or unit (`by="unit"`).
 

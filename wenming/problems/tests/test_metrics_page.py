@@ -97,6 +97,27 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert client.get("/problems/metrics.xlsx").status_code == 302
 
 
+def test_the_first_and_last_months_in_range_are_pages_not_errors(cast, page_as):
+    client = page_as(cast.office)
+    for period in ("2000-01", "2100-12"):
+        assert client.get("/problems/metrics/", {"period": period}).status_code == 200
+
+
+def test_the_trend_equals_each_months_own_figures(cast, page_as, scene):  # noqa: F811
+    from wenming.problems.metrics import DUE_RATES, problem_metrics
+
+    html = page_as(cast.office).get("/problems/metrics/").content.decode()
+    trend = table(html, "metrics-trend")
+    row = trend.split(f'<th scope="row" class="text-nowrap">{scene.label}</th>', 1)[1]
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', row.split("</tr>", 1)[0])
+    month = problem_metrics(actor=cast.office, period=scene)
+    expected = [
+        f"{getattr(month, r) * 100:.1f}%" if getattr(month, r) is not None else "—"
+        for r in DUE_RATES
+    ]
+    assert cells == expected and cells[0] == "60.0%"
+
+
 @pytest.mark.parametrize("period", ["2026-13", "2026-02-30", "last month", "1999-01"])
 def test_a_month_that_does_not_exist_is_a_400_beside_the_field(cast, page_as, period):
     client = page_as(cast.office)

@@ -6,7 +6,7 @@ a district officer sees their district's subtree, a unit officer their unit's pr
 """
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -140,8 +140,12 @@ def _period(request) -> tuple[metrics.Period, str]:
 
 
 def _shift(period: metrics.Period, months: int) -> metrics.Period:
+    """The month `months` away (not checked against period_parse's range: a trend may start
+    before 2000-01, where nothing is due)."""
     index = period.first.year * 12 + period.first.month - 1 + months
-    return metrics.period_parse(f"{index // 12:04d}-{index % 12 + 1:02d}")
+    first = date(index // 12, index % 12 + 1, 1)
+    following = date((index + 1) // 12, (index + 1) % 12 + 1, 1)
+    return metrics.Period(first=first, last=following - timedelta(days=1))
 
 
 def percent(value) -> str:
@@ -155,6 +159,13 @@ def _breakdown(actor, period, by: str) -> list[tuple[object, metrics.ProblemMetr
     named = owners.filter(pk__in=list(rows)).in_bulk()
     found = [(named[pk], values) for pk, values in rows.items() if pk in named]
     return sorted(found, key=lambda pair: pair[0].code)
+
+
+def _trend(actor, period, summary) -> list[tuple[metrics.Period, metrics.ProblemMetrics]]:
+    """The due-set rates of the months before the chosen one (one query a month), then its own."""
+    months = [_shift(period, -back) for back in range(TREND_MONTHS - 1, 0, -1)]
+    found = metrics.metrics_by_month(actor=actor, months=months)
+    return [(month, found[month.label]) for month in months] + [(period, summary)]
 
 
 def metrics_data(actor, period: metrics.Period) -> dict:
@@ -201,13 +212,10 @@ def metrics_page(request):
     period, error = _period(request)
     if period is None:
         return _refused(request, error)
-    context = _base_context(request)
     data = metrics_data(actor, period)
     summary = data["summary"]
-    trend = [_shift(period, -back) for back in range(TREND_MONTHS - 1, -1, -1)]
-    trend_rows = [
-        (month, metrics.problem_metrics(actor=actor, period=month)) for month in trend[:-1]
-    ] + [(period, summary)]
+    trend_rows = _trend(actor, period, summary)
+    context = _base_context(request)
     context.update(
         {
             "period": period,
@@ -241,8 +249,9 @@ def metrics_page(request):
                 ),
             ],
             "due_note": DUE_NOTE,
+            "trend_labels": [RATES[rate][0] for rate in metrics.DUE_RATES],
             "trend": [
-                (month.label, [percent(getattr(v, rate)) for rate in RATES])
+                (month.label, [percent(getattr(v, rate)) for rate in metrics.DUE_RATES])
                 for month, v in trend_rows
             ],
             # For the chart (static/problems/metrics.js reads it with json_script).
