@@ -5,9 +5,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wenming.org.models import Region, RegionLevel, Unit
-from wenming.org.places import region_path_label
+from wenming.org.places import in_city, region_path_label
 
 from .models import Category, CategoryKind, ProblemClass, Severity, Source, Subject, TargetLevel
+from .services.creation import outside_city_message
 from .services.evidence import MAX_PHOTOS, too_many_photos_message
 
 
@@ -93,6 +94,15 @@ class ProblemForm(forms.Form):
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        # The service refuses it too (every caller); asked here as well, so one answer names
+        # every wrong field at once.
+        if lat is not None and lon is not None and not in_city(lat, lon):
+            self.add_error("lat", outside_city_message())
+        return data
 
 
 class _TargetFields(forms.Form):

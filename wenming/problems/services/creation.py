@@ -114,6 +114,11 @@ def _check_text(title: str, address: str, description: str) -> tuple[str, str, s
     return title, address, description
 
 
+def outside_city_message() -> str:
+    """The refusal of a place outside the city's extent (org/places.py), for form and service."""
+    return _("The coordinates are outside the city: place the pin where the problem is.")
+
+
 def _check_place(actor, region, point, lat, lon):
     if region is None and point is not None:
         region = point.region
@@ -137,10 +142,7 @@ def _check_place(actor, region, point, lat, lon):
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput(_("The coordinates are out of range."), code="bad_coordinates")
     if lat is not None and not in_city(lat, lon):
-        raise InvalidInput(
-            _("The coordinates are outside the city: place the pin where the problem is."),
-            code="outside_city",
-        )
+        raise InvalidInput(outside_city_message(), code="outside_city")
     return region, lat, lon
 
 

@@ -143,7 +143,7 @@ def test_a_refused_photo_is_named_beside_the_photos(cast, page_as):
     assert "请重新选择照片" in html
 
 
-def test_a_service_refusal_stands_beside_its_field(cast, page_as):
+def test_outside_the_city_stands_beside_the_coordinates(cast, page_as):
     html = page_as(cast.office).post("/problems/new/", form_data(cast, lat=0, lon=0)).content
     assert "城市范围之外" in errors_box(html.decode(), "lat")
 

@@ -26,7 +26,7 @@ from .. import nearby, selectors, services
 from ..forms import ProblemForm
 from ..models import Source, Status
 from ..reference import CATEGORIES
-from ..services.creation import REPORTERS, report_sources
+from ..services.creation import REPORTERS, outside_city_message, report_sources
 from .common import is_htmx
 
 # The field a refusal of the service is about, so its message stands beside that field.
@@ -163,7 +163,7 @@ def where(request):
         message = _("Give the latitude and longitude as numbers.")
         return JsonResponse({"error": "invalid", "message": message}, status=400)
     if not in_city(lat, lon):
-        message = _("The coordinates are outside the city: place the pin where the problem is.")
+        message = outside_city_message()
         return JsonResponse({"error": "outside_city", "message": message}, status=400)
     raw = request.GET.get("category", "")
     category = (
