@@ -552,6 +552,23 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(clauses_from_standards, migrations.RunPython.noop),
         migrations.RunPython(effects_from_entries, entries_from_effects),
+        # Only so that going back can re-add the column to rows that exist (SQLite copies
+        # the table and needs a value for every row before entries_from_effects fills it).
+        migrations.AlterField(
+            model_name="negativelistentry",
+            name="penalty",
+            field=models.CharField(
+                choices=[
+                    ("deduct", "Deduct points"),
+                    ("suspend_nomination", "Suspend nomination"),
+                    ("suspend_title", "Suspend the title for one year"),
+                    ("revoke_title", "Revoke the title"),
+                ],
+                default="",
+                max_length=24,
+                verbose_name="penalty",
+            ),
+        ),
         migrations.RemoveConstraint(
             model_name="negativelistentry",
             name="negative_deduct_has_points",

@@ -153,7 +153,9 @@ def test_an_active_import_must_add_up_per_method(cast, system):
     def renumber(wb):
         wb["Evaluation system"]["A2"] = "T-2027"
         wb["Evaluation system"]["E2"] = "active"
-        wb["Standards"]["D2"] = 30
+        # The line and its one clause (clause points L, field points N) alike.
+        for column in ("D", "L", "N"):
+            wb["Standards"][f"{column}2"] = 30
 
     system.status = "archived"
     system.save()

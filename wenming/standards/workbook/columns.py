@@ -37,6 +37,20 @@ class Sheet:
     optional: bool = False
 
 
+# The clause level (IV) of the standards sheet; see workbook/clauses.py. Optional: a
+# three-level workbook (none of these filled) still imports, one clause per content line.
+CLAUSE_COLUMNS = (
+    Column("clause_number", pgettext_lazy("workbook", "Clause number"), "int"),
+    Column("clause_text", pgettext_lazy("workbook", "Clause text")),
+    Column("clause_points", pgettext_lazy("workbook", "Clause points"), "decimal"),
+    Column("points_material", pgettext_lazy("workbook", "Material review points"), "decimal"),
+    Column("points_field", pgettext_lazy("workbook", "Field inspection points"), "decimal"),
+    Column("points_questionnaire", pgettext_lazy("workbook", "Questionnaire points"), "decimal"),
+    Column("clause_lead_unit", pgettext_lazy("workbook", "Clause lead unit code")),
+    Column("clause_co_units", pgettext_lazy("workbook", "Clause supporting unit codes"), "list"),
+    Column("clause_notes", pgettext_lazy("workbook", "Clause notes")),
+)
+
 SHEETS = (
     Sheet(
         "system",
@@ -115,6 +129,7 @@ SHEETS = (
             Column("lead_unit", pgettext_lazy("workbook", "Lead unit code")),
             Column("co_units", pgettext_lazy("workbook", "Supporting unit codes"), "list"),
             Column("notes", pgettext_lazy("workbook", "Notes")),
+            *CLAUSE_COLUMNS,
         ),
     ),
     Sheet(

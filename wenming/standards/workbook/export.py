@@ -9,6 +9,7 @@ from wenming.core.scope import scope_queryset
 
 from ..models import (
     ChecklistItem,
+    Clause,
     EvaluationSystem,
     Indicator,
     Item,
@@ -21,11 +22,11 @@ from ..models import (
     PointGroup,
     PointType,
     Scoring,
-    Standard,
     SystemKind,
     SystemLevel,
     SystemStatus,
 )
+from .clauses import standard_rows
 from .columns import SHEETS
 
 # --- export --------------------------------------------------------------------------------
@@ -73,33 +74,7 @@ def _rows(system: EvaluationSystem, actor):
         Indicator.objects.filter(system=system).select_related("item").order_by("order", "code")
     ):
         yield "indicators", [ind.code, ind.item.code, ind.name, ind.description]
-    co_units: dict[int, list[str]] = {}
-    through = Standard.co_units.through
-    for standard_id, code in (
-        through.objects.filter(standard__system=system)
-        .order_by("unit__code")
-        .values_list("standard_id", "unit__code")
-    ):
-        co_units.setdefault(standard_id, []).append(code)
-    for s in (
-        Standard.objects.filter(system=system)
-        .select_related("indicator", "lead_unit")
-        .order_by("order", "code")
-    ):
-        yield (
-            "standards",
-            [
-                s.code,
-                s.indicator.code,
-                s.text,
-                s.points,
-                _methods_out(s.methods),
-                _yes_no(s.is_hard),
-                s.lead_unit.code if s.lead_unit_id else "",
-                _list_out(co_units.get(s.pk, [])),
-                s.notes,
-            ],
-        )
+    yield from standard_rows(system, yes_no=_yes_no, list_out=_list_out)
     effects = []
     for e in (
         NegativeListEntry.objects.filter(system=system)
@@ -223,7 +198,7 @@ def export_row_count(system: EvaluationSystem) -> int:
         1
         + Item.objects.filter(system=system).count()
         + Indicator.objects.filter(system=system).count()
-        + Standard.objects.filter(system=system).count()
+        + Clause.objects.filter(system=system).count()  # one standards row per clause
         + NegativeListEntry.objects.filter(system=system).count()
         + NegativeEffect.objects.filter(entry__system=system).count()
         + PointType.objects.count()

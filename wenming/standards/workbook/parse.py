@@ -23,10 +23,10 @@ from ..spec import (
     PointTypeSpec,
     Problem,
     Reporter,
-    StandardSpec,
     SystemSpec,
     WorkbookSpec,
 )
+from .clauses import standards_from_rows
 from .columns import LIST_SEPARATORS, SHEETS, Column, Sheet, _in_all_languages, _norm, sheet_title
 from .effects import attach_effects
 
@@ -350,7 +350,6 @@ NUMERIC = {
 SPECS = {
     "items": ItemSpec,
     "indicators": IndicatorSpec,
-    "standards": StandardSpec,
     "negative": NegativeSpec,
     "point_types": PointTypeSpec,
     "checklist": ChecklistSpec,
@@ -398,6 +397,7 @@ def parse_workbook(file, *, progress=None) -> Parsed:
         target = getattr(spec, key)
         for loc, values in read.get(key, []):
             target.append(spec_class(loc=loc, **_blanks(values)))
+    spec.standards = standards_from_rows(read.get("standards", []), reporter, _blanks)
     attach_effects(spec, read.get("negative_effects", []), reporter, broken.get("negative", set()))
     return Parsed(spec=spec, reporter=reporter, unusable=frozenset(unusable), broken=broken)
 
