@@ -74,7 +74,8 @@ def test_clerk_registers_dispatches_bulk_dispatches_and_rejects_a_duplicate(
     page.fill("#id_title", "天津街路灯不亮")
     page.select_option("#id_category", label=f.category("dirty.sanitation").display_name)
     page.select_option("#id_source", "citizen")
-    page.select_option("#id_region", str(cast.zhongshan_community.pk))
+    page.fill("[data-testid=region-search]", "天津街")  # the region picker (region_picker.js)
+    page.locator("[data-testid=region-results] [role=option]").first.click()
     page.fill("#id_lat", str(f.HERE[0]))
     page.fill("#id_lon", str(f.HERE[1]))
     page.fill("#id_reporter_phone", "13800000000")
@@ -350,11 +351,13 @@ def test_inspector_on_a_phone_reports_with_the_phones_location(cast, live_server
     page.goto(f"{live_server.url}/problems/new/")
     page.fill("#id_title", "天津街垃圾桶满溢")
     page.select_option("#id_category", label=f.category("dirty.sanitation").display_name)
-    # Communities are indented under their street and district.
-    option = page.locator(f"#id_region option[value='{cast.zhongshan_community.pk}']")
-    assert option.inner_text().startswith("\u3000\u3000")
-    page.select_option("#id_region", str(cast.zhongshan_community.pk))
-    page.click("[data-testid=locate]")
+    # Communities are named by their path, so those of the same name read apart.
+    page.fill("[data-testid=region-search]", "天津街")
+    option = page.locator("[data-testid=region-results] [role=option]").first
+    expect(option).to_contain_text("中山区 › 青泥洼桥街道 › 天津街社区")
+    option.click()
+    assert page.input_value("#id_region") == str(cast.zhongshan_community.pk)
+    page.click("[data-testid=map-locate]")
     expect(page.locator("#id_lat")).to_have_value(f"{f.HERE[0]:.6f}")
     assert page.input_value("#id_lon") == f"{f.HERE[1]:.6f}"
     page.click("[data-testid=problem-form] button[type=submit]")

@@ -128,3 +128,16 @@ def test_a_refused_file_is_named(phone, tmp_path):
     expect(phone.locator("[data-testid=errors-photos]")).to_contain_text("notes.txt")
     assert phone.evaluate("() => document.querySelector('#id_photos').files.length") == 2
     assert not Problem.objects.exists()
+
+
+def test_the_form_fits_a_phone_in_english(phone, live_server):
+    phone.context.add_cookies([{"name": "wenming_language", "value": "en", "url": live_server.url}])
+    phone.goto(f"{live_server.url}/problems/new/")
+    expect(phone.locator("h1")).to_have_text("Report a problem")
+    phone.locator("[data-testid=report-map]").tap()
+    expect(phone.locator("[data-testid=region-suggestion]")).to_contain_text("Tianjin Street")
+    phone.fill("[data-testid=region-search]", "airport")
+    expect(phone.locator("[data-testid=region-results] [role=option]")).to_contain_text(
+        "Ganjingzi District › Zhoushuizi Street › Airport Community"
+    )
+    assert phone.evaluate(OVERFLOW) <= 0 and phone.js_errors == []
