@@ -41,11 +41,10 @@ def cast():
     return build_cast()
 
 
-def open_as(browser, live_server, username, viewport, **extra):
+def open_as(browser, live_server, username, viewport, language="zh-hans"):
     phone = viewport["width"] < 500
-    context = browser.new_context(
-        viewport=viewport, is_mobile=phone, has_touch=phone, locale="zh-CN", **extra
-    )
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+    context.add_cookies([{"name": "wenming_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15000)
     errors = []
@@ -99,12 +98,13 @@ def submit(page, action):
     page.wait_for_function("el => !el.isConnected", arg=old)
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("size, viewport", SIZES)
 def test_unit_officer_accepts_and_rectifies_with_a_photo_the_map_intact_after_each_swap(
-    cast, live_server, browser, tmp_path, size, viewport
+    cast, live_server, browser, tmp_path, size, viewport, language
 ):
     problem = f.dispatched(cast, title="天津街人行道垃圾堆积", cat="dirty.sanitation")
-    page = open_as(browser, live_server, "urban", viewport)
+    page = open_as(browser, live_server, "urban", viewport, language)
     page.goto(f"{live_server.url}/problems/{problem.code}/")
     assert_map_intact(page, "load")
     # Tiles cannot be reached here: the problem map says so (issue 10, item 20).
