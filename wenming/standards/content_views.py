@@ -133,7 +133,12 @@ def negative_entry_edit(request, code, entry_code=None):
     )
     effects += [{}] * max(0, EFFECT_ROWS - len(effects))
     form = NegativeEntryForm(request.POST or None, initial=initial)
-    formset = EffectFormSet(request.POST or None, initial=effects, prefix="effects")
+    # Bound, the rows are what was sent: against an initial, an unchanged row would be
+    # skipped as an untouched extra form.
+    if request.method == "POST":
+        formset = EffectFormSet(request.POST, prefix="effects")
+    else:
+        formset = EffectFormSet(initial=effects, prefix="effects")
     context = {
         "system": system,
         "entry": entry,
