@@ -70,6 +70,7 @@
   function sweep() {
     instances = instances.filter(function (item) {
       if (item.el.isConnected) { return true; }
+      if (item.observer) { item.observer.disconnect(); }
       item.map.remove();
       item.el._wmMap = null;
       return false;
@@ -86,8 +87,9 @@
     var regionsEl = el.dataset.regions ? document.getElementById(el.dataset.regions) : null;
     var regions = regionsEl ? JSON.parse(regionsEl.textContent) : [];
     var map = L.map(el, { preferCanvas: !!el.dataset.markersUrl });
+    var item = { el: el, map: map, observer: null };
     el._wmMap = map;
-    instances.push({ el: el, map: map });
+    instances.push(item);
     var tiles = L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.attribution });
     var loaded = 0, failed = 0, plain = false;
     tiles.on("tileload", function () { loaded += 1; });
@@ -131,8 +133,10 @@
     }
     if (el.dataset.markersUrl) { markers(el, map); }
     if (el.dataset.pickLat) { pick(el, map); }
+    // A map drawn while its box was hidden or narrower (a folded panel, a turned phone).
     if (window.ResizeObserver) {
-      new ResizeObserver(function () { if (el._wmMap === map) { map.invalidateSize(); } }).observe(el);
+      item.observer = new ResizeObserver(function () { if (el._wmMap === map) { map.invalidateSize(); } });
+      item.observer.observe(el);
     }
   }
 
