@@ -417,6 +417,16 @@ class Clause(TreeNode):
         return _methods_display(self.method_list)
 
     @property
+    def methods_with_points(self) -> list[tuple[str, Decimal]]:
+        """(method label, points) of each method with points, for pages."""
+        labels = dict(Method.choices)
+        return [
+            (str(labels[m]), self.method_points(m))
+            for m in METHOD_ORDER
+            if self.method_points(m) and self.method_points(m) > 0
+        ]
+
+    @property
     def effective_lead_unit(self):
         return self.lead_unit if self.lead_unit_id else self.standard.lead_unit
 

@@ -194,3 +194,23 @@ def test_the_api_returns_four_levels_each_with_its_level(cast, system, api_as):
         "notes": "",
     }
     assert content["points"] == 32.0
+
+
+def test_the_system_page_shows_each_line_with_its_clauses_and_their_methods(cast, system, page_as):
+    draft = services.system_clone(
+        system=system, actor=cast.office, code="T-2027", name="草案", edition_year=2027
+    )
+    services.clause_create(
+        standard=line(draft, "1.1.2"),
+        text="档案完整",
+        points="2",
+        points_material="1.5",
+        points_field="0.5",
+        lead_unit=Unit.objects.get(code="PSB"),
+        actor=cast.office,
+    )
+    page = page_as(cast.office).get("/standards/T-2027/").content.decode()
+    assert page.count('data-testid="clause-row"') == 7
+    assert "1.1.2.2" in page and "2) 档案完整" in page
+    assert "材料审核 1.50 / 实地考察 0.50" in page
+    assert "共 7 条测评标准。" in page
