@@ -23,6 +23,7 @@ urlpatterns = [
     path("standards/", include("wenming.standards.urls")),
     path("points/", include("wenming.points.urls")),
     path("problems/", include("wenming.problems.urls")),
+    path("inspections/", include("wenming.inspections.urls")),
     path("notifications/", include("wenming.notifications.urls")),
 ]
 

@@ -6,3 +6,10 @@ class InspectionsConfig(AppConfig):
     name = "wenming.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self):
+        from wenming.core.home import register_nav
+
+        from . import home
+
+        register_nav(home.nav_inspections, order=30)

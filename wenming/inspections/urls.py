@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.round_list, name="rounds"),
+    path("sw.js", views.service_worker, name="sw"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("visits/", views.visits_mine, name="visits"),
+    path("visits/markers.json", views.visit_markers, name="markers"),
+    path("visits/<int:pk>/", views.visit_page, name="visit"),
+    path("visits/<int:pk>/start/", views.visit_start, name="start"),
+    path("visits/<int:pk>/answers/", views.visit_answers, name="answers"),
+    path("visits/<int:pk>/photos/", views.visit_photos, name="photos"),
+    path("visits/<int:pk>/submit/", views.visit_submit, name="submit"),
+    path("visits/<int:pk>/review/", views.review, name="review"),
+]
