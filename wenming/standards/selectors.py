@@ -254,9 +254,33 @@ def responsibility_matrix(*, actor, system: EvaluationSystem) -> dict:
 
 
 def standards_of_unit(*, actor, system: EvaluationSystem, unit) -> QuerySet:
-    """The standards a unit leads or supports (a unit officer's "my standards")."""
+    """The content lines a unit leads or supports, itself or through one of their clauses
+    (a unit officer's "my standards")."""
     qs = standards_visible(actor=actor, system=system)
-    return qs.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
+    owns = Q(lead_unit=unit) | Q(co_units=unit)
+    owns |= Q(clauses__lead_unit=unit) | Q(clauses__co_units=unit)
+    return qs.filter(owns).distinct()
+
+
+def unit_clause_roles(*, standards, unit) -> list:
+    """`standards` (content lines) with `.unit_clauses` = [(clause, "lead"|"co")] for the
+    clauses `unit` owns, by their own owners or, where they have none, the line's."""
+    standards = list(standards)
+    clauses = (
+        Clause.objects.filter(standard__in=standards)
+        .select_related("lead_unit", "standard__lead_unit")
+        .prefetch_related("co_units", "standard__co_units")
+        .order_by("number")
+    )
+    by_line: dict[int, list] = defaultdict(list)
+    for clause in clauses:
+        if clause.effective_lead_unit == unit:
+            by_line[clause.standard_id].append((clause, "lead"))
+        elif unit in clause.effective_co_units:
+            by_line[clause.standard_id].append((clause, "co"))
+    for standard in standards:
+        standard.unit_clauses = by_line.get(standard.pk, [])
+    return standards
 
 
 def unit_standard_counts(*, actor, system: EvaluationSystem) -> dict[str, int]:

@@ -369,8 +369,11 @@ def my_standards(request):
     else:
         unit = None
     standards = (
-        selectors.standards_of_unit(actor=user, system=system, unit=unit).prefetch_related(
-            "co_units"
+        selectors.unit_clause_roles(
+            standards=selectors.standards_of_unit(
+                actor=user, system=system, unit=unit
+            ).prefetch_related("co_units"),
+            unit=unit,
         )
         if unit and system
         else []

@@ -214,3 +214,34 @@ def test_the_system_page_shows_each_line_with_its_clauses_and_their_methods(cast
     assert "1.1.2.2" in page and "2) 档案完整" in page
     assert "材料审核 1.50 / 实地考察 0.50" in page
     assert "共 7 条测评标准。" in page
+
+
+def test_a_unit_sees_the_lines_it_owns_through_a_clause(cast, system, page_as):
+    draft = services.system_clone(
+        system=system, actor=cast.office, code="T-2027", name="草案", edition_year=2027
+    )
+    psb = Unit.objects.get(code="PSB")
+    assert not selectors.standards_of_unit(actor=cast.office, system=draft, unit=psb).filter(
+        code="1.2.2"
+    )
+    services.clause_create(
+        standard=line(draft, "1.2.2"),
+        text="治安问卷",
+        points="2",
+        points_questionnaire="2",
+        lead_unit=psb,
+        actor=cast.office,
+    )
+    mine = selectors.standards_of_unit(actor=cast.office, system=draft, unit=psb)
+    assert "1.2.2" in set(mine.values_list("code", flat=True))
+    page = page_as(cast.office).get("/standards/mine/", {"system": "T-2027", "unit": "PSB"})
+    html = page.content.decode()
+    assert "1.2.2.2" in html and "2) 治安问卷" in html
+    # 1.1.2's one clause has no owners of its own: PSB supports it as it supports the line.
+    roles = {
+        clause.code: role
+        for s in selectors.unit_clause_roles(standards=mine, unit=psb)
+        for clause, role in s.unit_clauses
+    }
+    assert roles["1.2.2.2"] == "lead" and roles["1.1.2.1"] == "co"
+    assert "1.2.2.1" not in roles
