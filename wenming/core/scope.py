@@ -49,14 +49,14 @@ def scope_queryset(queryset: QuerySet, actor) -> QuerySet:
         return queryset
     if role in rule.reference_for:
         return queryset
-    condition = _condition(rule, actor, role)
+    condition = _condition(rule, actor, role, queryset.model)
     if condition is None:
         return queryset.none()
     scoped = queryset.filter(condition)
     return scoped.distinct() if rule.distinct else scoped
 
 
-def _condition(rule: ScopeRule, actor, role: str) -> Q | None:
+def _condition(rule: ScopeRule, actor, role: str, model) -> Q | None:
     if role == Role.REGION_OFFICER and rule.region is not None and actor.region_id:
         ids = actor.region.subtree_ids()
         lookup = "pk__in" if rule.region == "" else f"{rule.region}__in"
@@ -67,6 +67,11 @@ def _condition(rule: ScopeRule, actor, role: str) -> Q | None:
             condition |= Q(**{lookup: actor.unit_id})
         return condition
     if role in (Role.INSPECTOR, Role.EVALUATOR) and rule.assignee:
+        if "__" in rule.assignee:
+            # Across a relation (a point's visits' teams) a join would repeat a row once per
+            # match; a semi-join on the primary key never does.
+            mine = model._default_manager.filter(**{rule.assignee: actor.pk}).values("pk")
+            return Q(pk__in=mine)
         return Q(**{rule.assignee: actor.pk})
     return None
 

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wenming.core.models import ActivityRecord
 from wenming.core.scope import ScopeRule
-from wenming.org.roles import Role
 from wenming.standards.labels import action_label
 from wenming.standards.models import code_validator
 
@@ -40,11 +39,11 @@ class Point(models.Model):
 
     # A region officer sees the points of their subtree; a unit officer the points their unit
     # answers for (each (point, unit) pair is unique, so the join cannot duplicate rows).
-    # Inspectors and evaluators walk the whole city, so the registry is reference data to them.
+    # Inspectors and evaluators see the points of the visits assigned to them (inspections).
     SCOPE = ScopeRule(
         region="region",
         units=("responsible_units",),
-        reference_for=frozenset({Role.INSPECTOR, Role.EVALUATOR}),
+        assignee="visits__team",
     )
 
     class Meta:

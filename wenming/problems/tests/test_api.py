@@ -433,16 +433,41 @@ def test_the_list_costs_the_same_queries_for_5_or_50_problems(
         assert len(client.get("problems", counts="1", limit=50).json()["items"]) == 50
 
 
+def _assign_points_to(cast, system, person):
+    """A drawn round whose visits (every point of the system) are `person`'s."""
+    from datetime import date
+
+    from wenming.inspections import services as inspections
+    from wenming.standards.models import PointType
+
+    round_ = inspections.round_create(
+        actor=cast.office,
+        code=f"R-{person.username}",
+        name="supervision",
+        kind="supervision",
+        system=system,
+        regions=[cast.city],
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 12, 31),
+        plans=[{"point_type": t} for t in PointType.objects.all()],
+    )
+    inspections.round_draw(actor=cast.office, round_=round_, teams=[[person]])
+
+
 def test_an_inspectors_failed_check_reaches_its_owner_at_once(cast, api_as):
     """The inspection journey: a failed checklist item at a point becomes a routed problem."""
     from wenming.core.calendar import add_working_days
     from wenming.standards.models import ChecklistItem
     from wenming.standards.tests.factories import small_system
 
-    small_system()
+    system = small_system()
     dirty = ChecklistItem.objects.get(code="MARKET-01")
     lacking = ChecklistItem.objects.get(code="MARKET-03")
     client = api_as(cast.inspector)
+    # An inspector reports at the points of their visits, not at every point of the city.
+    unassigned = {"title": "地面有积水污物", "source": "inspection", "point": "ZS-MKT-1"}
+    assert client.post("problems", unassigned).status_code == 400
+    _assign_points_to(cast, system, cast.inspector)
     event = client.post(
         "problems",
         {
