@@ -79,6 +79,9 @@ def test_a_leader_reads_it_but_does_not_start_a_verification(cast, page_as, loop
     response = client.get("/activity/")
     assert response.status_code == 200 and loop[0].code in response.content.decode()
     assert 'data-testid="chain-verify"' not in response.content.decode()
+    # Sign-in addresses are the office's to read (it answers for the accounts), not a leader's.
+    assert "IP 地址" not in response.content.decode()
+    assert "IP 地址" in page_as(cast.office).get("/activity/").content.decode()
     assert client.post("/activity/verify/").status_code == 403
     assert 'href="/activity/"' in client.get("/").content.decode()
 
