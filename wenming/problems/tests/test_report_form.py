@@ -222,9 +222,10 @@ def test_without_a_point_the_pin_suggests_the_nearest_community_centre(cast, pag
     assert where(page_as(cast.office), 38.5, 121.2).json()["region"] is None  # too far from any
 
 
-def test_a_pin_outside_the_city_is_refused(cast, page_as):
+def test_a_pin_outside_the_city_is_said_to_be_outside(cast, page_as):
     answer = where(page_as(cast.office), 0, 0)
-    assert answer.status_code == 400 and answer.json()["error"] == "outside_city"
+    assert answer.status_code == 200 and answer.json()["inside"] is False
+    assert "城市范围之外" in answer.json()["message"] and answer.json()["nearby"] == []
     assert where(page_as(cast.office), "x", 1).status_code == 400
 
 

@@ -162,9 +162,10 @@ def where(request):
     if lat is None or lon is None:
         message = _("Give the latitude and longitude as numbers.")
         return JsonResponse({"error": "invalid", "message": message}, status=400)
-    if not in_city(lat, lon):
-        message = outside_city_message()
-        return JsonResponse({"error": "outside_city", "message": message}, status=400)
+    if not in_city(lat, lon):  # an answer, not an error: the form shows it beside the map
+        return JsonResponse(
+            {"inside": False, "message": outside_city_message(), "region": None, "nearby": []}
+        )
     raw = request.GET.get("category", "")
     category = (
         selectors.categories_visible(actor=actor, active_only=True).filter(pk=int(raw)).first()

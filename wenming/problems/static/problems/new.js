@@ -68,7 +68,7 @@
       link.rel = "noopener";
       link.textContent = item.code + " " + item.title;
       var facts = document.createElement("span");
-      facts.className = "text-secondary ms-1";
+      facts.className = "wm-muted ms-1";
       facts.textContent = "· " + [item.category, item.status_label, item.distance_m + " m"].join(" · ");
       li.appendChild(link);
       li.appendChild(facts);
