@@ -4,12 +4,12 @@
     WENMING_CHECK_PASSWORD=… python scripts/check_page_assets.py URL --login chief / /points/
 
 Every `<script src>` and `<link rel=stylesheet href>` of each page must answer 200 with a body,
-and so must each file a style sheet names with url(…) and each /static/ file a script tag names
-in a data- attribute (Leaflet's images). With --expect-hashed,
-every file under /static/ must carry a content hash in its name and a Cache-Control of a year
-and `immutable`, as WhiteNoise gives the collected files. --login signs in through the login
-form first (password from WENMING_CHECK_PASSWORD). Standard library only, so it runs in any
-fresh virtual environment. Exit status 0 when every check passed.
+and so must each file a style sheet names with url(…), each /static/ file a script tag names
+in a data- attribute (Leaflet's images) and the icon a `<link rel=icon>` names. With
+--expect-hashed, every file under /static/ must carry a content hash in its name and a
+Cache-Control of a year and `immutable`, as WhiteNoise gives the collected files. --login signs
+in through the login form first (password from WENMING_CHECK_PASSWORD). Standard library only,
+so it runs in any fresh virtual environment. Exit status 0 when every check passed.
 """
 
 import argparse
@@ -45,6 +45,9 @@ class _Assets(HTMLParser):
         elif tag == "link" and "stylesheet" in (attr.get("rel") or "").lower().split():
             if attr.get("href"):
                 self.styles.append(attr["href"])
+        elif tag == "link" and "icon" in (attr.get("rel") or "").lower().split():
+            if attr.get("href"):
+                self.named.append(attr["href"])  # the favicon, a static file like the others
         elif tag == "input" and attr.get("name") == "csrfmiddlewaretoken":
             self.csrf = attr.get("value") or ""
 
