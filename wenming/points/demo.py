@@ -1,4 +1,4 @@
-"""Demo assessment points: about 2,200 over the demo streets (×6 for "city", ×24 for "city-year").
+"""Demo assessment points: about 2,800 over the demo streets (×6 for "city", ×24 for "city-year").
 
 Each street gets a plausible mix of point types near its centre (community-level types near a
 community's centre); towns get villages instead of compounds. Responsible units follow the
@@ -39,6 +39,9 @@ PER_STREET = {
     "INTERNET_CAFE": 1,
     "LIBRARY": 1,
     "SQUARE": 1,
+    "BANK": 1,
+    "RESTAURANT": 1,
+    "PHARMACY": 1,
 }
 PER_TOWN = {
     "VILLAGE": 5,
@@ -49,8 +52,31 @@ PER_TOWN = {
     "COMMUNITY_CENTRE": 1,
     "TOILET": 1,
     "BUS_STOP": 2,
+    "TOWN_GOV": 1,
 }
-PER_DISTRICT = {"SERVICE_HALL": 1, "BUS_TERMINAL": 1, "SCENIC": 2}
+PER_DISTRICT = {
+    "SERVICE_HALL": 1,
+    "BUS_TERMINAL": 1,
+    "SCENIC": 2,
+    # The handbook's window units, vehicles, hospitality, practice centres, corridors and
+    # virtual points (a virtual point sits at the district's first street: it has no place
+    # of its own, but every point is on the map).
+    "TELECOM": 1,
+    "WATER_HALL": 1,
+    "POWER_HALL": 1,
+    "GAS_HALL": 1,
+    "POST_OFFICE": 1,
+    "CITY_BUS": 2,
+    "TAXI": 2,
+    "HOTEL": 2,
+    "PRACTICE_CENTRE": 1,
+    "FRINGE": 1,
+    "ROAD_CORRIDOR": 1,
+    "RIVER_CORRIDOR": 1,
+    "CHILDREN_CENTRE": 1,
+    "HOTLINE_12345": 1,
+    "CONSUMER_LINE": 1,
+}
 RAIL_DISTRICTS = {"210203": 1, "210211": 1, "210213": 1}  # Dalian, Dalian North, Jinzhou
 # Types placed in a community (the rest sit on the street itself).
 COMMUNITY_LEVEL = {
@@ -88,6 +114,25 @@ UNITS = {
     "LIBRARY": ["CULTURE"],
     "SUPERMARKET": ["COMMERCE", "MARKET"],
     "VILLAGE": ["AGRI"],
+    "BANK": ["GOVSERVICE"],
+    "TELECOM": ["GOVSERVICE"],
+    "WATER_HALL": ["WATER"],
+    "POWER_HALL": ["POWER"],
+    "GAS_HALL": ["HOUSING"],
+    "POST_OFFICE": ["GOVSERVICE"],
+    "CITY_BUS": ["BUS", "TRANSPORT"],
+    "TAXI": ["TRANSPORT"],
+    "HOTEL": ["CULTURE"],
+    "RESTAURANT": ["MARKET", "COMMERCE"],
+    "PHARMACY": ["MARKET"],
+    "PRACTICE_CENTRE": ["PROPAGANDA", "CIVIL"],
+    "TOWN_GOV": ["GOVSERVICE"],
+    "FRINGE": ["URBAN", "AGRI"],
+    "ROAD_CORRIDOR": ["TRANSPORT"],
+    "RIVER_CORRIDOR": ["WATER", "ECO"],
+    "CHILDREN_CENTRE": ["YOUTH", "EDU"],
+    "HOTLINE_12345": ["GOVSERVICE"],
+    "CONSUMER_LINE": ["MARKET"],
 }
 NAMES = {
     "ROAD": "{s}大街第{n}段",
@@ -112,6 +157,25 @@ NAMES = {
     "LIBRARY": "{s}文化站{n}",
     "SUPERMARKET": "{c}超市{n}",
     "VILLAGE": "{c}村部{n}",
+    "BANK": "{s}银行网点{n}",
+    "TELECOM": "{d}通信营业厅{n}",
+    "WATER_HALL": "{d}供水营业厅{n}",
+    "POWER_HALL": "{d}供电营业厅{n}",
+    "GAS_HALL": "{d}燃气营业厅{n}",
+    "POST_OFFICE": "{d}邮政支局{n}",
+    "CITY_BUS": "{d}公交线路{n}",
+    "TAXI": "{d}出租车抽检{n}",
+    "HOTEL": "{d}宾馆{n}",
+    "RESTAURANT": "{s}餐饮店{n}",
+    "PHARMACY": "{s}药店{n}",
+    "PRACTICE_CENTRE": "{d}新时代文明实践中心{n}",
+    "TOWN_GOV": "{s}镇政府{n}",
+    "FRINGE": "{d}城乡结合部{n}",
+    "ROAD_CORRIDOR": "{d}公路沿线{n}",
+    "RIVER_CORRIDOR": "{d}河道{n}",
+    "CHILDREN_CENTRE": "{d}青少年活动中心{n}",
+    "HOTLINE_12345": "{d}12345热线拨测{n}",
+    "CONSUMER_LINE": "{d}12315投诉渠道拨测{n}",
 }
 SUFFIXES = ("街道", "镇", "社区", "村", "区", "市", "县")
 

@@ -229,3 +229,21 @@ def models_f(name):
     from django.db.models import F
 
     return F(name)
+
+
+def test_workbook_round_trip_keeps_kind_threshold_and_prerequisite(cast, system):
+    import io
+
+    from wenming.standards.workbook import export_workbook, parse_workbook
+
+    prerequisite = minors(threshold=Decimal("88"))
+    services.system_update(system=system, actor=cast.office, data={"prerequisite": prerequisite})
+    system.refresh_from_db()
+    for chosen, expected in (
+        (system, ("main", None, "MINORS-2026")),
+        (prerequisite, ("prerequisite", Decimal("88.00"), "")),
+    ):
+        buffer = io.BytesIO()
+        export_workbook(chosen, buffer, actor=cast.office)
+        spec = parse_workbook(io.BytesIO(buffer.getvalue())).spec.system
+        assert (spec.kind, spec.threshold, spec.prerequisite) == expected
