@@ -86,10 +86,15 @@
       if (input) { input.value = pair[1] == null ? "" : String(pair[1]); }
     });
   }
+  // The item's state is also its data-state (kept, sending, sent, refused, unanswered).
+  var STATES = { Kept: "kept", Sending: "sending", Sent: "sent", Unanswered: "unanswered" };
   function itemStatus(code, text, bad) {
     var fs = fieldset(code);
     var out = fs && fs.querySelector("[data-item-status]");
     if (!out) { return; }
+    var state = bad ? "refused" : "";
+    Object.keys(STATES).forEach(function (k) { if (!bad && msg(k) === text) { state = STATES[k]; } });
+    fs.dataset.state = state;
     out.textContent = text;
     out.classList.toggle("text-danger", !!bad);
     out.classList.toggle("text-secondary", !bad);
