@@ -80,6 +80,11 @@ MAP_STATE = """() => {
 }"""
 
 
+WIDE = """() => Array.from(document.querySelectorAll('body *')).filter((e) =>
+  e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))"""
+
+
 def assert_map_intact(page, step):
     page.wait_for_function(
         "() => document.querySelectorAll('#wm-problem-map .leaflet-marker-icon').length === 1"
@@ -88,7 +93,7 @@ def assert_map_intact(page, step):
     assert state["maps"] == 1 and state["zooms"] == 1 and state["instances"] == 1, (step, state)
     assert state["controlsInside"] and state["markerInside"], (step, state)
     assert state["left"] >= 0 and state["right"] <= state["viewport"] + 1, (step, state)
-    assert state["overflow"] <= 1, (step, state)
+    assert state["overflow"] <= 1, (step, state, page.evaluate(WIDE))
 
 
 def submit(page, action):
@@ -150,6 +155,7 @@ def test_a_refused_rectification_keeps_the_chosen_photo(cast, live_server, brows
     picture = tmp_path / "after.jpg"
     picture.write_bytes(f.photo(82, taken=f.now_exif(), gps=f.HERE).read())
     page.set_input_files("#rectify-photos", str(picture))
+    expect(page.locator("[data-testid=photo-check]")).to_be_visible()
     page.fill("#rectify-note", "已清理")
     # Meanwhile the same unit asks for more time from another phone: the page's version is old.
     until = timezone.localdate() + timedelta(days=30)

@@ -39,9 +39,15 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": document.body.dataset.csrf }
       })
-        .then(function (r) { return r.text(); })
-        // Our own server-rendered fragment (escaped by the template engine).
-        .then(function (html) { verdict.innerHTML = html; })
+        .then(function (r) {
+          // Our own fragment (200, or a 4xx saying why); anything else (a server error page)
+          // is not shown: the check only informs, sending is still possible.
+          return r.status < 500 ? r.text() : "";
+        })
+        .then(function (html) {
+          if (/<html[\s>]/i.test(html)) { html = ""; }
+          verdict.innerHTML = html;  // escaped by the template engine
+        })
         .catch(function () { verdict.textContent = ""; });
     });
   });
