@@ -194,7 +194,8 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
 
     # A reload while offline: the service worker answers with the kept page, IndexedDB
     # brings back the answers and the photos.
-    page.reload()
+    reloaded = page.reload()
+    assert reloaded.from_service_worker
     page.wait_for_function("() => document.querySelector('[data-wm-visit]').dataset.ready")
     expect(page.locator("#a-MARKET-01-fail")).to_be_checked()
     expect(page.locator("#a-MARKET-02-fail")).to_be_checked()

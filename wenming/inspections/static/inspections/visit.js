@@ -242,8 +242,8 @@
     return pendingCount().then(function (n) {
       root.dataset.pending = String(n);
       if (n) {
-        overall(offline ? msg("Offline") + " " + msg("Pending").replace("%(n)s", n)
-                        : msg("Pending").replace("%(n)s", n), "warning");
+        overall(offline ? msg("Offline") + " " + msg("Pending").replace("{n}", n)
+                        : msg("Pending").replace("{n}", n), "warning");
       } else {
         overall(msg("AllSent"), "success");
       }

@@ -16,8 +16,8 @@
     return 2 * r * Math.asin(Math.min(1, Math.sqrt(a)));
   }
   function label(m) {
-    if (m < 1000) { return (root.dataset.msgM || "%(n)s m").replace("%(n)s", Math.round(m)); }
-    return (root.dataset.msgKm || "%(n)s km").replace("%(n)s", (m / 1000).toFixed(1));
+    if (m < 1000) { return (root.dataset.msgM || "{n} m").replace("{n}", Math.round(m)); }
+    return (root.dataset.msgKm || "{n} km").replace("{n}", (m / 1000).toFixed(1));
   }
 
   function fitMap() {
