@@ -253,3 +253,22 @@ def test_category_without_after_photo_leaves_the_photo_optional(cast, page_as):
     html = page_as(cast.urban).get(detail_url(problem)).content.decode()
     assert 'name="photos" multiple' in html and "rectify-photos" in html
     assert 'capture="environment" data-photo-preview' in html  # not required
+
+
+@pytest.mark.storage
+def test_a_photo_sent_from_the_page_with_htmx_answers_in_place(cast, page_as):
+    problem = report(cast.office, region=cast.zhongshan_community)
+    other = report(cast.office, region=cast.zhongshan_community)
+    client = page_as(cast.office)
+    url = reverse("problems:add_photo", args=[problem.code])
+    response = client.post(url, {"kind": "before", "file": photo(91)}, headers=HTMX)
+    assert response.status_code == 200
+    assert 'data-testid="action-result"' in response.content.decode()
+    assert "action-result" not in client.get(detail_url(other)).content.decode()
+    fake = SimpleUploadedFile("b.jpg", b"%PDF-1.4", content_type="image/jpeg")
+    refused = client.post(url, {"kind": "before", "file": fake}, headers=HTMX)
+    html = refused.content.decode()
+    assert refused.status_code == 400 and 'data-testid="action-error"' in html
+    # The upload form is kept as the user left it, the reason beside it.
+    assert 'id="photo-upload-form"' in html and 'hx-preserve="true"' in html
+    assert problem.photos.count() == 1
