@@ -236,3 +236,54 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
 
     assert page.js_errors == []
     context.close()
+
+
+def _submitted(cast, round_, code, fail=()):
+    visit = Visit.objects.get(round=round_, point__code=code)
+    services.visit_start(actor=cast.inspector, visit=visit)
+    items = visit.round.system.checklist_items.filter(point_type=visit.point_type)
+    services.visit_answers_save(
+        actor=cast.inspector,
+        visit=visit,
+        answers=[
+            {"item": i.code, "answer": "fail" if i.code in fail else "pass", "client_id": i.code}
+            for i in items
+        ],
+    )
+    for code in fail:
+        services.visit_photo_add(
+            actor=cast.inspector, visit=visit, item_code=code, upload=f.photo(5), client_id=code
+        )
+    return services.visit_submit(actor=cast.inspector, visit=visit)
+
+
+def test_the_office_reviews_on_the_round_page_refusals_in_place(browser, live_server, city):
+    """Rounds → the round (figures, estimate, strata) → review: a rejection without a reason is
+    refused beside its form, an approval shows its outcome in the row; at 390 px, axe clean."""
+    cast, round_ = city
+    market = _submitted(cast, round_, "ZS-MKT-1")
+    _submitted(cast, round_, "ZS-SCH-1", fail=("SCHOOL-01",))
+    context, page = _phone(browser, live_server, cast.office)
+    page.goto(f"{live_server.url}/inspections/")
+    page.get_by_test_id("round-card").first.click()
+    page.wait_for_url(f"**/inspections/rounds/{round_.pk}/")
+    expect(page.get_by_test_id("estimate")).to_be_visible()
+    expect(page.get_by_test_id("strata")).to_contain_text("MARKET")
+    expect(page.get_by_test_id("review-row")).to_have_count(2)
+    _check(page, "the round page")
+
+    row = page.locator(f"#review-{market.pk}")
+    row.locator("button[value=reject]").click()
+    expect(row.get_by_test_id("review-error")).to_be_visible()
+    expect(page.get_by_test_id("review-row")).to_have_count(2)  # swapped in place, not the page
+    market.refresh_from_db()
+    assert market.status == VisitStatus.SUBMITTED
+    row.locator("input[name=note]").fill("照片不清晰")
+    row.locator("button[value=has_issues]").click()
+    expect(row.get_by_test_id("review-result")).to_be_visible()
+    expect(row.get_by_test_id("review-status")).to_contain_text("有问题")
+    market.refresh_from_db()
+    assert market.status == VisitStatus.HAS_ISSUES and market.review_note == "照片不清晰"
+    _check(page, "the round page after a review")
+    assert page.js_errors == []
+    context.close()
