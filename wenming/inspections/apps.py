@@ -13,3 +13,12 @@ class InspectionsConfig(AppConfig):
         from . import home
 
         register_nav(home.nav_inspections, order=30)
+        from wenming.core.home import register_panel
+        from wenming.core.jobs import register_job
+
+        from . import panels, reports
+
+        register_job(reports.XLSX, reports.make_xlsx)
+        register_job(reports.DOCX, reports.make_docx)
+        for panel in panels.PANELS:
+            register_panel(panel, order=25)
