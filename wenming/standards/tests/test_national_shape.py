@@ -247,3 +247,38 @@ def test_workbook_round_trip_keeps_kind_threshold_and_prerequisite(cast, system)
         export_workbook(chosen, buffer, actor=cast.office)
         spec = parse_workbook(io.BytesIO(buffer.getvalue())).spec.system
         assert (spec.kind, spec.threshold, spec.prerequisite) == expected
+
+
+def test_a_point_page_shows_the_prerequisite_system_s_checks_too(cast, system, page_as):
+    prerequisite = minors()
+    line = services.standard_create(
+        indicator=services.indicator_create(
+            item=services.item_create(system=prerequisite, code="1", name="校园周边", actor=None),
+            code="1.1",
+            name="周边环境",
+            actor=None,
+        ),
+        code="1.1.1",
+        text="学校周边200米内无网吧",
+        points=100,
+        methods=["field"],
+        actor=None,
+    )
+    services.checklist_item_create(
+        system=prerequisite,
+        point_type=PointType.objects.get(code="SCHOOL"),
+        code="M-SCHOOL-01",
+        text="校门外200米内网吧0家",
+        standard=line,
+        deduction="1",
+        sample_route_m=200,
+        sample_spacing_m=20,
+        actor=None,
+    )
+    services.system_update(system=system, actor=cast.office, data={"prerequisite": prerequisite})
+    page = page_as(cast.office).get("/points/ZS-SCH-1/").content.decode()
+    assert 'data-testid="checklist-main"' in page and 'data-testid="checklist-prerequisite"' in page
+    assert "校门外200米内网吧0家" in page
+    # An officer does not see a draft prerequisite, nor its checks.
+    officer = page_as(cast.zhongshan).get("/points/ZS-SCH-1/").content.decode()
+    assert "校门外200米内网吧0家" not in officer
