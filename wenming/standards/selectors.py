@@ -236,12 +236,28 @@ def system_counts(*, system: EvaluationSystem) -> dict[str, int]:
 
 
 def responsibility_matrix(*, actor, system: EvaluationSystem) -> dict:
-    """Standards × units: "lead" or "co" in each cell, units with any role as columns."""
+    """Standards × units: "lead" or "co" in each cell, units with any role as columns.
+
+    A unit that owns one of a line's clauses (its own owners) supports the line.
+    """
     standards = list(standards_visible(actor=actor, system=system).prefetch_related("co_units"))
+    clause_units: dict[int, set[int]] = defaultdict(set)
+    through = Clause.co_units.through
+    for standard_id, unit_id in through.objects.filter(clause__system=system).values_list(
+        "clause__standard_id", "unit_id"
+    ):
+        clause_units[standard_id].add(unit_id)
+    for standard_id, unit_id in (
+        Clause.objects.filter(system=system)
+        .exclude(lead_unit=None)
+        .values_list("standard_id", "lead_unit_id")
+    ):
+        clause_units[standard_id].add(unit_id)
     roles: dict[int, dict[int, str]] = {}
     unit_ids: set[int] = set()
     for standard in standards:
-        cells = {u.pk: "co" for u in standard.co_units.all()}
+        cells = dict.fromkeys(clause_units.get(standard.pk, ()), "co")
+        cells.update({u.pk: "co" for u in standard.co_units.all()})
         if standard.lead_unit_id:
             cells[standard.lead_unit_id] = "lead"
         roles[standard.pk] = cells

@@ -245,3 +245,21 @@ def test_a_unit_sees_the_lines_it_owns_through_a_clause(cast, system, page_as):
     }
     assert roles["1.2.2.2"] == "lead" and roles["1.1.2.1"] == "co"
     assert "1.2.2.1" not in roles
+
+
+def test_the_matrix_counts_a_clause_owner_as_supporting_its_line(cast, system):
+    draft = services.system_clone(
+        system=system, actor=cast.office, code="T-2027", name="草案", edition_year=2027
+    )
+    services.clause_create(
+        standard=line(draft, "1.2.2"),
+        text="治安问卷",
+        points="2",
+        points_questionnaire="2",
+        co_units=[Unit.objects.get(code="EDU")],
+        actor=cast.office,
+    )
+    matrix = selectors.responsibility_matrix(actor=cast.office, system=draft)
+    units = [u.code for u in matrix["units"]]
+    row = next(r for r in matrix["rows"] if r["standard"].code == "1.2.2")
+    assert dict(zip(units, row["cells"], strict=True))["EDU"] == "co"
