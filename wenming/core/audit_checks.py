@@ -96,15 +96,21 @@ class _ProgressAside:
 
     @staticmethod
     def _aside(write, n: int) -> None:
+        failed = []
+
         def run():
             try:
                 write(n)
+            except Exception as exc:  # raised again below, in the check's own thread
+                failed.append(exc)
             finally:
                 connection.close()  # this thread's own connection
 
         thread = threading.Thread(target=run)
         thread.start()
         thread.join()
+        if failed:
+            raise failed[0]
 
 
 def make_verify_report(*, job, out, progress) -> str:
