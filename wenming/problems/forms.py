@@ -82,7 +82,7 @@ class ProblemForm(forms.Form):
             {
                 "data-wm-region-picker": "",
                 "data-search-url": reverse_lazy("org:region_search"),
-                "data-placeholder": _("Search by name, e.g. 胜利社区"),
+                "data-placeholder": _("Search by name, e.g. Shengli Community"),
                 "data-empty": _("No region of yours matches."),
             }
         )

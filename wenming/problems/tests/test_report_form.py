@@ -267,3 +267,12 @@ def test_the_ledger_export_has_a_ticket_column(cast, page_as):
     rows = list(sheet.iter_rows(values_only=True))
     column = rows[0].index("12345 工单号")
     assert sorted(str(r[column] or "") for r in rows[1:]) == ["", TICKET]
+
+
+def test_the_picker_speaks_the_users_language(cast, page_as):
+    client = page_as(cast.office)
+    assert "按名称搜索，如：胜利社区" in client.get("/problems/new/").content.decode()
+    client.cookies["wenming_language"] = "en"
+    html = client.get("/problems/new/").content.decode()
+    assert "Search by name, e.g. Shengli Community" in html
+    assert "Zhongshan District › Qingniwaqiao Street › Tianjin Street Community" in html
