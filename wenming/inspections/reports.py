@@ -119,8 +119,8 @@ def _write_xlsx(job, out, progress) -> str:
     if summary.estimate is not None and summary.estimate.score is not None:
         rows += [
             (_("Estimated field score"), round(summary.estimate.score, 2)),
-            (_("95% interval, low"), round(summary.estimate.low, 2)),
-            (_("95% interval, high"), round(summary.estimate.high, 2)),
+            (_("Interval low (95%)"), round(summary.estimate.low, 2)),
+            (_("Interval high (95%)"), round(summary.estimate.high, 2)),
         ]
     for row in rows:
         sheet.append(row)

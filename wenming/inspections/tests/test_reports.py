@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import translation
+from django.utils.translation import gettext
 
 from wenming.core.errors import InvalidInput, NotAllowed, NotFound
 from wenming.core.models import Job, JobStatus
@@ -24,12 +25,14 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def answer_visit(cast, visit, fail=(), n=0):
-    """Start, answer (failing `fail`, each with a photo) and submit a visit as the inspector."""
-    services.visit_start(actor=cast.inspector, visit=visit)
+def answer_visit(cast, visit, fail=(), n=0, actor=None):
+    """Start, answer (failing `fail`, each with a photo) and submit a visit as `actor` (the
+    inspector unless said)."""
+    actor = actor or cast.inspector
+    services.visit_start(actor=actor, visit=visit)
     codes = [i.code for i in services.visits.checklist_of(visit)]
     services.visit_answers_save(
-        actor=cast.inspector,
+        actor=actor,
         visit=visit,
         answers=[
             {"item": c, "answer": "fail" if c in fail else "pass", "client_id": f"{visit.pk}-{c}"}
@@ -38,13 +41,13 @@ def answer_visit(cast, visit, fail=(), n=0):
     )
     for k, code in enumerate(fail):
         services.visit_photo_add(
-            actor=cast.inspector,
+            actor=actor,
             visit=visit,
             item_code=code,
             upload=photo(n + k + 1),
             client_id=f"p-{visit.pk}-{code}",
         )
-    return services.visit_submit(actor=cast.inspector, visit=visit)
+    return services.visit_submit(actor=actor, visit=visit)
 
 
 @pytest.fixture
@@ -99,7 +102,10 @@ def test_headers_follow_the_language_of_the_person_who_asked(cast, answered):
     with translation.override("zh-hans"):
         job = reports.round_report_start(actor=cast.office, round_=answered, kind="xlsx")
     book = openpyxl.load_workbook(io.BytesIO(_made(job)))
-    assert book.sheetnames == ["汇总", "检查记录", "逐项结果", "问题"]
+    with translation.override("zh-hans"):
+        names = [gettext(n) for n in ("Summary", "Visits", "Item results", "Problems")]
+    assert book.sheetnames == names and "逐项结果" in names
+    assert book["逐项结果"]["A1"].value == "点位编码"
 
 
 def test_the_word_report_has_the_scores_failures_photos_and_estimate(cast, answered):
