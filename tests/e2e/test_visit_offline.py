@@ -10,6 +10,7 @@ error. A fresh phone's first load of the visit page is measured from the respons
 """
 
 import gzip
+import re
 from datetime import date
 
 import pytest
@@ -151,7 +152,7 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
     page.wait_for_function("() => document.querySelector('[data-wm-visits]').dataset.sorted")
     # Nearest first: the market at whose gate the phone stands.
     expect(cards.first).to_contain_text("天津街农贸市场")
-    expect(cards.first.locator("[data-testid=distance]")).to_contain_text("m")
+    expect(cards.first.locator("[data-testid=distance]")).to_have_text(re.compile(r"距此 \d+ 米"))
     expect(page.locator("[data-testid=visits-map].leaflet-container")).to_have_count(1)
     _check(page, "my visits")
 
@@ -189,6 +190,8 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
     page.wait_for_function(
         "() => Number(document.querySelector('[data-wm-visit]').dataset.pending) >= 4"
     )
+    expect(page.locator("[data-item=MARKET-01]")).to_have_attribute("data-state", "kept")
+    expect(page.get_by_test_id("sync-status")).to_have_class(re.compile("alert-warning"))
     assert not visit.answers.filter(item__code="MARKET-01").exists()
     assert VisitPhoto.objects.filter(visit=visit).count() == 0
 
@@ -284,6 +287,9 @@ def test_the_office_reviews_on_the_round_page_refusals_in_place(browser, live_se
     expect(row.get_by_test_id("review-status")).to_contain_text("有问题")
     market.refresh_from_db()
     assert market.status == VisitStatus.HAS_ISSUES and market.review_note == "照片不清晰"
+    # The pointer leaves the button that moved under it (its hover colours fade in and out).
+    page.mouse.move(0, 0)
+    expect(row.locator("button[value=reject]")).to_have_css("background-color", "rgba(0, 0, 0, 0)")
     _check(page, "the round page after a review")
     assert page.js_errors == []
     context.close()

@@ -174,7 +174,10 @@
         return { item: r.item, answer: r.answer, note: r.note, places_observed: r.places_observed,
                  places_failed: r.places_failed, client_id: r.client_id };
       }) });
-      return send(root.dataset.answersUrl, body, "application/json").then(function (res) {
+      return send(root.dataset.answersUrl, body, "application/json").catch(function (error) {
+        pending.forEach(function (r) { itemStatus(r.item, msg("Kept")); });  // offline: kept
+        throw error;
+      }).then(function (res) {
         if (!res.ok) {
           var code = (res.data.message || "").split(":")[0];
           pending.forEach(function (r) { itemStatus(r.item, msg("Kept")); });
