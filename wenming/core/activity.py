@@ -15,6 +15,7 @@ more than the one before it, whatever the log's length (no OFFSET).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -178,6 +179,7 @@ def _object_name(head: str) -> str:
         return head
 
 
+@lru_cache(maxsize=256)
 def _model(app_label: str, model_name: str):
     name = model_name.replace("_", "")
     for model in apps.get_models():
@@ -279,10 +281,8 @@ def activity_rows(entries: list[dict]) -> list[dict]:
     rows = []
     for entry in entries:
         person = people.get(entry["actor_id"])
-        text, url = targets.get((entry["target_type"], entry["target_id"]), ("", None))
         data = entry["data"] if isinstance(entry["data"], dict) else {}
-        if not url and data.get("code"):
-            text = str(data["code"])  # a target since deleted, or one with no row of its own
+        text, url = _target_text(entry, data, targets)
         rows.append(
             {
                 "seq": entry["seq"],
@@ -306,6 +306,22 @@ def activity_rows(entries: list[dict]) -> list[dict]:
     return rows
 
 
+def _target_text(entry: dict, data: dict, targets: dict) -> tuple[str, str | None]:
+    """The target by name (or code), else the code the entry kept, else its kind and id."""
+    found = targets.get((entry["target_type"], entry["target_id"]))
+    if found is not None:
+        return found
+    if data.get("code"):  # a target since deleted, or an entry without a target row
+        return str(data["code"]), None
+    if entry["target_type"]:
+        try:
+            kind = str(apps.get_model(entry["target_type"])._meta.verbose_name)
+        except (LookupError, ValueError):
+            kind = entry["target_type"]
+        return f"{kind} #{entry['target_id']}", None
+    return "", None
+
+
 def _describe_targets(entries) -> dict:
     """{(type, id): (text, url)}: one query per registered target type on the page."""
     by_type: dict[str, set[str]] = {}
@@ -321,22 +337,21 @@ def _describe_targets(entries) -> dict:
 
 
 def _describe_by_str(target_type: str):
-    """A target nobody registered: the object's own name (str), or its kind and id if gone."""
+    """A target nobody registered: the object's own name (str); absent if it is gone."""
 
     def describe(ids):
         try:
             model = apps.get_model(target_type)
         except (LookupError, ValueError):
-            return {pk: (f"{target_type} #{pk}", None) for pk in ids}
+            return {}
         keys = []
         for pk in ids:
             try:
                 keys.append(model._meta.pk.to_python(pk))
             except ValidationError:
                 continue
-        objects = {str(k): v for k, v in model._default_manager.in_bulk(keys).items()}
-        kind = str(model._meta.verbose_name)
-        return {pk: (str(objects[pk]) if pk in objects else f"{kind} #{pk}", None) for pk in ids}
+        objects = model._default_manager.in_bulk(keys)
+        return {str(pk): (str(obj), None) for pk, obj in objects.items()}
 
     return describe
 

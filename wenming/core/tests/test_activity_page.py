@@ -205,3 +205,23 @@ def test_the_office_asks_the_worker_to_verify_and_sees_its_progress(cast, page_a
     assert check.ok and check.via == "worker" and check.actor == cast.office
     html = client.get("/activity/").content.decode()
     assert 'data-state="ok"' in html and 'data-testid="chain-job"' not in html
+
+
+def test_an_action_no_app_named_reads_as_its_objects_kind_and_verb(cast, page_as):
+    from wenming.org.models import RegionKind
+    from wenming.org.services import region_create
+
+    region_create(
+        code="210202002",
+        name="人民路街道",
+        name_en="Renmin Road Street",
+        kind=RegionKind.STREET,
+        parent=cast.zhongshan_district,
+        actor=cast.office,
+    )
+    row = page_as(cast.office).get("/activity/").content.decode()
+    row = row.split('data-action="region.create"', 1)[1].split("</tr>", 1)[0]
+    # The model's own name and a verb, translated; the target by its name, not its id.
+    assert "区域 — 新建" in row and "人民路街道" in row
+    assert activity.action_label("region.create") == "区域 — 新建"
+    assert activity.action_label("something.unheard_of") == "something.unheard_of"
