@@ -13,6 +13,7 @@ DEMO_APPS = [
     "wenming.standards",
     "wenming.points",
     "wenming.problems",
+    "wenming.inspections",
     "wenming.notifications",
 ]
 SCALES = ("small", "city", "city-year")
