@@ -33,6 +33,8 @@ PHONE = {"width": 390, "height": 844}
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 HERE = {"latitude": 38.9184, "longitude": 121.6406}  # at the gate of 天津街农贸市场
 BUDGET = 300 * 1024
+# The machine running the suite is shared: pages and the service worker get time to answer.
+WAIT = 20000
 
 
 @pytest.fixture(autouse=True)
@@ -148,21 +150,25 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
     context, page = _phone(browser, live_server, cast.inspector)
     page.goto(f"{live_server.url}/inspections/visits/")
     cards = page.locator("[data-testid=visit-card]")
-    expect(cards).to_have_count(3)
+    expect(cards).to_have_count(3, timeout=WAIT)
     page.wait_for_function("() => document.querySelector('[data-wm-visits]').dataset.sorted")
     # Nearest first: the market at whose gate the phone stands.
-    expect(cards.first).to_contain_text("天津街农贸市场")
-    expect(cards.first.locator("[data-testid=distance]")).to_have_text(re.compile(r"距此 \d+ 米"))
-    expect(page.locator("[data-testid=visits-map].leaflet-container")).to_have_count(1)
+    expect(cards.first).to_contain_text("天津街农贸市场", timeout=WAIT)
+    expect(cards.first.locator("[data-testid=distance]")).to_have_text(
+        re.compile(r"距此 \d+ 米"), timeout=WAIT
+    )
+    expect(page.locator("[data-testid=visits-map].leaflet-container")).to_have_count(
+        1, timeout=WAIT
+    )
     _check(page, "my visits")
 
     cards.first.click()
     page.wait_for_url(f"**/inspections/visits/{visit.pk}/")
     page.get_by_test_id("start").click()
-    expect(page.get_by_test_id("checklist")).to_be_visible()
+    expect(page.get_by_test_id("checklist")).to_be_visible(timeout=WAIT)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.STARTED and visit.start_distance_m < 50
-    expect(page.get_by_test_id("sampling-rule")).to_contain_text("从市场正门起")
+    expect(page.get_by_test_id("sampling-rule")).to_contain_text("从市场正门起", timeout=WAIT)
     page.wait_for_function("() => document.querySelector('[data-wm-visit]').dataset.ready")
     page.wait_for_function("() => document.documentElement.dataset.offlineReady === '1'")
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
@@ -170,7 +176,9 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
 
     # Online: the first answer goes straight to the server.
     _answer(page, "MARKET-03", "pass")
-    expect(page.locator("[data-item=MARKET-03]")).to_have_attribute("data-state", "sent")
+    expect(page.locator("[data-item=MARKET-03]")).to_have_attribute(
+        "data-state", "sent", timeout=WAIT
+    )
     assert visit.answers.filter(item__code="MARKET-03", answer="pass").exists()
 
     # The connection is lost: the next answers and photos are kept on the phone.
@@ -186,12 +194,16 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
     second_photo.write_bytes(f.photo(4).read())
     page.set_input_files("#photo-MARKET-01", str(first_photo))
     page.set_input_files("#photo-MARKET-02", str(second_photo))
-    expect(page.locator("[data-testid=photo-thumb]")).to_have_count(2)
+    expect(page.locator("[data-testid=photo-thumb]")).to_have_count(2, timeout=WAIT)
     page.wait_for_function(
         "() => Number(document.querySelector('[data-wm-visit]').dataset.pending) >= 4"
     )
-    expect(page.locator("[data-item=MARKET-01]")).to_have_attribute("data-state", "kept")
-    expect(page.get_by_test_id("sync-status")).to_have_class(re.compile("alert-warning"))
+    expect(page.locator("[data-item=MARKET-01]")).to_have_attribute(
+        "data-state", "kept", timeout=WAIT
+    )
+    expect(page.get_by_test_id("sync-status")).to_have_class(
+        re.compile("alert-warning"), timeout=WAIT
+    )
     assert not visit.answers.filter(item__code="MARKET-01").exists()
     assert VisitPhoto.objects.filter(visit=visit).count() == 0
 
@@ -200,13 +212,13 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
     reloaded = page.reload()
     assert reloaded.from_service_worker
     page.wait_for_function("() => document.querySelector('[data-wm-visit]').dataset.ready")
-    expect(page.locator("#a-MARKET-01-fail")).to_be_checked()
-    expect(page.locator("#a-MARKET-02-fail")).to_be_checked()
-    expect(page.locator("#a-MARKET-03-pass")).to_be_checked()
-    expect(page.locator("#note-MARKET-01")).to_have_value("地面积水")
-    expect(page.locator("#observed-MARKET-02")).to_have_value("10")
-    expect(page.locator("#failed-MARKET-02")).to_have_value("3")
-    expect(page.locator("[data-testid=photo-thumb] img")).to_have_count(2)
+    expect(page.locator("#a-MARKET-01-fail")).to_be_checked(timeout=WAIT)
+    expect(page.locator("#a-MARKET-02-fail")).to_be_checked(timeout=WAIT)
+    expect(page.locator("#a-MARKET-03-pass")).to_be_checked(timeout=WAIT)
+    expect(page.locator("#note-MARKET-01")).to_have_value("地面积水", timeout=WAIT)
+    expect(page.locator("#observed-MARKET-02")).to_have_value("10", timeout=WAIT)
+    expect(page.locator("#failed-MARKET-02")).to_have_value("3", timeout=WAIT)
+    expect(page.locator("[data-testid=photo-thumb] img")).to_have_count(2, timeout=WAIT)
     assert _pending(page) >= 4
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
@@ -232,9 +244,13 @@ def test_a_whole_visit_on_a_phone_with_the_connection_lost_in_the_middle(
     office_context, office = _phone(browser, live_server, cast.office)
     target = problems.get(checklist_item__code="MARKET-01")
     office.goto(f"{live_server.url}/problems/?q={target.code}")
-    expect(office.locator(f"a[href='/problems/{target.code}/']:visible").first).to_be_visible()
+    expect(office.locator(f"a[href='/problems/{target.code}/']:visible").first).to_be_visible(
+        timeout=WAIT
+    )
     office.goto(f"{live_server.url}/problems/{target.code}/")
-    expect(office.locator("img[src*='/problems/photos/']:visible").first).to_be_visible()
+    expect(office.locator("img[src*='/problems/photos/']:visible").first).to_be_visible(
+        timeout=WAIT
+    )
     office_context.close()
 
     assert page.js_errors == []
@@ -270,26 +286,28 @@ def test_the_office_reviews_on_the_round_page_refusals_in_place(browser, live_se
     page.goto(f"{live_server.url}/inspections/")
     page.get_by_test_id("round-card").first.click()
     page.wait_for_url(f"**/inspections/rounds/{round_.pk}/")
-    expect(page.get_by_test_id("estimate")).to_be_visible()
-    expect(page.get_by_test_id("strata")).to_contain_text("MARKET")
-    expect(page.get_by_test_id("review-row")).to_have_count(2)
+    expect(page.get_by_test_id("estimate")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_test_id("strata")).to_contain_text("MARKET", timeout=WAIT)
+    expect(page.get_by_test_id("review-row")).to_have_count(2, timeout=WAIT)
     _check(page, "the round page")
 
     row = page.locator(f"#review-{market.pk}")
     row.locator("button[value=reject]").click()
-    expect(row.get_by_test_id("review-error")).to_be_visible()
+    expect(row.get_by_test_id("review-error")).to_be_visible(timeout=WAIT)
     expect(page.get_by_test_id("review-row")).to_have_count(2)  # swapped in place, not the page
     market.refresh_from_db()
     assert market.status == VisitStatus.SUBMITTED
     row.locator("input[name=note]").fill("照片不清晰")
     row.locator("button[value=has_issues]").click()
-    expect(row.get_by_test_id("review-result")).to_be_visible()
-    expect(row.get_by_test_id("review-status")).to_contain_text("有问题")
+    expect(row.get_by_test_id("review-result")).to_be_visible(timeout=WAIT)
+    expect(row.get_by_test_id("review-status")).to_contain_text("有问题", timeout=WAIT)
     market.refresh_from_db()
     assert market.status == VisitStatus.HAS_ISSUES and market.review_note == "照片不清晰"
     # The pointer leaves the button that moved under it (its hover colours fade in and out).
     page.mouse.move(0, 0)
-    expect(row.locator("button[value=reject]")).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+    expect(row.locator("button[value=reject]")).to_have_css(
+        "background-color", "rgba(0, 0, 0, 0)", timeout=WAIT
+    )
     _check(page, "the round page after a review")
     assert page.js_errors == []
     context.close()
