@@ -14,6 +14,9 @@ import orjson
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 from ninja.responses import NinjaJSONEncoder
 
 from wenming.org.selectors import REGIONS, UNITS
@@ -59,6 +62,7 @@ class LedgerRows:
         self.clock = DeadlineClock(today)
         self.status_labels = {value: str(label) for value, label in Status.choices}
         self.open_statuses = frozenset(OPEN_STATUSES)
+        self._ages: dict[int, tuple[int, str, str]] = {}
         self._names: dict[tuple[str, int], tuple[str, str]] = {}
 
     def _named(self, kind: str, pk) -> tuple[str, str] | tuple[None, str]:
@@ -147,7 +151,50 @@ class LedgerRows:
             # Calendar days since the report, for a problem still waiting (not closed or
             # rejected): what the reporter has waited. Deadlines count working days; the age
             # says how long the city has been at it, weekends included.
-            "age": (self.clock.today - reported.date()).days
-            if row["status"] in self.open_statuses
-            else None,
+            # (days, "3 days", "waiting 3 days") while it waits, else None.
+            "age": self._age(reported.date()) if row["status"] in self.open_statuses else None,
         }
+
+    def cards(self, rows: list[dict]) -> list[str]:
+        """The phone's cards of `table_rows`' rows, as HTML: code and status, title, place,
+        deadline (overdue / due soon) and age. Written here, not in a template loop, for the
+        reason the table's cells are (every field escaped)."""
+        words = {
+            "deadline": escape(pgettext("ledger column", "Deadline")),
+            "overdue": escape(gettext("overdue")),
+            "due_soon": escape(gettext("due soon")),
+        }
+        return [mark_safe(self._card(row, words)) for row in rows]  # noqa: S308 - escaped above
+
+    @staticmethod
+    def _card(row: dict, words: dict) -> str:
+        deadline = "—"
+        if row["deadline"]:
+            deadline = row["deadline"]
+            if row["overdue"]:
+                deadline += f' <span class="badge text-bg-danger">{words["overdue"]}</span>'
+            elif row["due_soon"]:
+                deadline += f' <span class="badge text-bg-warning">{words["due_soon"]}</span>'
+        age = f" · {escape(row['age'][2])}" if row["age"] else ""
+        code = escape(row["code"])
+        return (
+            f'<li data-code="{code}"><a class="wm-card" href="{escape(row["url"])}">'
+            f'<span class="wm-card-head"><span class="fw-semibold text-nowrap">{code}</span>'
+            f'<span class="badge wm-status wm-status-{escape(row["status"])}">'
+            f"{escape(row['status_label'])}</span></span>"
+            f'<span class="wm-card-title">{escape(row["title"])}</span>'
+            f'<span class="wm-card-meta">{escape(row["place"])}</span>'
+            f'<span class="wm-card-meta">{words["deadline"]} {deadline}{age}</span></a></li>'
+        )
+
+    def _age(self, day: date) -> tuple[int, str, str]:
+        """(days, "3 days", "waiting 3 days") since `day`, the labels translated once a value."""
+        days = (self.clock.today - day).days
+        found = self._ages.get(days)
+        if found is None:
+            found = self._ages[days] = (
+                days,
+                ngettext("%(days)s day", "%(days)s days", days) % {"days": days},
+                ngettext("waiting %(days)s day", "waiting %(days)s days", days) % {"days": days},
+            )
+        return found

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from wenming.problems import services
@@ -203,10 +203,11 @@ def test_the_age_of_a_waiting_problem_is_in_calendar_days(cast, page_as):
 def test_the_age_is_worked_out_without_a_query(cast, django_assert_num_queries):
     dispatched(cast)
     row = Problem.objects.values(*LIST_COLUMNS).get()
-    rows = LedgerRows(timezone.localdate() + timedelta(days=3))
-    rows.table_rows([row])  # the reference rows' copies are loaded once per process
-    with django_assert_num_queries(0):
-        assert rows.table_rows([row])[0]["age"] == 3
+    with translation.override("en"):
+        rows = LedgerRows(timezone.localdate() + timedelta(days=3))
+        rows.table_rows([row])  # the reference rows' copies and the age's words, once
+        with django_assert_num_queries(0):
+            assert rows.table_rows([row])[0]["age"] == (3, "3 days", "waiting 3 days")
 
 
 def test_a_serial_alone_finds_its_problem(cast, page_as, api_as):

@@ -102,13 +102,16 @@ def _ledger_context(request, params=None) -> dict:
         }
         for status, label in Status.choices
     ]
+    shaper = listing.LedgerRows(local_today())
+    rows = shaper.table_rows(page.items)
     today_params = {k: v for k, v in params.items() if k not in ("created_from", "created_to")}
     return {
         "filter": found,
         "page": page,
         # Plain rows with every cell worked out once (listing.LedgerRows.table_row): the table's
         # template only prints them.
-        "rows": listing.LedgerRows(local_today()).table_rows(page.items),
+        "rows": rows,
+        "cards": shaper.cards(rows),
         "error": error,
         "field_errors": field_errors,
         # Every field's message slot, refilled (or emptied) by an htmx answer.
