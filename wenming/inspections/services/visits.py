@@ -6,6 +6,7 @@ idempotent: answers and photos carry the client's id, a second submit answers as
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from wenming.core.errors import Conflict, InvalidInput, NotAllowed
 from wenming.core.roles import is_office
 from wenming.core.uploads import haversine_m, validate_image
-from wenming.problems.models import Problem, Source
+from wenming.problems.models import Category, Problem, Source
 from wenming.problems.services.creation import problem_create
 from wenming.standards.models import ChecklistItem
 
@@ -345,6 +346,7 @@ def _failures_to_problems(actor, visit: Visit, answers) -> tuple[int, int]:
             answer.problem = problem_create(
                 actor=actor,
                 title=answer.item.text[:200],
+                category=_category_for(answer.item),
                 source=Source.INSPECTION,
                 region=visit.point.region,
                 point=visit.point,
@@ -358,6 +360,28 @@ def _failures_to_problems(actor, visit: Visit, answers) -> tuple[int, int]:
             created += 1
         answer.save(update_fields=["problem"])
     return created, linked
+
+
+def _category_for(item: ChecklistItem):
+    """The problem category of a failed item: its own default when it names an active one;
+    else the category most of its point type's checks name; else the first active category.
+    A checklist without categories must not stop an inspector's submit: the office
+    re-categorises when it registers the problem."""
+    active = Category.objects.filter(is_active=True)
+    if item.default_category_code:
+        own = active.filter(code=item.default_category_code).first()
+        if own is not None:
+            return own
+    codes = (
+        ChecklistItem.objects.filter(system_id=item.system_id, point_type_id=item.point_type_id)
+        .exclude(default_category_code="")
+        .values_list("default_category_code", flat=True)
+    )
+    for code, _count in Counter(codes).most_common():
+        found = active.filter(code=code).first()
+        if found is not None:
+            return found
+    return active.order_by("sort_order", "code").first()
 
 
 def _visit_description(visit: Visit, answer: VisitAnswer) -> str:

@@ -202,3 +202,25 @@ def test_a_photo_that_is_not_an_image_is_refused_and_a_resend_returns_the_first(
         client_id="same",
     )
     assert again.pk == first.pk and market_visit.photos.count() == 1
+
+
+def test_a_failed_item_without_a_category_still_becomes_a_problem(cast, drawn):
+    """SCHOOL-03 names no problem category: the submit goes through, the problem takes the
+    category most of the school's checks name."""
+    visit = drawn.visits.filter(point_type__code="SCHOOL").first()
+    services.visit_start(actor=cast.inspector, visit=visit)
+    codes = ["SCHOOL-01", "SCHOOL-02", "SCHOOL-03"]
+    services.visit_answers_save(
+        actor=cast.inspector,
+        visit=visit,
+        answers=[
+            {"item": c, "answer": "fail" if c == "SCHOOL-03" else "pass", "client_id": c}
+            for c in codes
+        ],
+    )
+    services.visit_photo_add(
+        actor=cast.inspector, visit=visit, item_code="SCHOOL-03", upload=photo(12), client_id="s3"
+    )
+    services.visit_submit(actor=cast.inspector, visit=visit)
+    problem = Problem.objects.get(checklist_item__code="SCHOOL-03")
+    assert problem.category.code == "chaotic.street_order"  # SCHOOL-01's, the only one named
