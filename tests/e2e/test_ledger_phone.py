@@ -76,6 +76,8 @@ SMALL_TARGETS = """() => {
 def test_a_unit_officer_reads_the_ledger_as_cards_on_a_phone(cast, live_server, browser, language):
     problem = f.dispatched(cast, title="青泥洼桥人行道井盖缺失，行人易绊倒，已有老人摔伤")
     services.problem_accept(problem=problem, actor=cast.urban)
+    # The longest status label ("Rectified, awaiting verification") on a card of its own.
+    waiting = f.rectified(cast)
     late = f.dispatched(cast, title="机动车占用人行道停放")
     Problem.objects.filter(pk=late.pk).update(
         deadline=timezone.localdate() - timedelta(days=2),
@@ -87,6 +89,7 @@ def test_a_unit_officer_reads_the_ledger_as_cards_on_a_phone(cast, live_server, 
     expect(cards).to_be_visible()
     expect(page.locator("[data-testid=ledger-table]")).to_be_hidden()
     assert _scroll_width(page) <= 390
+    expect(cards.locator(f"li[data-code='{waiting.code}']")).to_be_visible()
     card = cards.locator(f"li[data-code='{late.code}']")
     text = card.inner_text()
     late.refresh_from_db()
