@@ -20,7 +20,7 @@ smaller demo ledger and the inspections demo, then measures:
 Figures are printed beside their floor (product p50 ÷ floor p50), as the other benchmarks do.
 No assertions: the figures are for reading.
 
-Usage: python -m benchmarks inspections [--repeat=N]
+Usage: python -m benchmarks inspections [--repeat=N] [--db=both|sqlite|postgresql]
 """
 
 import argparse
@@ -40,6 +40,7 @@ ITEMS, FAILURES = 40, 10
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench_inspections")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--db", choices=["both", "sqlite", "postgresql"], default="both")
     args, _rest = parser.parse_known_args(argv)
     status = 0
     with tempfile.TemporaryDirectory(prefix="wenming-bench-insp-") as folder:
@@ -50,6 +51,8 @@ def main(argv: list[str]) -> int:
         else:
             print("(PostgreSQL skipped: set WENMING_BENCH_PG_URL to include it)")
         for label, url in targets:
+            if args.db not in ("both", label.lower()):
+                continue
             print(f"--- {label} ---", flush=True)
             result = subprocess.run(
                 [
