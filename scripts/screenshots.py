@@ -44,8 +44,13 @@ def settle(page) -> None:
 
 
 def shoot(browser, base: str, out: Path, suffix: str, language: str, args) -> list[Path]:
+    # The phone's language (navigator.language) matches the page's.
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN" if language == "zh-hans" else "en-US",
     )
     context.add_cookies([{"name": "wenming_language", "value": language, "url": base}])
     # Only our own server: tiles and anything else outside fail at once, as with no internet.
