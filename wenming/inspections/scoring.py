@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from wenming.standards.scoring import PASS_FAIL, SCORE_RATE, Observed, checklist_score
+
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "na"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -58,40 +60,23 @@ class VisitSums:
         return (HUNDRED * self.places_passed / self.places_observed).quantize(CENT, ROUND_HALF_UP)
 
 
-def earned(answer: Answer) -> Decimal:
-    """What one applicable item earns (see the module's rules); never below 0."""
-    if answer.answer == PASS:
-        return answer.possible
-    if answer.answer != FAIL:
-        return Decimal(0)
-    observed, failed = answer.places_observed, answer.places_failed
-    if observed:  # a sampled item: the share of places that passed
-        failed = min(max(failed or 0, 0), observed)
-        return max(Decimal(0), answer.possible * (observed - failed) / observed)
-    return Decimal(0)
-
-
-def places(answer: Answer) -> tuple[int, int]:
-    """(observed, passed) of one applicable item; a pass/fail item is one place."""
+def _observed(answer: Answer) -> Observed:
+    """One applicable answer as the checklist rule of `wenming.standards.scoring` reads it: a
+    sampled item (places counted) is scored by its rate, any other is one pass/fail place."""
     if answer.places_observed:
-        failed = min(max(answer.places_failed or 0, 0), answer.places_observed)
-        return answer.places_observed, answer.places_observed - failed
-    return 1, 1 if answer.answer == PASS else 0
+        observed = answer.places_observed
+        failed = min(max(answer.places_failed or 0, 0), observed)
+        if answer.answer == PASS:
+            failed = 0
+        return Observed(answer.possible, SCORE_RATE, observed, observed - failed)
+    return Observed(answer.possible, PASS_FAIL, 1, 1 if answer.answer == PASS else 0)
 
 
 def visit_sums(answers: Iterable[Answer]) -> VisitSums:
-    """Σ earned, Σ possible and the places of a visit, over its applicable items."""
-    total_earned = total_possible = Decimal(0)
-    observed = passed = 0
-    for answer in answers:
-        if answer.answer == NOT_APPLICABLE:
-            continue
-        total_earned += earned(answer)
-        total_possible += answer.possible
-        seen, ok = places(answer)
-        observed += seen
-        passed += ok
-    return VisitSums(total_earned, total_possible, observed, passed)
+    """Σ earned, Σ possible and the places of a visit, over its applicable items: the one
+    checklist rule (`standards.scoring.checklist_score`) applied to the visit's answers."""
+    score = checklist_score(_observed(a) for a in answers if a.answer != NOT_APPLICABLE)
+    return VisitSums(score.points, score.points_possible, score.observed, score.passed)
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:
