@@ -8,6 +8,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="sw"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/report/<str:kind>/", views.report, name="report"),
     path("visits/", views.visits_mine, name="visits"),
     path("visits/markers.json", views.visit_markers, name="markers"),
     path("visits/<int:pk>/", views.visit_page, name="visit"),

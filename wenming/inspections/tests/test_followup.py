@@ -98,3 +98,29 @@ def test_only_a_follow_up_round_has_outcomes_and_only_in_scope(cast, earlier, fo
         followup.followup_outcomes(actor=cast.inspector, round_=follow_up)
     rows = followup.followup_outcomes(actor=cast.evaluator, round_=follow_up)
     assert rows == []  # the evaluator did none of the earlier round's visits
+
+
+def test_the_round_page_shows_the_fixes_the_inspectors_and_the_report_buttons(
+    cast, follow_up, page_as
+):
+    from wenming.core.models import Job
+
+    visits = {v.point.code: v for v in follow_up.visits.select_related("point")}
+    answer_visit(cast, visits["ZS-SCH-1"], fail=("SCHOOL-01",), n=7, actor=cast.evaluator)
+    office = page_as(cast.office)
+    page = office.get(f"/inspections/rounds/{follow_up.pk}/").content.decode()
+    assert 'data-testid="followup"' in page and 'data-outcome="not_held"' in page
+    assert 'data-testid="performance"' in page and cast.evaluator.display_name in page
+    assert 'data-testid="reports"' in page
+    # A district officer sees their own problems' outcomes, and no inspector table.
+    zs = page_as(cast.zhongshan).get(f"/inspections/rounds/{follow_up.pk}/").content.decode()
+    assert "GJZ-MKT-1" not in zs and 'data-testid="performance"' not in zs
+    # The report button queues a job and shows its page; a bad kind is refused with a message.
+    response = office.post(f"/inspections/rounds/{follow_up.pk}/report/docx/")
+    job = Job.objects.get(owner=cast.office)
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    bad = office.post(f"/inspections/rounds/{follow_up.pk}/report/pdf/", follow=True)
+    assert bad.status_code == 200 and Job.objects.count() == 1
+    assert page_as(cast.evaluator).post(f"/inspections/rounds/{follow_up.pk}/report/xlsx/")[
+        "Location"
+    ] == f"/inspections/rounds/{follow_up.pk}/"

@@ -3,7 +3,7 @@ their map, the visit on a phone (start, checklist, photos, submit; offline throu
 service worker and IndexedDB in static/inspections/visit.js), and the service worker itself."""
 
 from .offline import manifest, service_worker
-from .rounds import review, round_detail, round_list
+from .rounds import report, review, round_detail, round_list
 from .visits import (
     visit_answers,
     visit_markers,
@@ -16,6 +16,7 @@ from .visits import (
 
 __all__ = [
     "manifest",
+    "report",
     "review",
     "round_detail",
     "round_list",

@@ -13,17 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import DomainError, InvalidInput
-from wenming.core.roles import is_office
+from wenming.core.roles import Role, is_office
 
-from .. import selectors, services
+from .. import reports, selectors, services
+from ..followup import followup_counts, followup_outcomes
 from ..forms import ReviewForm
 from ..models import VisitStatus
+from ..performance import inspector_performance
 from .common import is_htmx, round_or_404, visit_or_404
 
 # The round page lists this many visits awaiting review (the oldest submissions first); the
 # count above the list says how many there are in all.
 REVIEW_LIMIT = 100
 REVIEWABLE = (VisitStatus.SUBMITTED, VisitStatus.HAS_ISSUES)
+SEE_PERFORMANCE = (Role.OFFICE_ADMIN, Role.LEADER)
 
 
 @login_required
@@ -64,9 +67,19 @@ def round_detail(request, pk):
         "review": [],
         "review_count": 0,
         "review_limit": REVIEW_LIMIT,
+        "performance": None,
+        "followup": None,
     }
+    visible = selectors.visits_visible(actor=actor, round_=round_)
+    context["can_report"] = actor.role not in reports.NO_REPORTS
+    # Who found what, how fast and how carefully: for those who answer for the inspectors.
+    if context["can_review"] or actor.role in SEE_PERFORMANCE:
+        context["performance"] = inspector_performance(visible)
+    if round_.follow_up_of_id:
+        context["followup"] = followup_outcomes(actor=actor, round_=round_)
+        context["followup_counts"] = followup_counts(context["followup"])
     if context["can_review"]:
-        waiting = selectors.visits_visible(actor=actor, round_=round_).filter(status__in=REVIEWABLE)
+        waiting = visible.filter(status__in=REVIEWABLE)
         context["review_count"] = waiting.count()
         context["review"] = list(
             waiting.select_related("district").order_by("submitted_at", "id")[:REVIEW_LIMIT]
@@ -110,3 +123,16 @@ def review(request, pk):
         return redirect("inspections:round", pk=visit.round_id)
     visit = visit_or_404(request, pk)
     return render(request, "inspections/_review_row.html", {"visit": visit, "result": done})
+
+
+@login_required
+@require_POST
+def report(request, pk, kind):
+    """Ask the worker for the round as Excel or Word; the job page shows its progress."""
+    round_ = round_or_404(request, pk)
+    try:
+        job = reports.round_report_start(actor=request.user, round_=round_, kind=kind)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("inspections:round", pk=round_.pk)
+    return redirect("jobs:page", pk=job.pk)
