@@ -121,6 +121,7 @@ def test_the_round_page_shows_the_fixes_the_inspectors_and_the_report_buttons(
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     bad = office.post(f"/inspections/rounds/{follow_up.pk}/report/pdf/", follow=True)
     assert bad.status_code == 200 and Job.objects.count() == 1
-    assert page_as(cast.evaluator).post(f"/inspections/rounds/{follow_up.pk}/report/xlsx/")[
-        "Location"
-    ] == f"/inspections/rounds/{follow_up.pk}/"
+    assert (
+        page_as(cast.evaluator).post(f"/inspections/rounds/{follow_up.pk}/report/xlsx/")["Location"]
+        == f"/inspections/rounds/{follow_up.pk}/"
+    )

@@ -3,6 +3,7 @@ their map, the visit on a phone (start, checklist, photos, submit; offline throu
 service worker and IndexedDB in static/inspections/visit.js), and the service worker itself."""
 
 from .offline import manifest, service_worker
+from .planning import round_draw, round_new
 from .rounds import report, review, round_detail, round_list
 from .visits import (
     visit_answers,
@@ -17,6 +18,8 @@ from .visits import (
 __all__ = [
     "manifest",
     "report",
+    "round_draw",
+    "round_new",
     "review",
     "round_detail",
     "round_list",

@@ -18,7 +18,7 @@ from wenming.core.roles import Role, is_office
 from .. import reports, selectors, services
 from ..followup import followup_counts, followup_outcomes
 from ..forms import ReviewForm
-from ..models import VisitStatus
+from ..models import RoundStatus, VisitStatus
 from ..performance import inspector_performance
 from .common import is_htmx, round_or_404, visit_or_404
 
@@ -44,7 +44,11 @@ def round_list(request):
     )
     rows = [(r, counts.get(r.pk, 0)) for r in rounds]
     has_visits = selectors.visits_visible(actor=actor, mine=True).exists()
-    return render(request, "inspections/rounds.html", {"rows": rows, "has_visits": has_visits})
+    return render(
+        request,
+        "inspections/rounds.html",
+        {"rows": rows, "has_visits": has_visits, "can_plan": is_office(actor)},
+    )
 
 
 def _can_review(actor, round_) -> bool:
@@ -71,6 +75,11 @@ def round_detail(request, pk):
         "followup": None,
     }
     visible = selectors.visits_visible(actor=actor, round_=round_)
+    if round_.status == RoundStatus.DRAFT and is_office(actor):
+        from .planning import draw_form
+
+        context["draw_form"] = draw_form()
+        context["plans"] = list(round_.plans.select_related("point_type"))
     context["can_report"] = actor.role not in reports.NO_REPORTS
     # Who found what, how fast and how carefully: for those who answer for the inspectors.
     if context["can_review"] or actor.role in SEE_PERFORMANCE:
