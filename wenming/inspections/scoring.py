@@ -65,9 +65,9 @@ def _observed(answer: Answer) -> Observed:
     sampled item (places counted) is scored by its rate, any other is one pass/fail place."""
     if answer.places_observed:
         observed = answer.places_observed
+        # The places counted decide, whatever the overall answer (a "pass" within tolerance
+        # still reports the places that failed).
         failed = min(max(answer.places_failed or 0, 0), observed)
-        if answer.answer == PASS:
-            failed = 0
         return Observed(answer.possible, SCORE_RATE, observed, observed - failed)
     return Observed(answer.possible, PASS_FAIL, 1, 1 if answer.answer == PASS else 0)
 
