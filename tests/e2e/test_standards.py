@@ -116,6 +116,7 @@ def test_office_exports_the_system_as_one_workbook(live_server, page, login):
         "测评指标",
         "测评标准",
         "负面清单",
+        "负面清单处罚",
         "点位类型",
         "检查项",
         "测评点位",
