@@ -11,18 +11,18 @@ error. A fresh phone's first load of the visit page is measured from the respons
 
 import gzip
 import re
-from datetime import date
 
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
 from wenming.inspections import services
-from wenming.inspections.models import RoundKind, Visit, VisitPhoto, VisitStatus
+from wenming.inspections.models import Visit, VisitPhoto, VisitStatus
 from wenming.problems.models import Problem, ProblemPhoto
 from wenming.problems.tests import factories as f
-from wenming.standards.models import ChecklistItem, PointType
+from wenming.standards.models import ChecklistItem
 from wenming.standards.tests.factories import small_system
+from wenming.testing.inspections import drawn_round
 from wenming.testing.personas import build_cast
 
 from .axe import assert_no_axe_violations
@@ -51,20 +51,15 @@ def city():
     ChecklistItem.objects.filter(code="MARKET-02").update(
         sample_route_m=200, sample_spacing_m=20, sampling_note="从市场正门起"
     )
-    types = {t.code: t for t in PointType.objects.all()}
-    round_ = services.round_create(
-        actor=cast.office,
-        code="R-E2E",
-        name="督查 e2e",
-        kind=RoundKind.SUPERVISION,
+    round_ = drawn_round(
+        office=cast.office,
         system=system,
         regions=[cast.city],
-        opens_on=date(2026, 1, 1),
-        closes_on=date(2099, 12, 31),
-        plans=[{"point_type": types["MARKET"]}, {"point_type": types["SCHOOL"]}],
+        team=[cast.inspector],
+        code="R-E2E",
+        type_codes=["MARKET", "SCHOOL"],
         seed=7,
     )
-    services.round_draw(actor=cast.office, round_=round_, teams=[[cast.inspector]])
     return cast, round_
 
 

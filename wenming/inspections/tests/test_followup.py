@@ -7,7 +7,7 @@ import pytest
 from wenming.core.errors import InvalidInput, NotFound
 from wenming.inspections import followup, services
 from wenming.inspections.models import RoundKind, Visit
-from wenming.standards.models import PointType
+from wenming.testing.inspections import drawn_round
 
 from . import test_reports
 
@@ -27,22 +27,18 @@ def earlier(cast, drawn, media):
 
 @pytest.fixture
 def follow_up(cast, earlier, system):
-    types = {t.code: t for t in PointType.objects.all()}
-    round_ = services.round_create(
-        actor=cast.office,
-        code="R-F",
-        name="回头看",
-        kind=RoundKind.FOLLOW_UP,
+    return drawn_round(
+        office=cast.office,
         system=system,
         regions=[cast.city],
+        team=[cast.evaluator],
+        code="R-F",
+        type_codes=["MARKET", "SCHOOL"],
+        kind=RoundKind.FOLLOW_UP,
         opens_on=date(2026, 2, 1),
-        closes_on=date(2099, 12, 31),
-        plans=[{"point_type": types["MARKET"]}, {"point_type": types["SCHOOL"]}],
         follow_up_of=earlier,
         seed=2,
     )
-    services.round_draw(actor=cast.office, round_=round_, teams=[[cast.evaluator]])
-    return round_
 
 
 def _outcomes(rows):

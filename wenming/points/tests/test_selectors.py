@@ -31,23 +31,17 @@ def test_each_persona_sees_exactly_their_points(cast, system):
 
 
 def test_inspectors_see_the_points_of_their_visits_once_each(cast, system):
-    from datetime import date
-
-    from wenming.inspections import services
+    from wenming.testing.inspections import drawn_round
 
     for code in ("R-A", "R-B"):  # two rounds visit the same points: no point twice
-        round_ = services.round_create(
-            actor=cast.office,
-            code=code,
-            name=code,
-            kind="supervision",
+        drawn_round(
+            office=cast.office,
             system=system,
             regions=[cast.zhongshan_district],
-            opens_on=date(2026, 12, 1),
-            closes_on=date(2026, 12, 31),
-            plans=[{"point_type": PointType.objects.get(code="MARKET")}],
+            team=[cast.inspector],
+            code=code,
+            type_codes=["MARKET"],
         )
-        services.round_draw(actor=cast.office, round_=round_, teams=[[cast.inspector]])
     assert codes(selectors.points_visible(actor=cast.inspector)) == ["ZS-MKT-1"]
     assert selectors.points_visible(actor=cast.inspector).count() == 1
     assert codes(selectors.points_visible(actor=cast.evaluator)) == []

@@ -433,27 +433,6 @@ def test_the_list_costs_the_same_queries_for_5_or_50_problems(
         assert len(client.get("problems", counts="1", limit=50).json()["items"]) == 50
 
 
-def _assign_points_to(cast, system, person):
-    """A drawn round whose visits (every point of the system) are `person`'s."""
-    from datetime import date
-
-    from wenming.inspections import services as inspections
-    from wenming.standards.models import PointType
-
-    round_ = inspections.round_create(
-        actor=cast.office,
-        code=f"R-{person.username}",
-        name="supervision",
-        kind="supervision",
-        system=system,
-        regions=[cast.city],
-        opens_on=date(2026, 1, 1),
-        closes_on=date(2026, 12, 31),
-        plans=[{"point_type": t} for t in PointType.objects.all()],
-    )
-    inspections.round_draw(actor=cast.office, round_=round_, teams=[[person]])
-
-
 def test_an_inspectors_failed_check_reaches_its_owner_at_once(cast, api_as):
     """The inspection journey: a failed checklist item at a point becomes a routed problem."""
     from wenming.core.calendar import add_working_days
@@ -467,7 +446,9 @@ def test_an_inspectors_failed_check_reaches_its_owner_at_once(cast, api_as):
     # An inspector reports at the points of their visits, not at every point of the city.
     unassigned = {"title": "地面有积水污物", "source": "inspection", "point": "ZS-MKT-1"}
     assert client.post("problems", unassigned).status_code == 400
-    _assign_points_to(cast, system, cast.inspector)
+    from wenming.testing.inspections import drawn_round
+
+    drawn_round(office=cast.office, system=system, regions=[cast.city], team=[cast.inspector])
     event = client.post(
         "problems",
         {

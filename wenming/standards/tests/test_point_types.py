@@ -13,6 +13,7 @@ from wenming.standards import services
 from wenming.standards.models import ChecklistItem, Clause, PointType, Standard
 from wenming.standards.scoring import Observed, checklist_score, places_on_route
 from wenming.standards.workbook import export_workbook, parse_workbook
+from wenming.testing.inspections import drawn_round
 
 # --- the score rate (pure) ------------------------------------------------------------------
 
@@ -157,7 +158,10 @@ def test_office_adds_a_check_with_its_sampling_rule_and_clause(cast, system, pag
     text = page.content.decode()
     assert "从校门起步行200米，每20米计一处" in text and 'data-testid="sampling-rule"' in text
     # The inspector reads the rule on the point of a visit assigned to them (inspections).
-    _visit_for(cast, cast.inspector, "SCHOOL")
+    drawn_round(
+        office=cast.office, system=system, regions=[cast.city], team=[cast.inspector],
+        type_codes=["SCHOOL"],
+    )
     point_page = page_as(cast.inspector).get("/points/ZS-SCH-1/").content.decode()
     assert "从校门起步行200米，每20米计一处" in point_page
 
@@ -288,22 +292,3 @@ def test_a_bad_sampling_cell_names_its_row(cast, system):
         (4, openpyxl.utils.get_column_letter(headers.index("检查方式") + 1)),
     }
 
-
-def _visit_for(cast, person, type_code: str) -> None:
-    from datetime import date
-
-    from wenming.inspections import services as inspections
-    from wenming.standards.models import EvaluationSystem
-
-    round_ = inspections.round_create(
-        actor=cast.office,
-        code=f"R-{type_code}",
-        name="supervision",
-        kind="supervision",
-        system=EvaluationSystem.objects.get(code="T-2026"),
-        regions=[cast.city],
-        opens_on=date(2026, 1, 1),
-        closes_on=date(2026, 12, 31),
-        plans=[{"point_type": PointType.objects.get(code=type_code)}],
-    )
-    inspections.round_draw(actor=cast.office, round_=round_, teams=[[person]])
