@@ -156,6 +156,11 @@ def set_language(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if request.user.is_authenticated:
+        # Remembered on the person too: e-mails sent to them later follow it.
+        from wenming.org.services import person_language_set
+
+        person_language_set(person=request.user, language=language)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

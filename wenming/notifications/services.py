@@ -312,13 +312,22 @@ def _outgoing(notice: Notice) -> robots.Outgoing:
     )
 
 
+def _reader_language(delivery: Delivery) -> str:
+    """The language the e-mail's reader chose in the pages (the site's when they chose none)."""
+    message = delivery.message
+    chosen = getattr(getattr(message, "recipient", None), "language", "") if message else ""
+    return chosen or settings.LANGUAGE_CODE
+
+
 def _send_email(delivery: Delivery) -> robots.SendResult:
     notice = delivery.notice
     link = _absolute(notice.url)
-    text = "\n\n".join(part for part in (notice.body, link) if part)
-    subject = f"[{NotificationKind(notice.kind).label}] {notice.title}"
+    with translation.override(_reader_language(delivery)):
+        title, body = notice.display_title, notice.display_body
+        text = "\n\n".join(part for part in (body, link) if part)
+        subject = f"[{NotificationKind(notice.kind).label}] {title}"
     try:
-        send_mail(subject, text or notice.title, None, [delivery.address], fail_silently=False)
+        send_mail(subject, text or title, None, [delivery.address], fail_silently=False)
     except Exception as exc:  # SMTP refusals, DNS, timeouts: all mean "try again later"
         return robots.SendResult(False, f"{type(exc).__name__}: {exc}"[:1000])
     return robots.SendResult(True)

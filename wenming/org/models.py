@@ -157,6 +157,8 @@ class Person(AbstractUser):
     unit = models.ForeignKey(Unit, verbose_name=_("member unit"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="people")
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The interface language the person chose last (empty: the site's); e-mails follow it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     SCOPE = ScopeRule(region="region", units=("unit",))

@@ -1,5 +1,6 @@
 """Every write to the organisation tables."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -166,6 +167,14 @@ def person_update(*, person: Person, actor=None, **values) -> Person:
             "after": {name: _audit_value(value) for name, value in changed.items()}})
         invalidate()
     return locked
+
+
+def person_language_set(*, person: Person, language: str) -> None:
+    """Keep the interface language a person chose, so what is sent to them later (e-mails)
+    reads in it. Not audited: a preference, not a change of rights or data."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Unknown language."), code="bad_language")
+    Person.objects.filter(pk=person.pk).exclude(language=language).update(language=language)
 
 
 def _audit_value(value):

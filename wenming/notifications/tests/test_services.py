@@ -149,6 +149,33 @@ def test_people_with_an_address_get_an_email_from_the_worker_after_commit(
     assert delivery.attempts == 1 and delivery.sent_at is not None
 
 
+def test_an_email_reads_in_the_language_its_reader_chose_in_the_pages(
+    cast, page_as, django_capture_on_commit_callbacks
+):
+    """Switching the pages to English is remembered on the person; their e-mails follow."""
+    cast.urban.email = "sun.qiang@urban.dalian.example"
+    cast.urban.save()
+    cast.zhongshan.email = "li.na@zhongshan.dalian.example"
+    cast.zhongshan.save()
+    page_as(cast.urban).post("/language/", {"language": "en", "next": "/"})
+    cast.urban.refresh_from_db()
+    assert cast.urban.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch_to(
+            cast.urban,
+            cast.zhongshan,
+            title_en="Problem WM2026-000001 was dispatched",
+            body_en="Please fix it by the deadline.",
+        )
+    assert run_worker() == 1
+    sent = {m.to[0]: m for m in mail.outbox}
+    english = sent["sun.qiang@urban.dalian.example"]
+    assert english.subject.startswith("[") and "was dispatched" in english.subject
+    assert "Please fix it" in english.body and "请按期整改" not in english.body
+    chinese = sent["li.na@zhongshan.dalian.example"]  # chose nothing: the site's language
+    assert "已派遣" in chinese.subject and "请按期整改" in chinese.body
+
+
 def test_nothing_is_sent_when_the_transaction_rolls_back(cast, django_capture_on_commit_callbacks):
     cast.urban.email = "sun.qiang@urban.dalian.example"
     cast.urban.save()
