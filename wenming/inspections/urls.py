@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/draw/", views.round_draw, name="draw"),
+    path("rounds/<int:pk>/reassign/", views.visit_reassign, name="reassign"),
     path("rounds/<int:pk>/report/<str:kind>/", views.report, name="report"),
     path("visits/", views.visits_mine, name="visits"),
     path("visits/markers.json", views.visit_markers, name="markers"),

@@ -80,3 +80,36 @@ def test_only_the_office_plans_rounds(cast, system, page_as):
         assert client.get("/inspections/rounds/new/").status_code == 403
         assert client.post("/inspections/rounds/new/", _post(cast, system)).status_code == 403
     assert not Round.objects.exists()
+
+
+def test_the_office_reassigns_a_visit_and_the_log_says_who_had_it(cast, drawn, page_as):
+    from wenming.inspections.models import InspectionEvent
+
+    office = page_as(cast.office)
+    assert (
+        'data-testid="reassign"' in office.get(f"/inspections/rounds/{drawn.pk}/").content.decode()
+    )
+    visit = drawn.visits.select_related("point").first()
+    response = office.post(
+        f"/inspections/rounds/{drawn.pk}/reassign/",
+        {"point": visit.point.code, "people": [cast.evaluator.pk], "reason": "病假"},
+    )
+    assert response.status_code == 302
+    assert list(visit.team.values_list("username", flat=True)) == ["evaluator"]
+    event = InspectionEvent.objects.get(visit=visit, action="visit_reassign")
+    assert event.data["from"] == ["inspector"] and event.data["reason"] == "病假"
+    # An unknown point or someone who is not an inspector: refused, nothing changes.
+    office.post(
+        f"/inspections/rounds/{drawn.pk}/reassign/",
+        {"point": "NOPE", "people": [cast.inspector.pk]},
+    )
+    office.post(
+        f"/inspections/rounds/{drawn.pk}/reassign/",
+        {"point": visit.point.code, "people": [cast.zhongshan.pk]},
+    )
+    assert list(visit.team.values_list("username", flat=True)) == ["evaluator"]
+    assert page_as(cast.zhongshan).post(
+        f"/inspections/rounds/{drawn.pk}/reassign/",
+        {"point": visit.point.code, "people": [cast.inspector.pk]},
+    ).status_code in (302, 404)
+    assert list(visit.team.values_list("username", flat=True)) == ["evaluator"]

@@ -3,7 +3,7 @@ their map, the visit on a phone (start, checklist, photos, submit; offline throu
 service worker and IndexedDB in static/inspections/visit.js), and the service worker itself."""
 
 from .offline import manifest, service_worker
-from .planning import round_draw, round_new
+from .planning import round_draw, round_new, visit_reassign
 from .rounds import report, review, round_detail, round_list
 from .visits import (
     visit_answers,
@@ -28,6 +28,7 @@ __all__ = [
     "visit_markers",
     "visit_page",
     "visit_photos",
+    "visit_reassign",
     "visit_start",
     "visit_submit",
     "visits_mine",

@@ -96,3 +96,37 @@ def round_draw(request, pk):
     else:
         messages.success(request, _("%(n)d visits were drawn and assigned.") % {"n": count})
     return redirect("inspections:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def visit_reassign(request, pk):
+    """Give one of the round's visits (named by its point's code) to other people; the
+    round's log records who had it and why."""
+    round_ = round_or_404(request, pk)
+    form = draw_form(request.POST)
+    code = (request.POST.get("point") or "").strip()[:40]
+    visit = round_.visits.filter(point__code=code).first()
+    if visit is None or not form.is_valid():
+        messages.error(
+            request,
+            _("Name a point of this round and the people to send.")
+            if visit is None
+            else " ".join(" ".join(e) for e in form.errors.values()),
+        )
+        return redirect("inspections:round", pk=round_.pk)
+    people = sorted(form.cleaned_data["people"], key=lambda p: p.username)
+    try:
+        services.visit_reassign(
+            actor=request.user,
+            visit=visit,
+            team=people,
+            reason=(request.POST.get("reason") or "")[:500],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("The visit to %(point)s was reassigned.") % {"point": visit.point.code}
+        )
+    return redirect("inspections:round", pk=round_.pk)

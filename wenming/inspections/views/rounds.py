@@ -75,10 +75,12 @@ def round_detail(request, pk):
         "followup": None,
     }
     visible = selectors.visits_visible(actor=actor, round_=round_)
-    if round_.status == RoundStatus.DRAFT and is_office(actor):
+    if is_office(actor):
         from .planning import draw_form
 
-        context["draw_form"] = draw_form()
+        context["people_form"] = draw_form()
+    if round_.status == RoundStatus.DRAFT and is_office(actor):
+        context["draw_form"] = context["people_form"]
         context["plans"] = list(round_.plans.select_related("point_type"))
     context["can_report"] = actor.role not in reports.NO_REPORTS
     # Who found what, how fast and how carefully: for those who answer for the inspectors.
