@@ -40,6 +40,8 @@ def test_zhongshan_officer_filters_the_map_by_type_and_opens_a_point(
     small_system()
     login("zhongshan")
     page.click("nav >> text=测评点位")
+    page.wait_for_url(f"{live_server.url}/points/")  # the list of the new page, not the old
+    page.locator("[data-testid=point-row]").first.wait_for()
     assert sorted(codes_in_list(page)) == ["ZS-MKT-1", "ZS-SCH-1"]
     assert "甘井子" not in page.content()
 
