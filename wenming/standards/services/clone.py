@@ -1,5 +1,7 @@
 """Copying an edition's whole tree into a new draft (system_clone), row for row."""
 
+from django.db import models
+
 from ..models import (
     ChecklistItem,
     Clause,
@@ -12,154 +14,105 @@ from ..models import (
 )
 
 
-def copy_tree(source: EvaluationSystem, clone: EvaluationSystem) -> dict:
-    """Items, indicators, content lines, clauses, negative list and checklists; counts."""
-    items = list(Item.objects.filter(system=source))
-    new_items = Item.objects.bulk_create(
-        [
-            Item(system=clone, code=i.code, name=i.name, description=i.description, order=i.order)
-            for i in items
-        ]
-    )
-    item_map = {o.pk: n.pk for o, n in zip(items, new_items, strict=True)}
-    indicators = list(Indicator.objects.filter(system=source))
-    new_indicators = Indicator.objects.bulk_create(
-        [
-            Indicator(
-                system=clone,
-                item_id=item_map[i.item_id],
-                code=i.code,
-                name=i.name,
-                description=i.description,
-                order=i.order,
-            )
-            for i in indicators
-        ]
-    )
-    indicator_map = {o.pk: n.pk for o, n in zip(indicators, new_indicators, strict=True)}
-    standards = list(Standard.objects.filter(system=source))
-    new_standards = Standard.objects.bulk_create(
-        [
-            Standard(
-                system=clone,
-                indicator_id=indicator_map[s.indicator_id],
-                code=s.code,
-                text=s.text,
-                points=s.points,
-                methods=s.methods,
-                is_hard=s.is_hard,
-                lead_unit_id=s.lead_unit_id,
-                notes=s.notes,
-                order=s.order,
-            )
-            for s in standards
-        ]
-    )
-    standard_map = {o.pk: n.pk for o, n in zip(standards, new_standards, strict=True)}
-    through = Standard.co_units.through
-    through.objects.bulk_create(
-        [
-            through(standard_id=standard_map[row.standard_id], unit_id=row.unit_id)
-            for row in through.objects.filter(standard__system=source)
-        ]
-    )
-    clause_map = _copy_clauses(source, clone, standard_map)
-    _copy_negative(source, clone)
-    checklist = ChecklistItem.objects.bulk_create(
-        [
-            ChecklistItem(
-                system=clone,
-                point_type_id=c.point_type_id,
-                code=c.code,
-                text=c.text,
-                standard_id=standard_map[c.standard_id],
-                clause_id=clause_map.get(c.clause_id),
-                observation=c.observation,
-                scoring=c.scoring,
-                sample_route_m=c.sample_route_m,
-                sample_spacing_m=c.sample_spacing_m,
-                sample_minutes=c.sample_minutes,
-                sample_count=c.sample_count,
-                sampling_note=c.sampling_note,
-                deduction=c.deduction,
-                photo_required=c.photo_required,
-                default_category_code=c.default_category_code,
-                deadline_days=c.deadline_days,
-                order=c.order,
-            )
-            for c in ChecklistItem.objects.filter(system=source)
-        ]
-    )
-    return {
-        "items": len(items),
-        "indicators": len(indicators),
-        "standards": len(standards),
-        "clauses": len(clause_map),
-        "checklist": len(checklist),
-    }
+def copy_rows(model, rows, *, remap=None, batch_size=500, **fixed) -> dict[int, int]:
+    """Copy `rows` of `model` with every stored field as it is, except: `fixed` values set
+    outright (the clone's system), and each foreign key named in `remap` (by its attname,
+    e.g. "item_id") translated through its old → new id map. Returns old id → new id.
 
-
-def _copy_clauses(source, clone, standard_map: dict) -> dict:
-    clauses = list(Clause.objects.filter(system=source))
-    new_clauses = Clause.objects.bulk_create(
+    Reads the fields from the model's documented `_meta` API, so a field added to a tree
+    table is copied without touching this module."""
+    remap = remap or {}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in fixed and f.attname not in fixed
+    ]
+    rows = list(rows)
+    copies = model.objects.bulk_create(
         [
-            Clause(
-                system=clone,
-                standard_id=standard_map[c.standard_id],
-                number=c.number,
-                code=c.code,
-                order=c.order,
-                text=c.text,
-                points=c.points,
-                points_material=c.points_material,
-                points_field=c.points_field,
-                points_questionnaire=c.points_questionnaire,
-                lead_unit_id=c.lead_unit_id,
-                notes=c.notes,
+            model(
+                **fixed,
+                **{
+                    f.attname: (
+                        remap[f.attname].get(getattr(row, f.attname))
+                        if f.attname in remap
+                        else getattr(row, f.attname)
+                    )
+                    for f in fields
+                },
             )
-            for c in clauses
+            for row in rows
         ],
-        batch_size=500,
+        batch_size=batch_size,
     )
-    clause_map = {o.pk: n.pk for o, n in zip(clauses, new_clauses, strict=True)}
-    through = Clause.co_units.through
+    return {old.pk: new.pk for old, new in zip(rows, copies, strict=True)}
+
+
+def _copy_links(field: models.ManyToManyField, owner_map: dict, rows) -> None:
+    """Copy the rows of a many-to-many link table, the owner side translated."""
+    through = field.remote_field.through
+    owner = field.m2m_field_name() + "_id"
+    target = field.m2m_reverse_field_name() + "_id"
     through.objects.bulk_create(
         [
-            through(clause_id=clause_map[row.clause_id], unit_id=row.unit_id)
-            for row in through.objects.filter(clause__system=source)
+            through(**{owner: owner_map[getattr(r, owner)], target: getattr(r, target)})
+            for r in rows
         ],
         batch_size=1000,
     )
-    return clause_map
 
 
-def _copy_negative(source, clone) -> None:
-    entries = list(NegativeListEntry.objects.filter(system=source))
-    new_entries = NegativeListEntry.objects.bulk_create(
-        [
-            NegativeListEntry(
-                system=clone,
-                code=e.code,
-                text=e.text,
-                domain=e.domain,
-                is_veto=e.is_veto,
-                notes=e.notes,
-                order=e.order,
-            )
-            for e in entries
-        ]
+def copy_tree(source: EvaluationSystem, clone: EvaluationSystem) -> dict:
+    """Items, indicators, content lines, clauses, negative list and checklists; counts."""
+    item_map = copy_rows(Item, Item.objects.filter(system=source), system=clone)
+    indicator_map = copy_rows(
+        Indicator,
+        Indicator.objects.filter(system=source),
+        remap={"item_id": item_map},
+        system=clone,
     )
-    entry_map = {o.pk: n.pk for o, n in zip(entries, new_entries, strict=True)}
-    NegativeEffect.objects.bulk_create(
-        [
-            NegativeEffect(
-                entry_id=entry_map[f.entry_id],
-                grade=f.grade,
-                condition=f.condition,
-                effect=f.effect,
-                deduction=f.deduction,
-                order=f.order,
-            )
-            for f in NegativeEffect.objects.filter(entry__system=source)
-        ]
+    standard_map = copy_rows(
+        Standard,
+        Standard.objects.filter(system=source),
+        remap={"indicator_id": indicator_map},
+        system=clone,
     )
+    co_units = Standard._meta.get_field("co_units")
+    _copy_links(
+        co_units,
+        standard_map,
+        co_units.remote_field.through.objects.filter(standard__system=source),
+    )
+    clause_map = copy_rows(
+        Clause,
+        Clause.objects.filter(system=source),
+        remap={"standard_id": standard_map},
+        system=clone,
+    )
+    clause_units = Clause._meta.get_field("co_units")
+    _copy_links(
+        clause_units,
+        clause_map,
+        clause_units.remote_field.through.objects.filter(clause__system=source),
+    )
+    entry_map = copy_rows(
+        NegativeListEntry, NegativeListEntry.objects.filter(system=source), system=clone
+    )
+    copy_rows(
+        NegativeEffect,
+        NegativeEffect.objects.filter(entry__system=source),
+        remap={"entry_id": entry_map},
+    )
+    checklist = copy_rows(
+        ChecklistItem,
+        ChecklistItem.objects.filter(system=source),
+        remap={"standard_id": standard_map, "clause_id": clause_map},
+        system=clone,
+    )
+    return {
+        "items": len(item_map),
+        "indicators": len(indicator_map),
+        "standards": len(standard_map),
+        "clauses": len(clause_map),
+        "checklist": len(checklist),
+    }

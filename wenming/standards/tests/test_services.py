@@ -182,6 +182,24 @@ def test_clone_copies_the_whole_tree_into_a_draft(cast, system):
     assert copied.indicator.system == clone and copied.indicator.item.system == clone
     check = ChecklistItem.objects.get(system=clone, code="SCHOOL-01")
     assert check.standard.system == clone and check.standard.code == "2.1.1"
+    # Every stored field of every tree table comes across, the keys translated.
+    from django.forms.models import model_to_dict
+
+    from wenming.standards.models import Clause, NegativeEffect
+
+    skip = {"id", "system", "standard", "indicator", "item", "entry", "clause"}
+    for model, key in ((Clause, "code"), (ChecklistItem, "code")):
+        for old in model.objects.filter(system=system):
+            new = model.objects.get(system=clone, **{key: getattr(old, key)})
+            assert {k: v for k, v in model_to_dict(old).items() if k not in skip} == {
+                k: v for k, v in model_to_dict(new).items() if k not in skip
+            }, (model.__name__, getattr(old, key))
+    assert ChecklistItem.objects.filter(system=clone, clause__system=clone).count() == (
+        ChecklistItem.objects.filter(system=system, clause__isnull=False).count()
+    )
+    assert NegativeEffect.objects.filter(entry__system=clone).count() == (
+        NegativeEffect.objects.filter(entry__system=system).count()
+    ) > 0
     # Editing the clone leaves the edition in force untouched.
     services.standard_update(standard=copied, actor=cast.office, data={"points": Decimal("5")})
     assert std(system, "1.2.1").points == Decimal("10")
