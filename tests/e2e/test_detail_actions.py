@@ -18,6 +18,8 @@ from wenming.problems.models import Problem
 from wenming.problems.tests import factories as f
 from wenming.testing.personas import PASSWORD, build_cast
 
+from .walk_pages import fast_sign_in, no_tiles
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
@@ -28,11 +30,8 @@ SIZES = [("phone", PHONE), ("desk", DESK)]
 @pytest.fixture(autouse=True)
 def _setup(settings, tmp_path, live_server):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
-    ]
-    settings.MAP_TILE_URL = f"{live_server.url}/no-tiles/{{z}}/{{x}}/{{y}}.png"
+    fast_sign_in(settings)
+    no_tiles(settings, live_server)
     f.ensure_categories()
 
 
