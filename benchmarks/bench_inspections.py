@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import database_targets
 from benchmarks.bench_points import _pg_temp_database, _row, _timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,13 +45,7 @@ def main(argv: list[str]) -> int:
     args, _rest = parser.parse_known_args(argv)
     status = 0
     with tempfile.TemporaryDirectory(prefix="wenming-bench-insp-") as folder:
-        targets = [("SQLite", f"sqlite:///{folder}/bench.sqlite3")]
-        pg = os.environ.get("WENMING_BENCH_PG_URL")
-        if pg:
-            targets.append(("PostgreSQL", pg))
-        else:
-            print("(PostgreSQL skipped: set WENMING_BENCH_PG_URL to include it)")
-        for label, url in targets:
+        for label, url in database_targets(folder):
             if args.db not in ("both", label.lower()):
                 continue
             print(f"--- {label} ---", flush=True)

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from benchmarks import database_targets
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,13 +33,7 @@ def main(argv: list[str]) -> int:
     args, _rest = parser.parse_known_args(argv)
     status = 0
     with tempfile.TemporaryDirectory(prefix="wenming-bench-points-") as folder:
-        targets = [("SQLite", f"sqlite:///{folder}/bench.sqlite3")]
-        pg = os.environ.get("WENMING_BENCH_PG_URL")
-        if pg:
-            targets.append(("PostgreSQL", pg))
-        else:
-            print("(PostgreSQL skipped: set WENMING_BENCH_PG_URL to include it)")
-        for label, url in targets:
+        for label, url in database_targets(folder):
             print(f"--- {label} ---", flush=True)
             result = subprocess.run(
                 [
