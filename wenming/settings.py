@@ -101,6 +101,14 @@ INSTALLED_APPS = [
     "wenming.problems",
     "wenming.notifications",
     "wenming.inspections",
+    "wenming.public",
+    "wenming.open311",
+    "wenming.surveys",
+    "wenming.plans",
+    "wenming.materials",
+    "wenming.creation",
+    "wenming.scoring",
+    "wenming.dashboards",
 ]
 
 MIDDLEWARE = [

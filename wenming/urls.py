@@ -25,6 +25,14 @@ urlpatterns = [
     path("problems/", include("wenming.problems.urls")),
     path("inspections/", include("wenming.inspections.urls")),
     path("notifications/", include("wenming.notifications.urls")),
+    path("report/", include("wenming.public.urls")),
+    path("open311/", include("wenming.open311.urls")),
+    path("surveys/", include("wenming.surveys.urls")),
+    path("plans/", include("wenming.plans.urls")),
+    path("materials/", include("wenming.materials.urls")),
+    path("creation/", include("wenming.creation.urls")),
+    path("scores/", include("wenming.scoring.urls")),
+    path("dashboards/", include("wenming.dashboards.urls")),
 ]
 
 handler400 = "wenming.core.views.error_400"

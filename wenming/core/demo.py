@@ -14,7 +14,15 @@ DEMO_APPS = [
     "wenming.points",
     "wenming.problems",
     "wenming.inspections",
+    "wenming.public",
+    "wenming.open311",
+    "wenming.surveys",
+    "wenming.plans",
+    "wenming.materials",
+    "wenming.creation",
     "wenming.notifications",
+    "wenming.scoring",
+    "wenming.dashboards",
 ]
 SCALES = ("small", "city", "city-year")
 

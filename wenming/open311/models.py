@@ -1,0 +1,1 @@
+"""Tables of the open311 georeport v2 app."""

@@ -1,0 +1,1 @@
+"""Tables of the scores and rankings app."""
