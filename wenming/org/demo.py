@@ -79,6 +79,9 @@ UNITS = [
     ("RAIL", "大连站（铁路）", "Dalian Railway Station", "enterprise"),
     ("BUS", "大连公交集团", "Dalian Bus Group", "enterprise"),
     ("POWER", "国网大连供电公司", "State Grid Dalian Power Supply", "enterprise"),
+    ("ICBC", "工商银行大连分行", "ICBC Dalian Branch", "central_prov"),
+    ("CMCC", "中国移动大连分公司", "China Mobile Dalian", "central_prov"),
+    ("POST", "大连市邮政分公司", "China Post Dalian", "central_prov"),
 ]
 
 DEMO_USERS = [

@@ -118,6 +118,9 @@ class UnitKind(models.TextChoices):
     GOVERNMENT = "government", _("Government department")
     PEOPLES_ORG = "peoples_org", _("People's organisation")
     ENTERPRISE = "enterprise", _("Enterprise / public institution")
+    # 中省驻市单位: banks, telecoms and utilities run from Beijing or the province; the office
+    # ranks them as a tier of their own and may make them guarantors of places.
+    CENTRAL_PROVINCIAL = "central_prov", _("Central or provincial unit in the city")
     OTHER = "other", _("Other")
 
 
