@@ -1,1 +1,0 @@
-"""Tables of the campaigns and tasks app."""
