@@ -1,0 +1,1 @@
+"""The portal's pages: `portal` for citizens (no login), `office` for triage and settings."""

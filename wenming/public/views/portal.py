@@ -1,0 +1,291 @@
+"""The citizens' pages: no login, no third-party anything, light enough for a phone on 3G
+inside a messaging app's browser (public/base.html: one small style sheet, no Bootstrap).
+
+A refused report keeps what was typed (the whole page comes back with the message beside the
+field); the chosen photos must be chosen again, and the page says so. A blocked request
+(honeypot, rate limit, too large) gets its message and writes nothing.
+"""
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wenming.core.audit import client_ip
+from wenming.core.errors import DomainError
+from wenming.core.uploads import max_upload_bytes, validate_image
+from wenming.org.models import RegionLevel
+from wenming.org.selectors import REGIONS
+from wenming.points.geo import for_display
+
+from .. import selectors, services
+from ..forms import RateForm, ReportForm
+from ..services.reports import MAX_PHOTOS
+
+FIELD_OF_ERROR = {
+    "category_required": "category",
+    "category_unknown": "category",
+    "location_required": "lat",
+    "outside_city": "lat",
+    "bad_coordinates": "lat",
+    "description_required": "description",
+    "description_too_long": "description",
+    "too_many_photos": "photos",
+    "bad_phone": "reporter_phone",
+    "too_long": "reporter_name",
+}
+# The text fields of a report are a few KB; the rest of a request is its photos.
+FORM_OVERHEAD_BYTES = 256 * 1024
+
+
+def _context(request, **extra) -> dict:
+    portal = selectors.portal_settings()
+    return {"portal": portal, "rankings_url": "/scores/public/", **extra}
+
+
+def _too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > MAX_PHOTOS * max_upload_bytes() + FORM_OVERHEAD_BYTES
+
+
+@require_GET
+def home(request):
+    """The portal's first page: report, follow, and (when the office allows) map and rankings."""
+    return render(request, "public/home.html", _context(request))
+
+
+def _map_regions() -> list[dict]:
+    places = []
+    for region in REGIONS.all():
+        if region.level == RegionLevel.DISTRICT and region.center_lat is not None:
+            lat, lon = for_display(
+                region.center_lat, region.center_lon, gcj02=settings.MAP_TILES_GCJ02
+            )
+            places.append({"lat": lat, "lon": lon, "name": region.display_name})
+    return places
+
+
+def _form_page(request, form, *, status=200, dropped=False):
+    categories = selectors.public_categories()
+    hints = {
+        c.pk: c.public.hint_en
+        if c.public.hint_en and request.LANGUAGE_CODE.startswith("en")
+        else c.public.hint
+        for c in categories
+    }
+    return render(
+        request,
+        "public/new.html",
+        _context(
+            request,
+            form=form,
+            hints=[(c.display_name, hints[c.pk]) for c in categories if hints[c.pk]],
+            map_regions=_map_regions(),
+            files_dropped=dropped,
+        ),
+        status=status,
+    )
+
+
+def _photos(form, uploads) -> list:
+    photos = []
+    for upload in uploads:
+        try:
+            photos.append(validate_image(upload))
+        except DomainError as exc:
+            form.add_error(
+                "photos", _("%(file)s: %(reason)s") % {"file": upload.name, "reason": exc.message}
+            )
+    return photos
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    """A citizen reports a problem; success shows the tracking code on the follow page."""
+    categories = selectors.public_categories()
+    if request.method == "POST" and _too_large(request):
+        form = ReportForm(categories=categories)
+        form.add_error(
+            None,
+            _("The report is too large: at most %(n)d photos of %(mb)d MB each. Nothing was saved.")
+            % {"n": MAX_PHOTOS, "mb": max_upload_bytes() // (1024 * 1024)},
+        )
+        return _form_page(request, form, status=413)
+    form = ReportForm(request.POST or None, request.FILES or None, categories=categories)
+    if request.method != "POST":
+        return _form_page(request, form)
+    dropped = bool(request.FILES)
+    if not form.is_valid():
+        return _form_page(request, form, status=400, dropped=dropped)
+    data = form.cleaned_data
+    photos = _photos(form, data.get("photos") or [])
+    if form.errors:
+        return _form_page(request, form, status=400, dropped=dropped)
+    try:
+        report = services.citizen_report_create(
+            category=data["category"],
+            description=data["description"],
+            lat=data["lat"],
+            lon=data["lon"],
+            address=data["address"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            is_anonymous=data["is_anonymous"],
+            photos=photos,
+            client_ip=client_ip(request),
+            honeypot=data["website"],
+        )
+    except DomainError as exc:
+        form.add_error(FIELD_OF_ERROR.get(exc.code), exc.message)
+        return _form_page(request, form, status=exc.status, dropped=dropped)
+    return redirect(reverse("public:follow", kwargs={"code": report.tracking_code}) + "?new=1")
+
+
+@require_GET
+def follow_lookup(request):
+    """The "follow a report" box: a typed code goes to its page, an unknown one is said so."""
+    raw = request.GET.get("code", "")
+    code = selectors.normalise_tracking_code(raw)
+    if not code:
+        return render(request, "public/follow_lookup.html", _context(request), status=200)
+    if selectors.report_by_tracking_code(code) is None:
+        return render(
+            request,
+            "public/follow_lookup.html",
+            _context(
+                request,
+                code=raw,
+                error=_("No report has this tracking code: check it and try again."),
+            ),
+            status=404,
+        )
+    return redirect("public:follow", code=code)
+
+
+def _follow_page(request, code, *, rate_form=None, status=200, message=""):
+    followed = selectors.report_follow(code)
+    if followed is None:
+        return render(
+            request,
+            "public/follow_lookup.html",
+            _context(
+                request,
+                code=code,
+                error=_("No report has this tracking code: check it and try again."),
+            ),
+            status=404,
+        )
+    return render(
+        request,
+        "public/follow.html",
+        _context(
+            request,
+            followed=followed,
+            code=followed.report.tracking_code,
+            code_display=selectors.format_tracking_code(followed.report.tracking_code),
+            is_new=request.GET.get("new") == "1",
+            rate_form=rate_form or RateForm(),
+            message=message,
+        ),
+        status=status,
+    )
+
+
+@require_GET
+def follow(request, code):
+    return _follow_page(request, code)
+
+
+@require_POST
+def rate(request, code):
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return _follow_page(request, code, rate_form=form, status=400)
+    try:
+        services.citizen_report_rate(
+            tracking_code=code,
+            rating=form.cleaned_data["rating"],
+            reason=form.cleaned_data["reason"],
+            client_ip=client_ip(request),
+        )
+    except DomainError as exc:
+        form.add_error("reason" if exc.code == "reason_required" else None, exc.message)
+        return _follow_page(request, code, rate_form=form, status=exc.status)
+    return redirect(reverse("public:follow", kwargs={"code": code}) + "?rated=1")
+
+
+def _stream(name: str) -> HttpResponse:
+    try:
+        handle = default_storage.open(name, "rb")
+        handle.open()
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    except Exception:
+        return HttpResponse(
+            _("The photo cannot be read just now."), status=503, content_type="text/plain"
+        )
+    response = FileResponse(
+        handle, content_type="image/webp" if name.endswith(".webp") else "image/jpeg"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _variant(photo, variant: str) -> str:
+    if variant == "thumb":
+        return photo.thumb_path
+    if variant == "full":
+        return photo.public_path  # never `path`: the office's copy keeps the EXIF
+    raise Http404
+
+
+@require_GET
+def photo(request, code, photo_id, variant):
+    """A before-photo of the citizen's own report (public copy, no EXIF)."""
+    report = selectors.report_by_tracking_code(code)
+    found = selectors.public_before_photo(report, photo_id) if report else None
+    if found is None:
+        raise Http404
+    return _stream(_variant(found, variant))
+
+
+@require_GET
+def after_photo(request, photo_id, variant):
+    """An after-photo of a problem citizens follow (public copy, no EXIF)."""
+    found = selectors.public_after_photo(photo_id)
+    if found is None:
+        raise Http404
+    return _stream(_variant(found, variant))
+
+
+@require_GET
+def public_map(request):
+    if not selectors.portal_settings().public_map:
+        return render(request, "public/map_off.html", _context(request), status=404)
+    return render(request, "public/map.html", _context(request, map_regions=_map_regions()))
+
+
+@require_GET
+def map_points(request):
+    """GeoJSON of recent reports, each place rounded to about 100 m (core/map.js draws it)."""
+    if not selectors.portal_settings().public_map:
+        return JsonResponse(
+            {"error": "not_found", "message": _("The public map is switched off.")}, status=404
+        )
+    features = []
+    for point in selectors.public_map_points():
+        lat, lon = for_display(point["lat"], point["lon"], gcj02=settings.MAP_TILES_GCJ02)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"name": f"{point['category']} · {point['status']}"},
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
