@@ -1,0 +1,147 @@
+"""Monthly snapshots on the metrics scene (problems/tests/test_metrics.py), by hand:
+
+| subject   | due | closed on time | handled on time | rework | overdue | extended | composite |
+|-----------|-----|----------------|-----------------|--------|---------|----------|-----------|
+| Zhongshan | 4   | 1 (25)         | 2 (50)          | 1 (75) | 1 (75)  | 1 (75)   | 55.00 D   |
+| Ganjingzi | 1   | 1 (100)        | 1 (100)         | 0      | 0       | 0        | 100.00 A  |
+| the city  | 5   | 2 (40)         | 3 (60)          | 1 (80) | 1 (80)  | 1 (80)   | 64.00 C   |
+
+under the default weights 30/20/20/20/10: Zhongshan 7.5 + 10 + 15 + 15 + 7.5.
+"""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from wenming.core.errors import Conflict, InvalidInput, NotAllowed
+from wenming.core.models import AuditEntry
+from wenming.problems.models import Problem
+from wenming.scoring import services
+from wenming.scoring.models import (
+    Component,
+    EscalationStep,
+    Score,
+    ScoreStatus,
+    Snapshot,
+    SnapshotStatus,
+    Tier,
+)
+
+
+def _score(snapshot, region=None, unit=None):
+    return Score.objects.get(snapshot=snapshot, region=region, unit=unit)
+
+
+def test_snapshot_by_hand(cast, scene, small_sample):
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    zs = _score(snap, region=cast.zhongshan_district)
+    assert (zs.problems_due, zs.composite, zs.grade) == (4, D("55.00"), "D")
+    parts = {c.key: c for c in zs.components.all()}
+    assert parts[Component.ON_TIME_CLOSING].value == D("25.00")
+    assert parts[Component.ON_TIME_CLOSING].numerator == 1
+    assert parts[Component.ON_TIME_CLOSING].denominator == 4
+    assert parts[Component.ON_TIME_CLOSING].contribution == D("7.50")
+    assert parts[Component.FIELD].has_data is False
+    gjz = _score(snap, region=cast.ganjingzi_district)
+    assert (gjz.composite, gjz.grade, gjz.rank) == (D("100.00"), "A", 1)
+    assert (zs.rank, zs.peers, zs.tier) == (2, 2, Tier.DISTRICT)
+    city = _score(snap, region=cast.city)
+    assert (city.composite, city.grade, city.tier) == (D("64.00"), "C", Tier.CITY)
+    assert snap.problems_due == 5
+
+
+def test_contributions_add_up_to_the_composite_for_every_subject(cast, scene, small_sample):
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    for score in Score.objects.filter(snapshot=snap, composite__isnull=False):
+        assert sum(c.contribution for c in score.components.all()) == score.composite
+
+
+def test_minimum_sample_marks_insufficient_and_unranked(cast, scene):
+    # Defaults: 10 problems due or 5 visits; nobody in the scene has them.
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    zs = _score(snap, region=cast.zhongshan_district)
+    assert zs.status == ScoreStatus.INSUFFICIENT and zs.rank is None and zs.grade == ""
+    assert zs.composite == D("55.00")  # still explained, just not ranked
+
+
+def test_idempotent_and_published_is_frozen(cast, scene, small_sample):
+    first = services.snapshot_compute(month=scene.label, actor=cast.office)
+    again = services.snapshot_compute(month=scene.label, actor=cast.office)
+    assert first.pk == again.pk and Snapshot.objects.count() == 1
+    assert Score.objects.filter(snapshot=first).count() == again.subjects
+    services.snapshot_publish(snapshot=again, actor=cast.office)
+    # A later edit to the ledger does not move the published month.
+    Problem.objects.filter(district=cast.zhongshan_district).update(rework_count=0)
+    frozen = services.snapshot_compute(month=scene.label, actor=cast.office)
+    assert frozen.pk == first.pk and frozen.status == SnapshotStatus.PUBLISHED
+    assert _score(frozen, region=cast.zhongshan_district).composite == D("55.00")
+
+
+def test_recompute_keeps_the_old_version_and_is_audited(cast, scene, small_sample):
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    services.snapshot_publish(snapshot=snap, actor=cast.office)
+    Problem.objects.filter(district=cast.zhongshan_district).update(rework_count=0)
+    with pytest.raises(InvalidInput):
+        services.snapshot_recompute(snapshot=snap, actor=cast.office, reason=" ")
+    new = services.snapshot_recompute(snapshot=snap, actor=cast.office, reason="台账更正")
+    snap.refresh_from_db()
+    assert snap.status == SnapshotStatus.SUPERSEDED and new.version == 2
+    assert new.status == SnapshotStatus.PUBLISHED and new.reason == "台账更正"
+    # Rework 0 of 4 → 100 × 20 % = 20 instead of 15: 60.00.
+    assert _score(new, region=cast.zhongshan_district).composite == D("60.00")
+    assert _score(snap, region=cast.zhongshan_district).composite == D("55.00")
+    assert AuditEntry.objects.filter(action="scoring.snapshot_recomputed").count() == 1
+    with pytest.raises(Conflict):
+        services.snapshot_recompute(snapshot=snap, actor=cast.office, reason="again")
+
+
+def test_future_month_is_refused(cast):
+    with pytest.raises(InvalidInput) as refused:
+        services.snapshot_compute(month="2999-01", actor=cast.office)
+    assert refused.value.code in ("future_month", "bad_period")
+    today = date.today()
+    nxt = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    with pytest.raises(InvalidInput) as refused:
+        services.snapshot_compute(month=f"{nxt:%Y-%m}", actor=cast.office)
+    assert refused.value.code == "future_month"
+
+
+def test_only_the_office_computes(cast, scene):
+    with pytest.raises(NotAllowed):
+        services.snapshot_compute(month=scene.label, actor=cast.zhongshan)
+
+
+def test_change_since_last_month(cast, scene, small_sample):
+    from wenming.scoring.services.snapshots import previous_month
+
+    this = services.snapshot_compute(month=scene.label, actor=cast.office)
+    # Last month's snapshot: nothing was due then (composites None) → no change figure.
+    prior = previous_month(this.month)
+    before = services.snapshot_compute(month=f"{prior:%Y-%m}", actor=cast.office)
+    assert _score(before, region=cast.zhongshan_district).composite is None
+    # Give last month a composite by hand, then compute this month again.
+    Score.objects.filter(snapshot=before, region=cast.zhongshan_district).update(
+        composite=D("50.00"), rank=1
+    )
+    this = services.snapshot_compute(month=scene.label, actor=cast.office)
+    zs = _score(this, region=cast.zhongshan_district)
+    assert zs.previous_composite == D("50.00") and zs.change == D("5.00")
+    assert zs.previous_rank == 1
+
+
+def test_ladder_talk_then_organisation(cast, scene, small_sample):
+    from wenming.scoring.services.snapshots import previous_month
+
+    # Two published months in a row with Zhongshan at the bottom of the districts.
+    this = date.fromisoformat(f"{scene.label}-01")
+    prior = previous_month(this)
+    Problem.objects.filter(deadline__isnull=False).update(deadline=prior.replace(day=10))
+    first = services.snapshot_compute(month=f"{prior:%Y-%m}", actor=cast.office)
+    services.snapshot_publish(snapshot=first, actor=cast.office)
+    Problem.objects.filter(deadline=prior.replace(day=10)).update(deadline=this.replace(day=10))
+    second = services.snapshot_compute(month=scene.label, actor=cast.office)
+    services.snapshot_publish(snapshot=second, actor=cast.office)
+    steps = EscalationStep.objects.filter(subject="region-210202").order_by("month")
+    assert [(s.streak, s.step) for s in steps] == [(1, "talk"), (2, "organisation")]
+    assert AuditEntry.objects.filter(action="scoring.ladder_step").count() >= 2
