@@ -1,0 +1,78 @@
+"""The registry (entries by type, county and status, newest first, a page at a time), one
+entry's history of honours, and the types with their schemes."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from wenming.core.roles import is_office
+from wenming.core.scope import scope_queryset
+from wenming.org.models import Region, RegionLevel
+from wenming.standards.models import Standard
+
+from .. import selectors
+from ..models import EntryStatus
+from ..services.registry import READ_ONLY
+from .common import chosen_type, or_404
+
+PAGE = 50
+
+
+@login_required
+def entry_list(request):
+    actor = request.user
+    types = list(selectors.types_visible(actor=actor))
+    kind = chosen_type(request, types)
+    districts = list(scope_queryset(Region.objects.filter(level=RegionLevel.DISTRICT), actor))
+    district = next((d for d in districts if d.code == request.GET.get("region")), None)
+    status = request.GET.get("status") if request.GET.get("status") in EntryStatus.values else ""
+    rows, more = [], None
+    if kind is not None:
+        qs = selectors.entries_visible(actor=actor, type=kind, region=district, status=status)
+        after = request.GET.get("after", "")
+        if after.isdigit():
+            qs = qs.filter(pk__lt=int(after))
+        rows = list(qs.select_related("region", "district").order_by("-id")[: PAGE + 1])
+        if len(rows) > PAGE:
+            rows, more = rows[:PAGE], rows[PAGE - 1].pk
+    return render(
+        request,
+        "creation/entries.html",
+        {
+            "types": types,
+            "kind": kind,
+            "districts": districts,
+            "district": district,
+            "status": status,
+            "statuses": EntryStatus.choices,
+            "rows": rows,
+            "more": more,
+            "can_apply": actor.role not in READ_ONLY,
+            "waiting": selectors.reviews_waiting(actor=actor).count(),
+        },
+    )
+
+
+@login_required
+def entry_detail(request, pk):
+    actor = request.user
+    entry = or_404(selectors.entry_get, actor=actor, entry_id=pk)
+    applications = list(entry.applications.order_by("-year", "-id"))
+    return render(
+        request,
+        "creation/entry.html",
+        {"entry": entry, "applications": applications, "can_apply": actor.role not in READ_ONLY},
+    )
+
+
+@login_required
+def type_list(request):
+    types = list(selectors.types_visible(actor=request.user, active_only=False))
+    criteria: dict[int, list] = {}
+    for s in Standard.objects.filter(system__in={t.system_id for t in types}).order_by(
+        "order", "code"
+    ):
+        criteria.setdefault(s.system_id, []).append(s)
+    rows = [(t, criteria.get(t.system_id, [])) for t in types]
+    return render(
+        request, "creation/types.html", {"rows": rows, "is_office": is_office(request.user)}
+    )
