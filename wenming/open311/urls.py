@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+"""GeoReport v2 at /open311/: discovery at the root, the methods under v2/ (issue 13)."""
+
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "open311"
-urlpatterns: list = []
+
+FORMAT = r"(?P<fmt>json|xml)"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    re_path(rf"^discovery\.{FORMAT}$", views.discovery, name="discovery"),
+    re_path(rf"^v2/discovery\.{FORMAT}$", views.discovery),
+    re_path(rf"^v2/services\.{FORMAT}$", views.services, name="services"),
+    re_path(
+        rf"^v2/services/(?P<service_code>[^/]+?)\.{FORMAT}$",
+        views.service_definition,
+        name="service",
+    ),
+    re_path(rf"^v2/requests\.{FORMAT}$", views.requests, name="requests"),
+    re_path(
+        rf"^v2/requests/(?P<service_request_id>[^/]+?)\.{FORMAT}$",
+        views.request_detail,
+        name="request",
+    ),
+    re_path(rf"^v2/.*\.{FORMAT}$", views.not_found),
+]
