@@ -6,3 +6,15 @@ class PlansConfig(AppConfig):
     name = "wenming.plans"
     label = "plans"
     verbose_name = _("Campaigns and tasks")
+
+    def ready(self):
+        from wenming.core.home import register_nav, register_panel
+        from wenming.core.jobs import register_job
+        from wenming.core.ticks import register_tick
+
+        from . import home, letters, ticks
+
+        register_tick(ticks.plans_tick)
+        register_job(letters.JOB, letters.make_letters)
+        register_nav(home.nav_plans, order=35)
+        register_panel(home.panel_my_tasks, order=22)

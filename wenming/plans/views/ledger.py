@@ -1,0 +1,175 @@
+"""The task ledger (filters, counts, keyset pages), its streamed Excel, and the timeline."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from wenming.core.errors import DomainError
+from wenming.core.roles import is_office
+from wenming.core.scope import scope_queryset
+from wenming.org.models import Region, Unit
+from wenming.problems.export import CONTENT_TYPE, xlsx_chunks
+from wenming.standards.models import Standard
+
+from .. import implementations, selectors
+from ..models import Status, WorkPlan
+from .common import or_404
+
+
+def _filters(request) -> selectors.LedgerFilters:
+    get = request.GET
+
+    def num(name):
+        value = get.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    status = get.get("status") or None
+    missing = get.get("missing") or None
+    return selectors.LedgerFilters(
+        campaign=num("campaign"),
+        plan=num("plan"),
+        unit=num("unit"),
+        region=num("region"),
+        status=status if status in Status.values else None,
+        overdue=get.get("overdue") in ("1", "on", "true"),
+        standard=num("standard"),
+        missing=missing if missing in implementations.CODES else None,
+        drafts=get.get("drafts") == "1" and is_office(request.user),
+    )
+
+
+def _choices(request, campaign):
+    actor = request.user
+    standards = (
+        Standard.objects.filter(system=campaign.system).order_by("code").values("pk", "code")
+        if campaign
+        else []
+    )
+    return {
+        "units": scope_queryset(Unit.objects.filter(is_active=True), actor).order_by("code"),
+        "regions": scope_queryset(Region.objects.exclude(level="community"), actor).order_by(
+            "path"
+        )[:300],
+        "standards": standards,
+        "statuses": Status.choices,
+        "implementations": [(c, implementations.LABELS[c]) for c in implementations.CODES],
+        "plans": WorkPlan.objects.filter(campaign=campaign) if campaign else [],
+    }
+
+
+@login_required
+def ledger(request):
+    actor = request.user
+    filters = _filters(request)
+    campaign = (
+        or_404(selectors.campaign_get, actor=actor, campaign_id=filters.campaign)
+        if filters.campaign
+        else selectors.campaign_current(actor=actor)
+    )
+    try:
+        page = selectors.task_ledger(actor=actor, filters=filters, cursor=request.GET.get("after"))
+    except DomainError:
+        raise Http404 from None
+    counts = selectors.task_counts(actor=actor, filters=filters)
+    query = request.GET.copy()
+    query.pop("after", None)
+    status_labels = dict(Status.choices)
+    return render(
+        request,
+        "plans/ledger.html",
+        {
+            "page": page,
+            "counts": counts,
+            "count_rows": [(v, status_labels[v], n) for v, n in counts["by_status"].items()],
+            "filters": filters,
+            "campaign": campaign,
+            "query": query.urlencode(),
+            "labels": implementations.LABELS,
+            "status_labels": status_labels,
+            "is_office": is_office(actor),
+            **_choices(request, campaign),
+        },
+    )
+
+
+EXPORT_COLUMNS = [
+    (_("ID"), "id", 8),
+    (_("Task"), "title", 50),
+    (_("Status"), "status", 16),
+    (_("Lead unit"), "lead_unit_name", 24),
+    (_("Person in charge"), "person_in_charge__display_name", 16),
+    (_("Start"), "start", 12),
+    (_("Deadline"), "deadline", 12),
+    (_("Progress (%)"), "progress_percent", 10),
+    (_("Last progress report"), "last_progress_on", 14),
+    (_("Overdue"), "overdue", 8),
+    (_("Missing implementations"), "missing_text", 40),
+]
+
+
+@login_required
+def export(request):
+    """The ledger under the current filters as .xlsx, written while it is sent."""
+    actor = request.user
+    filters = _filters(request)
+    labels = {c: str(implementations.LABELS[c]) for c in implementations.CODES}
+    columns = [(str(label), field, width) for label, field, width in EXPORT_COLUMNS]
+
+    def rows():
+        for row in selectors.ledger_export_rows(actor=actor, filters=filters):
+            row["missing_text"] = "、".join(labels[c] for c in row["missing"])
+            yield tuple(row[field] for _label, field, _width in columns)
+
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(
+        xlsx_chunks(
+            rows(),
+            columns=columns,
+            labels={"status": {v: str(label) for v, label in Status.choices}},
+            title=_("Task ledger"),
+            tz=timezone.get_current_timezone(),
+        ),
+        content_type=CONTENT_TYPE,
+    )
+    filename = f"{_('Task ledger')}-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Accel-Buffering"] = "no"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def timeline(request):
+    """Bars per task from start to deadline, with milestones, for one unit or one plan."""
+    actor = request.user
+    get = request.GET
+    unit_id = int(get["unit"]) if get.get("unit", "").isdigit() else None
+    plan_id = int(get["plan"]) if get.get("plan", "").isdigit() else None
+    if unit_id is None and plan_id is None and getattr(actor, "unit_id", None):
+        unit_id = actor.unit_id
+    plan = or_404(selectors.plan_get, actor=actor, plan_id=plan_id) if plan_id else None
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    campaign = plan.campaign if plan else selectors.campaign_current(actor=actor)
+    data = selectors.timeline(
+        actor=actor,
+        unit_id=unit_id,
+        plan_id=plan_id,
+        campaign_id=campaign.pk if campaign else None,
+    )
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "data": data,
+            "unit": unit,
+            "plan": plan,
+            "campaign": campaign,
+            "units": scope_queryset(Unit.objects.filter(is_active=True), actor).order_by("code"),
+            "plans": WorkPlan.objects.filter(campaign=campaign) if campaign else [],
+            "status_labels": dict(Status.choices),
+        },
+    )
