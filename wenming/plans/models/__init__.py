@@ -6,6 +6,17 @@ here and one import line each.
 
 from .campaigns import Campaign, CompetitionGroup, PlanKind, WorkPlan
 from .letters import Letter, LetterHolder
+from .oversight import (
+    Guarantor,
+    MeetingCommitment,
+    OrderAction,
+    OrderKind,
+    OrderStatus,
+    ReviewMeeting,
+    SupervisionEvent,
+    SupervisionOrder,
+    SupervisionReminder,
+)
 from .tasks import (
     Action,
     Milestone,
@@ -18,6 +29,15 @@ from .tasks import (
 )
 
 __all__ = [
+    "Guarantor",
+    "MeetingCommitment",
+    "OrderAction",
+    "OrderKind",
+    "OrderStatus",
+    "ReviewMeeting",
+    "SupervisionEvent",
+    "SupervisionOrder",
+    "SupervisionReminder",
     "Action",
     "Campaign",
     "CompetitionGroup",
