@@ -71,7 +71,7 @@ def _map_regions() -> list[dict]:
     return places
 
 
-def _form_page(request, form, *, status=200, dropped=False):
+def _form_page(request, form, *, status=200, dropped=False, blocked=""):
     categories = selectors.public_categories()
     hints = {
         c.pk: c.public.hint_en
@@ -88,6 +88,7 @@ def _form_page(request, form, *, status=200, dropped=False):
             hints=[(c.display_name, hints[c.pk]) for c in categories if hints[c.pk]],
             map_regions=_map_regions(),
             files_dropped=dropped,
+            blocked=blocked,
         ),
         status=status,
     )
@@ -110,13 +111,11 @@ def report_new(request):
     """A citizen reports a problem; success shows the tracking code on the follow page."""
     categories = selectors.public_categories()
     if request.method == "POST" and _too_large(request):
-        form = ReportForm(categories=categories)
-        form.add_error(
-            None,
-            _("The report is too large: at most %(n)d photos of %(mb)d MB each. Nothing was saved.")
-            % {"n": MAX_PHOTOS, "mb": max_upload_bytes() // (1024 * 1024)},
-        )
-        return _form_page(request, form, status=413)
+        # Refused from its declared length, before Django reads the body.
+        blocked = _(
+            "The report is too large: at most %(n)d photos of %(mb)d MB each. Nothing was saved."
+        ) % {"n": MAX_PHOTOS, "mb": max_upload_bytes() // (1024 * 1024)}
+        return _form_page(request, ReportForm(categories=categories), status=413, blocked=blocked)
     form = ReportForm(request.POST or None, request.FILES or None, categories=categories)
     if request.method != "POST":
         return _form_page(request, form)
