@@ -254,8 +254,9 @@ def test_the_public_map_rounds_places_to_about_100_m(cast, public_cats):
     data = Client().get("/report/map/points.geojson").json()
     (feature,) = data["features"]
     lon, lat = feature["geometry"]["coordinates"]
-    from wenming.points.geo import for_display
     from django.conf import settings
+
+    from wenming.points.geo import for_display
 
     expected = for_display(38.918, 121.640, gcj02=settings.MAP_TILES_GCJ02)
     assert (round(lat, 6), round(lon, 6)) == (round(expected[0], 6), round(expected[1], 6))
