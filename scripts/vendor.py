@@ -22,6 +22,12 @@ FILES = {
     "leaflet/dist/leaflet.js.map": "leaflet/leaflet.js.map",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images": "leaflet/images",
+    # The dashboards' map of open problems: clusters and a heat layer.
+    "leaflet.markercluster/dist/leaflet.markercluster.js": "leaflet/leaflet.markercluster.js",
+    "leaflet.markercluster/dist/leaflet.markercluster.js.map": "leaflet/leaflet.markercluster.js.map",
+    "leaflet.markercluster/dist/MarkerCluster.css": "leaflet/MarkerCluster.css",
+    "leaflet.markercluster/dist/MarkerCluster.Default.css": "leaflet/MarkerCluster.Default.css",
+    "leaflet.heat/dist/leaflet-heat.js": "leaflet/leaflet-heat.js",
     # The browser tests inject it to check every page they walk against WCAG 2.1 AA.
     "axe-core/axe.min.js": "axe-core/axe.min.js",
 }

@@ -6,3 +6,17 @@ class DashboardsConfig(AppConfig):
     name = "wenming.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards and briefings")
+
+    def ready(self):
+        from wenming.core.home import register_nav
+        from wenming.core.jobs import register_job
+        from wenming.core.ticks import register_tick
+
+        from . import briefing, home
+        from .aggregates import aggregates_tick
+
+        # Before the ticks that read the counts (the snapshot of a month just ended).
+        register_tick(aggregates_tick, order=20)
+        register_job(briefing.DOCX, briefing.make_docx)
+        register_job(briefing.XLSX, briefing.make_xlsx)
+        register_nav(home.nav_dashboards, order=60)

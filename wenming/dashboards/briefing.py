@@ -1,0 +1,381 @@
+"""The monthly briefing (月度通报): a Word document and an Excel workbook of one month.
+
+Both are made by the worker (`wenming.core.jobs`: the briefing page queues them and the job page
+shows the progress) and by `wenming briefing --month YYYY-MM`. They read the same numbers as the
+dashboards (`selectors.dashboard_data`, from the aggregates) plus the month's figures by district,
+the published ranking (top and bottom), the escalation ladder and the exposure board.
+
+The charts go into Word as PNG images drawn by matplotlib, with Chinese set in Noto Sans CJK: the
+font comes from the `noto-cjk-sans-otc` package that `make install` installs (no font binary is
+committed), registered with matplotlib by path, so a machine without any CJK system font still
+draws readable Chinese.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.jobs import job_start
+from wenming.core.roles import is_office
+from wenming.org.models import Region, RegionLevel
+from wenming.problems.deadlines import local_today
+
+from . import scores, selectors
+from .aggregates import ALL
+from .models import Exposure, ExposureStatus, Measure, RegionDay
+from .scope import DashScope
+
+DOCX = "dashboards.briefing_docx"
+XLSX = "dashboards.briefing_xlsx"
+KINDS = {"docx": DOCX, "xlsx": XLSX}
+LIST_SIZE = 3
+CHART_IDS = ("status", "weekly", "overdue", "on_time", "ranking", "category")
+
+
+def briefing_start(*, actor, month: str, kind: str):
+    """Queue the month's briefing (`kind` docx or xlsx) for the office; returns the Job."""
+    if not is_office(actor):
+        raise NotAllowed(_("Only the Civilization Office makes the monthly briefing."))
+    if kind not in KINDS:
+        raise InvalidInput(_("A briefing is docx or xlsx."), code="bad_briefing_kind")
+    period = selectors.month_parse(month)
+    title = (
+        _("Briefing %(month)s (Word)") if kind == "docx" else _("Briefing %(month)s (Excel)")
+    ) % {"month": period.label}
+    return job_start(owner=actor, kind=KINDS[kind], params={"month": period.label}, title=title)
+
+
+def district_rows(period) -> list[dict]:
+    """Each district's month: reported, closed, due, on time (closing, handling), overdue now."""
+    today = local_today()
+    counts: dict[tuple[int, str], int] = {}
+    month_rows = (
+        RegionDay.objects.filter(street=ALL, day__gte=period.first, day__lte=period.last)
+        .exclude(measure=Measure.PENDING)
+        .values_list("district", "measure")
+        .annotate(t=Sum("n"))
+        .order_by()
+    )
+    for district, measure, n in month_rows:
+        counts[(district, measure)] = n or 0
+    overdue = dict(
+        RegionDay.objects.filter(street=ALL, measure=Measure.PENDING, day__lt=today)
+        .values_list("district")
+        .annotate(t=Sum("n"))
+        .order_by()
+    )
+    rows = []
+    for region in Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"):
+        due = counts.get((region.pk, Measure.DUE), 0)
+        rows.append(
+            {
+                "name": region.display_name,
+                "reported": counts.get((region.pk, Measure.REPORTED), 0),
+                "closed": counts.get((region.pk, Measure.CLOSED), 0),
+                "due": due,
+                "on_time_closing": _pct(counts.get((region.pk, Measure.CLOSED_ON_TIME), 0), due),
+                "on_time_handling": _pct(counts.get((region.pk, Measure.HANDLED_ON_TIME), 0), due),
+                "overdue": overdue.get(region.pk, 0) or 0,
+            }
+        )
+    return rows
+
+
+def _pct(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def ladder_rows(period) -> list[dict]:
+    """The escalation ladder's steps of the month (from the scoring app), if any."""
+    if not scores._scoring_ready():
+        return []
+    try:
+        from wenming.scoring.models import EscalationStep
+    except ImportError:
+        return []
+    rows = []
+    steps = EscalationStep.objects.filter(month=period.first).select_related("region", "unit")
+    for step in steps.order_by("tier", "subject"):
+        subject = step.region or step.unit
+        rows.append(
+            {
+                "name": subject.display_name if subject else step.subject,
+                "tier": step.get_tier_display(),
+                "streak": step.streak,
+                "step": step.get_step_display(),
+            }
+        )
+    return rows
+
+
+def exposure_rows(period) -> list[dict]:
+    start, end = period.bounds()
+    rows = []
+    for exposure in Exposure.objects.filter(published_at__gte=start, published_at__lt=end):
+        rows.append(
+            {
+                "title": exposure.title,
+                "published": f"{exposure.published_at:%Y-%m-%d}",
+                "status": exposure.get_status_display(),
+                "shown": exposure.status == ExposureStatus.PUBLISHED,
+            }
+        )
+    return rows
+
+
+def briefing_data(*, actor, month: str) -> dict:
+    """Everything the two documents show."""
+    period = selectors.month_parse(month)
+    data = selectors.dashboard_data(
+        actor=actor, scope=DashScope("city"), name="overview", period=period
+    )
+    snapshot = scores.latest_snapshot(period)
+    ranking = (
+        [r for r in scores.ranking_rows(snapshot=snapshot, tier="district") if r["rank"]]
+        if snapshot is not None
+        else []
+    )
+    return {
+        "period": period,
+        "dashboard": data,
+        "districts": district_rows(period),
+        "top": ranking[:LIST_SIZE],
+        "bottom": list(reversed(ranking[-LIST_SIZE:])) if len(ranking) > LIST_SIZE else [],
+        "snapshot_month": f"{snapshot.month:%Y-%m}" if snapshot is not None else "",
+        "ladder": ladder_rows(period),
+        "exposures": exposure_rows(period),
+    }
+
+
+# --- Charts as images (matplotlib, Noto Sans CJK) -------------------------------------------
+
+
+def cjk_font():
+    """The FontProperties of the packaged Noto Sans CJK (registered with matplotlib once)."""
+    from matplotlib import font_manager
+    from noto_cjk_sans_otc import FONT_PATH
+
+    path = str(FONT_PATH)
+    if path not in {f.fname for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path)
+
+
+def chart_png(chart: dict) -> bytes:
+    """One dashboard chart (its table) drawn as a PNG with Chinese labels."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    font = cjk_font()
+    plt.rcParams["font.family"] = font.get_name()
+    plt.rcParams["axes.unicode_minus"] = False
+    fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=150)
+    labels = [str(row[0]) for row in chart["rows"]]
+    kind = chart["kind"]
+    try:
+        if chart["empty"]:
+            ax.text(0.5, 0.5, _("No data"), ha="center", va="center", fontproperties=font)
+            ax.set_axis_off()
+        elif kind == "pie":
+            pairs = [
+                (label, row[1]) for label, row in zip(labels, chart["rows"], strict=True) if row[1]
+            ]
+            ax.pie(
+                [v for _l, v in pairs],
+                labels=[lbl for lbl, _v in pairs],
+                textprops={"fontproperties": font, "fontsize": 8},
+            )
+        elif kind == "hbar":
+            ax.barh(labels[::-1], [row[1] or 0 for row in chart["rows"]][::-1], color="#c0392b")
+        elif kind in ("line", "rates"):
+            for i, name in enumerate(chart["columns"][1:3]):
+                ax.plot(labels, [row[i + 1] for row in chart["rows"]], marker="o", label=name)
+            ax.legend(prop=font, fontsize=8)
+            ax.tick_params(axis="x", labelrotation=30)
+        else:
+            names = chart["columns"][1:]
+            bottom = [0] * len(labels)
+            for i, name in enumerate(names):
+                values = [row[i + 1] or 0 for row in chart["rows"]]
+                ax.bar(labels, values, bottom=bottom, label=name)
+                bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+            if len(names) > 1:
+                ax.legend(prop=font, fontsize=8)
+            ax.tick_params(axis="x", labelrotation=30)
+        ax.set_title(chart["title"], fontproperties=font)
+        for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
+            label.set_fontproperties(font)
+            label.set_fontsize(8)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(fig)
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+
+def _table(doc, header: list[str], rows: list[list]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = str(text)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = "—" if value is None else str(value)
+
+
+def _east_asian(doc) -> None:
+    """Word picks the font of Chinese text from w:eastAsia: name one every reader has."""
+    from docx.oxml.ns import qn
+
+    style = doc.styles["Normal"]
+    style.font.name = "Microsoft YaHei"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Microsoft YaHei")
+
+
+def make_docx(*, job, out, progress) -> str:
+    from docx import Document
+    from docx.shared import Cm
+
+    data = briefing_data(actor=job.owner, month=job.params["month"])
+    charts = [c for c in data["dashboard"]["charts"] if c["id"] in CHART_IDS]
+    progress.total(len(charts) + 4)
+    label = data["period"].label
+    doc = Document()
+    _east_asian(doc)
+    doc.add_heading(
+        _("Monthly briefing of the Civilized City Campaign, %(month)s") % {"month": label}, level=0
+    )
+    doc.add_paragraph(
+        _("Made %(day)s from the ledger's counts and the published scores.")
+        % {"day": f"{date.today():%Y-%m-%d}"}
+    )
+    if not data["dashboard"]["has_data"]:
+        doc.add_paragraph(
+            _("No problem was reported, due or closed in %(month)s.") % {"month": label}
+        )
+    totals = data["dashboard"]["totals"]
+    doc.add_heading(_("The month in figures"), level=1)
+    _table(
+        doc,
+        [_("Figure"), _("Value")],
+        [
+            [_("Open now"), totals["open"]],
+            [_("Overdue now"), totals["overdue"]],
+            [_("Reported in the month"), totals["reported"]],
+            [_("Closed in the month"), totals["closed"]],
+            [_("On-time closing rate (%)"), totals["on_time_closing_rate"]],
+        ],
+    )
+    doc.add_heading(_("Districts"), level=1)
+    _table(doc, _district_header(), [_district_cells(r) for r in data["districts"]])
+    progress()
+    doc.add_heading(_("Charts"), level=1)
+    for chart in charts:
+        doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
+        progress()
+    doc.add_heading(_("Red and black lists"), level=1)
+    if data["snapshot_month"]:
+        doc.add_paragraph(
+            _("From the published ranking of %(month)s.") % {"month": data["snapshot_month"]}
+        )
+        _table(
+            doc,
+            [_("Top"), _("Composite score")],
+            [[r["name"], r["composite"]] for r in data["top"]],
+        )
+        doc.add_paragraph("")
+        _table(
+            doc,
+            [_("Bottom"), _("Composite score")],
+            [[r["name"], r["composite"]] for r in data["bottom"]],
+        )
+    else:
+        doc.add_paragraph(_("No published ranking yet: no data."))
+    progress()
+    doc.add_heading(_("Escalation ladder"), level=1)
+    if data["ladder"]:
+        _table(
+            doc,
+            [_("Subject"), _("Tier"), _("Months at the bottom"), _("Step")],
+            [[r["name"], r["tier"], r["streak"], r["step"]] for r in data["ladder"]],
+        )
+    else:
+        doc.add_paragraph(_("No subject is on the ladder this month."))
+    progress()
+    doc.add_heading(_("Exposure board"), level=1)
+    if data["exposures"]:
+        _table(
+            doc,
+            [_("Problem"), _("Published"), _("Status")],
+            [[r["title"], r["published"], r["status"]] for r in data["exposures"]],
+        )
+    else:
+        doc.add_paragraph(_("Nothing was published on the exposure board this month."))
+    progress()
+    doc.save(out)
+    return f"briefing-{label}.docx"
+
+
+def _district_header() -> list[str]:
+    return [
+        _("District"),
+        _("Reported"),
+        _("Closed"),
+        _("Due"),
+        _("On-time closing rate (%)"),
+        _("On-time handling rate (%)"),
+        _("Overdue now"),
+    ]
+
+
+def _district_cells(row: dict) -> list:
+    return [
+        row["name"],
+        row["reported"],
+        row["closed"],
+        row["due"],
+        row["on_time_closing"],
+        row["on_time_handling"],
+        row["overdue"],
+    ]
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def make_xlsx(*, job, out, progress) -> str:
+    from openpyxl import Workbook
+
+    data = briefing_data(actor=job.owner, month=job.params["month"])
+    charts = data["dashboard"]["charts"]
+    progress.total(len(charts) + 1)
+    label = data["period"].label
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = _("Districts")[:31]
+    sheet.append([_("Month"), label])
+    sheet.append(_district_header())
+    for row in data["districts"]:
+        sheet.append(_district_cells(row))
+    progress()
+    for chart in charts:
+        ws = wb.create_sheet(f"{chart['id']}"[:31])
+        ws.append([chart["title"]])
+        ws.append(list(chart["columns"]))
+        for row in chart["rows"]:
+            ws.append(list(row))
+        progress()
+    wb.save(out)
+    return f"briefing-{label}.xlsx"

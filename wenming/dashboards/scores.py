@@ -1,0 +1,133 @@
+"""What the dashboards show from the scoring app: the latest published ranking and the
+predicted national score with its range. Read here, written there (wenming/scoring); a part
+that has nothing yet shows "no data", never a made-up figure."""
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from wenming.problems.metrics import Period
+
+RANKING_BARS = 15
+
+
+def _scoring_ready() -> bool:
+    """The scoring tables exist (the app's migrations ran)."""
+    try:
+        from wenming.scoring.models import Score, Snapshot
+    except ImportError:
+        return False
+    tables = set(connection.introspection.table_names())
+    return Snapshot._meta.db_table in tables and Score._meta.db_table in tables
+
+
+def _tier_of(scope) -> str:
+    if scope.kind == "unit":
+        return "member_unit"
+    if scope.kind == "district":
+        return "street"
+    return "district"
+
+
+def latest_snapshot(period: Period):
+    """The published snapshot of `period`'s month, else the latest published before it."""
+    if not _scoring_ready():
+        return None
+    from wenming.scoring.models import Snapshot
+
+    return (
+        Snapshot.objects.filter(status="published", month__lte=period.first)
+        .order_by("-month", "-version")
+        .first()
+    )
+
+
+def ranking_rows(*, snapshot, tier: str, region=None) -> list[dict]:
+    """The ranked subjects of one tier of a snapshot, best first (names and composites only,
+    as published rankings are shown to everyone who works in the campaign)."""
+    from wenming.scoring.models import Score
+
+    qs = Score.objects.filter(snapshot=snapshot, tier=tier).select_related("region", "unit")
+    if region is not None:
+        qs = qs.filter(region__parent=region)
+    rows = []
+    for score in qs.order_by("rank", "subject"):
+        subject = score.region or score.unit
+        rows.append(
+            {
+                "name": subject.display_name if subject else score.subject,
+                "composite": float(score.composite) if score.composite is not None else None,
+                "grade": score.grade,
+                "rank": score.rank,
+                "status": score.status,
+                "change": float(score.change) if score.change is not None else None,
+            }
+        )
+    return rows
+
+
+def ranking_chart(*, scope, period: Period):
+    """Ranking bars of the scope's peers from the latest published snapshot (None: no data)."""
+    from .selectors import Chart
+
+    snapshot = latest_snapshot(period)
+    title = _("Ranking")
+    columns = [_("Subject"), _("Composite score"), _("Rank")]
+    if snapshot is None:
+        return Chart("ranking", title, "hbar", columns, [], extra={"month": ""})
+    region = scope.region if scope.kind == "district" else None
+    rows = [
+        [row["name"], row["composite"], row["rank"]]
+        for row in ranking_rows(snapshot=snapshot, tier=_tier_of(scope), region=region)
+        if row["rank"] is not None
+    ][:RANKING_BARS]
+    return Chart(
+        "ranking",
+        _("Ranking, %(month)s") % {"month": f"{snapshot.month:%Y-%m}"},
+        "hbar",
+        columns,
+        rows,
+        extra={"month": f"{snapshot.month:%Y-%m}"},
+    )
+
+
+def predicted_score(*, actor) -> dict | None:
+    """{"score", "low", "high", "passes"} from the scoring app's prediction, or None."""
+    if not _scoring_ready():
+        return None
+    try:
+        from wenming.scoring import prediction
+    except ImportError:
+        return None
+    predict = getattr(prediction, "predicted_score", None)
+    if predict is None:
+        return None
+    result = predict(actor=actor)
+    if result is None:
+        return None
+    get = result.get if isinstance(result, dict) else lambda k, d=None: getattr(result, k, d)
+    score = get("score")
+    if score is None:
+        return None
+    low, high = get("low"), get("high")
+    return {
+        "score": float(score),
+        "low": float(low) if low is not None else None,
+        "high": float(high) if high is not None else None,
+        "passes": get("passes"),
+    }
+
+
+def predicted_chart(*, actor):
+    """The gauge of the predicted national score and its range ("no data" when absent)."""
+    from .selectors import Chart
+
+    predicted = predicted_score(actor=actor)
+    columns = [_("Figure"), _("Score")]
+    title = _("Predicted national score")
+    if predicted is None:
+        return Chart("predicted", title, "gauge", columns, [])
+    rows = [[_("Predicted score"), round(predicted["score"], 1)]]
+    if predicted["low"] is not None and predicted["high"] is not None:
+        rows.append([_("Low end of the range"), round(predicted["low"], 1)])
+        rows.append([_("High end of the range"), round(predicted["high"], 1)])
+    return Chart("predicted", title, "gauge", columns, rows)

@@ -1,0 +1,345 @@
+"""The numbers behind every chart, read from the aggregates (never the ledger), scoped.
+
+Each chart is a table first — `Chart(columns, rows)` — and its ECharts option is made from that
+table (`options.py`), so the chart and its table view always show the same numbers.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from wenming.core.errors import InvalidInput
+from wenming.org.selectors import REGIONS, UNITS
+from wenming.problems.deadlines import local_today
+from wenming.problems.metrics import Period, period_parse
+from wenming.problems.models import OPEN_STATUSES, Status
+from wenming.problems.reference import CATEGORIES
+
+from . import scores
+from .aggregates import ALL, aggregates_fresh
+from .models import AggregateMark, Measure, RegionDay, StatusCount, UnitDay
+from .scope import DashScope
+
+WEEKS = 12
+MONTHS = 6
+TOP_CATEGORIES = 12
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    kind: str  # pie, bar, hbar, line, gauge, stack
+    columns: list[str]
+    rows: list[list]
+    unit: str = ""  # "%" for rates
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(v for v in row[1:] if isinstance(v, int | float)) for row in self.rows)
+
+    def as_dict(self) -> dict:
+        from .options import echarts_option
+
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "columns": self.columns,
+            "rows": self.rows,
+            "unit": self.unit,
+            "empty": self.empty,
+            "extra": self.extra,
+            "option": echarts_option(self),
+        }
+
+
+def month_parse(text: str | None, *, today: date | None = None) -> Period:
+    """The month asked for (this month by default); a month after this one is refused (400)."""
+    today = today or local_today()
+    if not text:
+        return period_parse(f"{today:%Y-%m}")
+    period = period_parse(text)
+    if period.first > today:
+        raise InvalidInput(
+            _("%(month)s has not begun yet: dashboards show months up to this one.")
+            % {"month": period.label},
+            code="future_month",
+        )
+    return period
+
+
+def _day_rows(scope: DashScope):
+    name, where = scope.day_model_filter()
+    model = UnitDay if name == "unit" else RegionDay
+    return model.objects.filter(**where)
+
+
+def _status_rows(scope: DashScope):
+    return StatusCount.objects.filter(**scope.status_filter())
+
+
+def _region_name(pk: int) -> str:
+    if pk in (0, ALL):
+        return pgettext("dashboard place", "Not placed")
+    row = REGIONS.by_id(pk)
+    return row.display_name if row is not None else str(pk)
+
+
+def _unit_name(pk: int) -> str:
+    if pk in (0, ALL):
+        return pgettext("dashboard unit", "No unit")
+    row = UNITS.by_id(pk)
+    return row.display_name if row is not None else str(pk)
+
+
+def _category_name(pk: int) -> str:
+    row = CATEGORIES.by_id(pk)
+    return row.display_name if row is not None else str(pk)
+
+
+def status_charts(scope: DashScope) -> list[Chart]:
+    """Problems now by status, open problems by category and by place: one grouped read."""
+    key = scope.breakdown or None
+    fields = ["category", "status"] + ([key] if key else [])
+    grouped = _status_rows(scope).values(*fields).annotate(total=Sum("n")).order_by()
+    by_status: dict[str, int] = {}
+    by_category: dict[int, int] = {}
+    by_place: dict[int, dict[str, int]] = {}
+    for row in grouped:
+        n = row["total"] or 0
+        if not n:
+            continue
+        by_status[row["status"]] = by_status.get(row["status"], 0) + n
+        if row["status"] in OPEN_STATUSES:
+            by_category[row["category"]] = by_category.get(row["category"], 0) + n
+        if key:
+            place = by_place.setdefault(row[key], {})
+            place[row["status"]] = place.get(row["status"], 0) + n
+    charts = [
+        Chart(
+            "status",
+            _("Problems by status"),
+            "pie",
+            [_("Status"), _("Problems")],
+            [[str(label), by_status.get(value, 0)] for value, label in Status.choices],
+            extra={"keys": list(Status.values)},
+        ),
+        Chart(
+            "category",
+            _("Open problems by category"),
+            "hbar",
+            [_("Category"), _("Open problems")],
+            [
+                [_category_name(pk), n]
+                for pk, n in sorted(by_category.items(), key=lambda kv: -kv[1])[:TOP_CATEGORIES]
+            ],
+        ),
+    ]
+    if key:
+        places = sorted(by_place, key=lambda pk: _region_name(pk))
+        open_of = {pk: sum(by_place[pk].get(s, 0) for s in OPEN_STATUSES) for pk in places}
+        closed_of = {pk: by_place[pk].get(Status.CLOSED, 0) for pk in places}
+        title = _("Problems by district") if key == "district" else _("Problems by street")
+        charts.append(
+            Chart(
+                "place",
+                title,
+                "stack",
+                [_("District") if key == "district" else _("Street"), _("Open"), _("Closed")],
+                [[_region_name(pk), open_of[pk], closed_of[pk]] for pk in places],
+            )
+        )
+    return charts
+
+
+def _weeks_ending(last_day: date) -> list[date]:
+    monday = last_day - timedelta(days=last_day.weekday())
+    return [monday - timedelta(weeks=k) for k in range(WEEKS - 1, -1, -1)]
+
+
+def weekly_chart(scope: DashScope, period: Period, today: date) -> Chart:
+    """New versus closed problems per week, the twelve weeks up to the month's end (or today)."""
+    weeks = _weeks_ending(min(period.last, today))
+    first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    counts: dict[tuple[date, str], int] = {}
+    rows = (
+        _day_rows(scope)
+        .filter(measure__in=(Measure.REPORTED, Measure.CLOSED), day__gte=first, day__lte=last)
+        .values_list("day", "measure")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    for day, measure, n in rows:
+        week = day - timedelta(days=day.weekday())
+        counts[(week, measure)] = counts.get((week, measure), 0) + (n or 0)
+    return Chart(
+        "weekly",
+        _("New and closed problems per week"),
+        "line",
+        [_("Week of"), _("New"), _("Closed")],
+        [
+            [
+                f"{week:%Y-%m-%d}",
+                counts.get((week, Measure.REPORTED), 0),
+                counts.get((week, Measure.CLOSED), 0),
+            ]
+            for week in weeks
+        ],
+    )
+
+
+def overdue_chart(scope: DashScope, today: date) -> Chart:
+    """Problems overdue now (pending, deadline passed) by district, street or unit."""
+    if scope.kind == "city":
+        qs = RegionDay.objects.filter(street=ALL)
+        key, name, label = "district", _region_name, _("District")
+    elif scope.kind == "district":
+        qs = RegionDay.objects.filter(district=scope.region.pk).exclude(street=ALL)
+        key, name, label = "street", _region_name, _("Street")
+    else:
+        qs = _day_rows(scope)
+        key = None
+        name, label = (
+            (_unit_name, _("Unit")) if scope.kind == "unit" else (_region_name, _("Street"))
+        )
+    qs = qs.filter(measure=Measure.PENDING, day__lt=today)
+    if key:
+        grouped = qs.values_list(key).annotate(total=Sum("n")).order_by()
+        rows = [[name(pk), n or 0] for pk, n in grouped if n]
+        rows.sort(key=lambda row: -row[1])
+    else:
+        total = qs.aggregate(total=Sum("n"))["total"] or 0
+        rows = [[scope.name, total]]
+    return Chart("overdue", _("Overdue problems"), "bar", [label, _("Overdue")], rows)
+
+
+def _months_ending(period: Period) -> list[Period]:
+    months = [period]
+    while len(months) < MONTHS:
+        first = months[0].first
+        previous = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+        months.insert(0, period_parse(f"{previous:%Y-%m}"))
+    return months
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def on_time_chart(scope: DashScope, period: Period) -> tuple[Chart, dict]:
+    """On-time closing and handling rates (of the problems due) for the six months up to
+    `period`; also the month's own counts."""
+    months = _months_ending(period)
+    counts: dict[tuple[str, str], int] = {}
+    rows = (
+        _day_rows(scope)
+        .filter(
+            measure__in=(Measure.DUE, Measure.CLOSED_ON_TIME, Measure.HANDLED_ON_TIME),
+            day__gte=months[0].first,
+            day__lte=period.last,
+        )
+        .values_list("day", "measure")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    for day, measure, n in rows:
+        label = f"{day:%Y-%m}"
+        counts[(label, measure)] = counts.get((label, measure), 0) + (n or 0)
+    table = []
+    for month in months:
+        due = counts.get((month.label, Measure.DUE), 0)
+        table.append(
+            [
+                month.label,
+                _pct(counts.get((month.label, Measure.CLOSED_ON_TIME), 0), due),
+                _pct(counts.get((month.label, Measure.HANDLED_ON_TIME), 0), due),
+                due,
+            ]
+        )
+    chart = Chart(
+        "on_time",
+        _("On-time rates of the problems due"),
+        "rates",
+        [_("Month"), _("On-time closing rate"), _("On-time handling rate"), _("Problems due")],
+        table,
+        unit="%",
+    )
+    month = {
+        "due": counts.get((period.label, Measure.DUE), 0),
+        "closed_on_time": counts.get((period.label, Measure.CLOSED_ON_TIME), 0),
+        "handled_on_time": counts.get((period.label, Measure.HANDLED_ON_TIME), 0),
+    }
+    return chart, month
+
+
+def totals(scope: DashScope, period: Period, today: date) -> dict:
+    """The big figures: open and overdue now, reported and closed in the month."""
+    open_now = _status_rows(scope).filter(status__in=OPEN_STATUSES).aggregate(t=Sum("n"))["t"] or 0
+    day_rows = _day_rows(scope)
+    overdue = (
+        day_rows.filter(measure=Measure.PENDING, day__lt=today).aggregate(t=Sum("n"))["t"] or 0
+    )
+    month = dict(
+        day_rows.filter(
+            measure__in=(Measure.REPORTED, Measure.CLOSED),
+            day__gte=period.first,
+            day__lte=period.last,
+        )
+        .values_list("measure")
+        .annotate(t=Sum("n"))
+        .order_by()
+    )
+    return {
+        "open": open_now,
+        "overdue": overdue,
+        "reported": month.get(Measure.REPORTED, 0) or 0,
+        "closed": month.get(Measure.CLOSED, 0) or 0,
+    }
+
+
+def as_of() -> str:
+    mark = AggregateMark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    return mark.isoformat() if mark else ""
+
+
+def dashboard_data(*, actor, scope: DashScope, name: str, period: Period) -> dict:
+    """Every chart of dashboard `name` ("overview" or "bigscreen") for `scope` and `period`."""
+    if name not in DASHBOARDS:
+        from wenming.core.errors import NotFound
+
+        raise NotFound(code="dashboard_not_found")
+    aggregates_fresh()
+    today = local_today()
+    charts = status_charts(scope)
+    charts.append(weekly_chart(scope, period, today))
+    charts.append(overdue_chart(scope, today))
+    rates, month_counts = on_time_chart(scope, period)
+    charts.append(rates)
+    ranking = scores.ranking_chart(scope=scope, period=period)
+    if ranking is not None:
+        charts.append(ranking)
+    predicted = scores.predicted_chart(actor=actor)
+    charts.append(predicted)
+    figures = totals(scope, period, today)
+    figures["on_time_closing_rate"] = _pct(month_counts["closed_on_time"], month_counts["due"])
+    has_data = bool(figures["reported"] or month_counts["due"] or figures["closed"])
+    if name == "bigscreen":
+        keep = {"status", "place", "weekly", "overdue", "on_time", "predicted", "category"}
+        charts = [chart for chart in charts if chart.id in keep]
+    return {
+        "name": name,
+        "scope": {"kind": scope.kind, "name": scope.name, "key": scope.key},
+        "month": period.label,
+        "has_data": has_data,
+        "as_of": as_of(),
+        "totals": figures,
+        "charts": [chart.as_dict() for chart in charts],
+    }
+
+
+DASHBOARDS = ("overview", "bigscreen")
