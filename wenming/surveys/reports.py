@@ -57,7 +57,7 @@ def _write(job, out, progress) -> str:
     questions = selectors.questions_of(survey)
     progress.total(responses.count() + len(questions) + 1)
     book = Workbook(write_only=True)
-    measures = dict(Measure.choices)
+    measures = {code: str(label) for code, label in Measure.choices}
 
     sheet = book.create_sheet(_("Results"))
     sheet.append([survey.display_title])
@@ -113,7 +113,7 @@ def _write(job, out, progress) -> str:
             multi[pk] += 1
     for number, q in enumerate(questions, start=1):
         links = ", ".join([s.code for s in q.standards.all()] + [c.code for c in q.clauses.all()])
-        base = [number, q.get_kind_display(), measures[q.measure], q.display_text, links]
+        base = [number, str(q.get_kind_display()), measures[q.measure], q.display_text, links]
         if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             counts = by_choice if q.kind == QuestionKind.SINGLE else multi
             for c in q.choices.all():

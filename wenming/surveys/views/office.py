@@ -3,6 +3,8 @@ district). Plain forms: a refusal re-renders the page with the reason beside the
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -302,7 +304,9 @@ def survey_qr(request, pk: int, district: str):
     if region is None:
         raise Http404
     code = segno.make(public_url(request, survey, region), error="m")
-    svg = code.svg_inline(scale=8, border=2, omitsize=False, nl=False)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    # A file of its own for <img>: it keeps the SVG namespace (an inline SVG would not).
+    code.save(out, kind="svg", scale=8, border=2, xmldecl=False)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="{survey.code}-{region.code}.svg"'
     return response
