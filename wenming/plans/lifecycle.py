@@ -22,6 +22,8 @@ requires (403); the move's own conditions (400 / 409).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from wenming.core.roles import Role, is_office
 
 from .models import Action, Status
@@ -113,3 +115,20 @@ def may_act(person, task, action: str) -> bool:
     """Whether `person` may take `action` on `task` now (for showing buttons)."""
     transition = TRANSITIONS.get((task.status, action))
     return bool(transition and transition.who & relations(person, task))
+
+
+# What each timeline row says happened (`TaskEvent.action`).
+EVENT_LABELS = {
+    "create": _("Created"),
+    "edit": _("Edited"),
+    "generate": _("Drafted from the standards"),
+    "merge": _("Merged"),
+    "publish": _("Published"),
+    "progress": _("Progress reported"),
+    "milestone": _("Milestone added"),
+    "milestone_done": _("Milestone reached"),
+    A.START: _("Started"),
+    A.SUBMIT: _("Submitted for acceptance"),
+    A.ACCEPT: _("Accepted"),
+    A.RETURN: _("Returned"),
+}

@@ -119,11 +119,20 @@ def task_detail(*, actor, task_id: int) -> dict:
         "regions": list(task.regions.all()),
         "milestones": list(task.milestones.all()),
         "progress": reports,
-        "events": list(task.events.order_by("created_at", "id")),
+        "events": _labelled(task.events.order_by("created_at", "id")),
         "missing": implementations.missing(task, today),
         "overdue": implementations.is_overdue(task, today),
         "today": today,
     }
+
+
+def _labelled(events) -> list:
+    from .lifecycle import EVENT_LABELS
+
+    events = list(events)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
 
 
 def attachment_get(*, actor, attachment_id: int):
