@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import pages, views
 
 app_name = "open311"
 
@@ -10,6 +10,7 @@ FORMAT = r"(?P<fmt>json|xml)"
 
 urlpatterns = [
     path("", views.root, name="root"),
+    path("keys/", pages.keys_page, name="keys"),
     re_path(rf"^discovery\.{FORMAT}$", views.discovery, name="discovery"),
     re_path(rf"^v2/discovery\.{FORMAT}$", views.discovery),
     re_path(rf"^v2/services\.{FORMAT}$", views.services, name="services"),

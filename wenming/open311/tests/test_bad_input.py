@@ -179,3 +179,21 @@ def _ledger_problem(cast, category):
         lat=HERE[0],
         lon=HERE[1],
     )
+
+
+def test_an_address_string_naming_one_region_places_the_report_there(cast, asking, partner_key):
+    fields = good(partner_key, asking, lat=None, long=None, address_string="中山区 天津街社区")
+    response = post("json", **fields)
+    assert response.status_code == 200, response.content
+    problem = Problem.objects.get()
+    assert problem.region == cast.zhongshan_community
+    assert Open311Request.objects.get().address_string == "中山区 天津街社区"
+    # A name two regions share, none holding the other, is refused and names both.
+    Problem.objects.all().delete()
+    refused(
+        post("json", **good(partner_key, asking, lat=None, long=None, address_string="街道")),
+        "json",
+        400,
+        "青泥洼桥街道",
+        "周水子街道",
+    )
