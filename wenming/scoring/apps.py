@@ -6,3 +6,12 @@ class ScoringConfig(AppConfig):
     name = "wenming.scoring"
     label = "scoring"
     verbose_name = _("Scores and rankings")
+
+    def ready(self):
+        from wenming.core.home import register_nav
+        from wenming.core.ticks import register_tick
+
+        from . import home, tasks
+
+        register_nav(home.nav_scores, order=60)
+        register_tick(tasks.scoring_tick, order=60)

@@ -177,6 +177,10 @@ class Prediction:
     def can_pass(self) -> bool:
         return not self.blockers
 
+    @property
+    def status_label(self) -> str:
+        return str(CityStatus(self.status).label)
+
 
 def _window_start(months: int) -> date:
     return timezone.localdate() - timedelta(days=31 * months)
@@ -224,7 +228,7 @@ def field_achievements(*, system, visits) -> dict[int, Achievement]:
     return result
 
 
-def _points_by_standard(system) -> dict[int, dict[str, Decimal]]:
+def points_by_standard(system) -> dict[int, dict[str, Decimal]]:
     rows = (
         Clause.objects.filter(system=system)
         .order_by()
@@ -249,7 +253,7 @@ def _rate(row: dict) -> Decimal | None:
 
 def standard_lines(*, system, visits) -> list[StandardLine]:
     """Every standard of the system with its method points and its achievements."""
-    points = _points_by_standard(system)
+    points = points_by_standard(system)
     field_rates = field_achievements(system=system, visits=visits)
     end = timezone.localdate()
     start = end - timedelta(days=365)  # material evidence covers the 12 months before

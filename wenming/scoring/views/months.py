@@ -1,0 +1,144 @@
+"""A month's scores per tier, the rankings with their red and black lists, and the office's
+actions on the month (compute, publish, recompute with a reason)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wenming.core.errors import DomainError
+from wenming.core.roles import is_office
+
+from .. import selectors, services
+from ..models import SnapshotStatus, Tier
+from ..tasks import snapshot_queue
+from .common import month_links, month_or_error
+
+TIERS = [
+    Tier.DISTRICT,
+    Tier.STREET,
+    Tier.COMMUNITY,
+    Tier.MEMBER_UNIT,
+    Tier.CENTRAL_UNIT,
+    Tier.GUARANTOR,
+    Tier.CITY,
+]
+
+
+@login_required
+def month_page(request):
+    """The month's scores of one tier (the reader's scope), with the snapshot's state."""
+    period, snapshot, refused = month_or_error(request)
+    if refused:
+        return refused
+    tier = request.GET.get("tier") or Tier.DISTRICT
+    if tier not in Tier.values:
+        tier = Tier.DISTRICT
+    rows = []
+    if snapshot is not None:
+        rows = list(
+            selectors.scores_visible(actor=request.user, snapshot=snapshot)
+            .filter(tier=tier)
+            .order_by("rank", "subject")
+        )
+    month = period.label if period else ""
+    return render(
+        request,
+        "scoring/month.html",
+        {
+            "period": period,
+            "month": month,
+            "snapshot": snapshot,
+            "rows": rows,
+            "tier": tier,
+            "tiers": [(t, Tier(t).label) for t in TIERS],
+            "links": month_links(period),
+            "can_act": is_office(request.user),
+            "history": selectors.snapshots_list(actor=request.user)[:24],
+            "events": selectors.events_of(snapshot=snapshot)
+            if snapshot and is_office(request.user)
+            else [],
+        },
+    )
+
+
+@login_required
+def rankings_page(request):
+    """Red and black lists of every tier for the month (published months; drafts to the office)."""
+    period, snapshot, refused = month_or_error(request)
+    if refused:
+        return refused
+    size = services.settings_get().list_size
+    lists = []
+    if snapshot is not None:
+        for tier in selectors.RANKING_TIERS:
+            entry = selectors.red_and_black(
+                actor=request.user, snapshot=snapshot, tier=tier, size=size
+            )
+            if entry.rows:
+                entry.steps = {s.subject: s for s in snapshot.steps.filter(tier=tier)}
+                lists.append(entry)
+    return render(
+        request,
+        "scoring/rankings.html",
+        {
+            "period": period,
+            "month": period.label if period else "",
+            "snapshot": snapshot,
+            "lists": lists,
+            "links": month_links(period),
+        },
+    )
+
+
+@login_required
+@require_POST
+def snapshot_action(request):
+    """The office computes (in the worker), publishes or recomputes a month."""
+    action = request.POST.get("action", "")
+    month = request.POST.get("month", "")
+    target = f"{reverse('scoring:month')}?month={month}"
+    try:
+        if not is_office(request.user):
+            from wenming.core.errors import NotAllowed
+
+            raise NotAllowed(_("Only the Civilization Office acts on snapshots."))
+        period = services.month_parse(month)
+        current = services.current_snapshot(period.first)
+        if action == "compute":
+            if current is None:
+                queued = snapshot_queue(month=period.label, actor=request.user)
+                message = (
+                    _("The month is being computed by the worker; reload in a moment.")
+                    if queued
+                    else _("The month is already queued.")
+                )
+            else:
+                services.snapshot_compute(month=period.label, actor=request.user)
+                message = _("The draft was computed again.")
+        elif action == "publish" and current is not None:
+            services.snapshot_publish(snapshot=current, actor=request.user)
+            message = _("Published: the month is frozen and the ladder's steps are recorded.")
+        elif action == "recompute" and current is not None:
+            services.snapshot_recompute(
+                snapshot=current, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            message = _("Recomputed as a new version; the old one is kept.")
+        else:
+            message = _("Nothing to do.")
+    except DomainError as exc:
+        return render(
+            request,
+            "scoring/refused.html",
+            {"message": exc.message, "back": target},
+            status=exc.status,
+        )
+    from django.contrib import messages
+
+    messages.success(request, message)
+    return redirect(target)
+
+
+def is_draft(snapshot) -> bool:
+    return snapshot is not None and snapshot.status == SnapshotStatus.DRAFT
