@@ -6,3 +6,11 @@ class MaterialsConfig(AppConfig):
     name = "wenming.materials"
     label = "materials"
     verbose_name = _("Material review")
+
+    def ready(self):
+        from wenming.core.home import register_nav, register_panel
+
+        from . import panels
+
+        register_nav(panels.nav_materials, order=45)
+        register_panel(panels.panel_material, order=30)

@@ -1,0 +1,176 @@
+"""The office's pages: the review queue with filters and counts, the per-unit gap list, the
+material score's roll-up, and opening an assessment window."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.roles import is_office
+from wenming.core.scope import SEE_ALL
+from wenming.org.models import Unit
+from wenming.standards.models import EvaluationSystem, Standard, SystemStatus
+
+from .. import selectors, services
+from ..models import SubmissionStatus
+
+QUEUE_LIMIT = 200
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _window(request):
+    window_id = _int(request.GET.get("window"))
+    if window_id is not None:
+        try:
+            return selectors.window_get(actor=request.user, window_id=window_id)
+        except DomainError:
+            raise Http404 from None
+    return selectors.current_window(actor=request.user)
+
+
+@login_required
+def queue(request):
+    """Submissions by status (awaiting pre-review first), filtered by window, unit and line."""
+    actor = request.user
+    window = _window(request)
+    status = request.GET.get("status")
+    if status not in SubmissionStatus.values:
+        status = SubmissionStatus.SUBMITTED if status is None else None
+    unit_id = _int(request.GET.get("unit"))
+    standard_id = _int(request.GET.get("standard"))
+    result = selectors.review_queue(
+        actor=actor, window=window, status=status, unit_id=unit_id, standard_id=standard_id
+    )
+    rows = list(result.rows[:QUEUE_LIMIT])
+    tabs = [
+        (value, label, result.counts.get(value, 0)) for value, label in SubmissionStatus.choices
+    ]
+    units = Unit.objects.filter(
+        pk__in=selectors.submissions_visible(actor=actor).values("unit_id")
+    ).order_by("code")
+    standards = (
+        Standard.objects.filter(clauses__points_material__gt=0, system_id=window.system_id)
+        .distinct()
+        .order_by("order", "code")
+        if window
+        else Standard.objects.none()
+    )
+    return render(
+        request,
+        "materials/queue.html",
+        {
+            "window": window,
+            "windows": selectors.windows_visible(actor=actor),
+            "rows": rows,
+            "more": result.total and len(rows) == QUEUE_LIMIT,
+            "tabs": tabs,
+            "total": result.total,
+            "status": status or "",
+            "unit_id": unit_id,
+            "standard_id": standard_id,
+            "units": units,
+            "standards": standards,
+            "is_office": is_office(actor),
+        },
+    )
+
+
+@login_required
+def gap_list(request):
+    """Per unit: the clauses whose material is missing and the files dated outside the window."""
+    window = _window(request)
+    rows = selectors.gaps(actor=request.user, window=window) if window else []
+    return render(
+        request,
+        "materials/gaps.html",
+        {"window": window, "windows": selectors.windows_visible(actor=request.user), "rows": rows},
+    )
+
+
+def _parse(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def scores(request):
+    """The material score per unit, content line and for the city; a unit officer sees their
+    own unit's line and the city's figure."""
+    actor = request.user
+    start, end = _parse(request.GET.get("start")), _parse(request.GET.get("end"))
+    result = selectors.material_scores(start=start, end=end)
+    units = Unit.objects.in_bulk(list(result["units"]))
+    unit_rows = [
+        (units[pk], v)
+        for pk, v in sorted(result["units"].items(), key=lambda kv: -kv[1]["score"])
+        if actor.role in SEE_ALL or pk == actor.unit_id
+    ]
+    line_rows = []
+    if actor.role in SEE_ALL:
+        lines = Standard.objects.in_bulk(list(result["standards"]))
+        line_rows = sorted(
+            ((lines[pk], v) for pk, v in result["standards"].items()),
+            key=lambda pair: (pair[0].order, pair[0].code),
+        )
+    return render(
+        request,
+        "materials/scores.html",
+        {
+            "city": result["city"],
+            "city_percent": round(result["city"]["score"] * 100, 1),
+            "unit_rows": unit_rows,
+            "line_rows": line_rows,
+            "start": start,
+            "end": end,
+            "clauses": len(result["clauses"]),
+        },
+    )
+
+
+@login_required
+def window_new(request):
+    """The office opens a material assessment of an active evaluation system."""
+    if not is_office(request.user):
+        raise Http404
+    systems = EvaluationSystem.objects.filter(status=SystemStatus.ACTIVE)
+    error = None
+    if request.method == "POST":
+        try:
+            system = systems.filter(pk=_int(request.POST.get("system"))).first()
+            assessment = _parse(request.POST.get("assessment_date"))
+            if system is None or assessment is None:
+                raise InvalidInput(_("Choose the evaluation system and the assessment date."))
+            window = services.window_create(
+                actor=request.user,
+                system=system,
+                name=request.POST.get("name", ""),
+                assessment_date=assessment,
+                starts_on=_parse(request.POST.get("starts_on")),
+                ends_on=_parse(request.POST.get("ends_on")),
+                submit_by=_parse(request.POST.get("submit_by")),
+            )
+            return redirect(reverse("materials:queue") + f"?window={window.pk}&status=draft")
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "materials/window_new.html",
+        {
+            "systems": systems,
+            "error": error,
+            "kept": request.POST,
+        },
+        status=400 if error else 200,
+    )
