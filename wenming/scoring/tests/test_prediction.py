@@ -1,0 +1,142 @@
+"""The predicted score and what to fix first, by hand, on the standards' small system
+(standards/tests/factories.py) after three approved visits:
+
+- ZS-MKT-1 fails MARKET-01 (1.1.1); GJZ-MKT-1 passes all; ZS-SCH-1 fails SCHOOL-01 (2.1.1);
+- field achievement: 1.1.1 = 4 of 5 places (MARKET-01 ×2, MARKET-03 ×2, SCHOOL-02) = 0.8;
+  1.2.1 = 3 of 3 = 1; 2.1.1 = 0 of 1 = 0;
+- field points 20 + 10 + 10 (2.1.1's 20 split between material and field) = 40, earned
+  16 + 10 + 0 = 26 → 0.65 × weight 40 = 26.00;
+- questionnaire: the office's 0.9 for 1.2.2 (20 points) → 0.9 × 20 = 18.00;
+- material: no data → partial, (26 + 18) × 100 ÷ 60 = 73.33.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.utils import timezone
+
+from wenming.inspections import services as inspections
+from wenming.inspections.models import Visit
+from wenming.inspections.tests.test_reports import answer_visit, media  # noqa: F401
+from wenming.scoring import prediction, services
+from wenming.scoring.priorities import priorities
+from wenming.standards.models import (
+    Clause,
+    EvaluationSystem,
+    NegativeEffect,
+    Standard,
+    SystemKind,
+    SystemStatus,
+)
+from wenming.standards.tests.factories import small_system
+from wenming.testing.inspections import drawn_round
+
+
+@pytest.fixture
+def approved(cast, media):  # noqa: F811
+    system = small_system()
+    drawn = drawn_round(
+        office=cast.office,
+        system=system,
+        regions=[cast.city],
+        team=[cast.inspector],
+        code="R-P",
+        type_codes=["MARKET", "SCHOOL"],
+    )
+    visits = {v.point.code: v for v in Visit.objects.filter(round=drawn).select_related("point")}
+    answer_visit(cast, visits["ZS-MKT-1"], fail=("MARKET-01",), n=1)
+    answer_visit(cast, visits["GJZ-MKT-1"])
+    answer_visit(cast, visits["ZS-SCH-1"], fail=("SCHOOL-01",), n=5)
+    for visit in visits.values():
+        inspections.visit_review(actor=cast.office, visit=visit, decision="approve")
+    standard = Standard.objects.get(system=system, code="1.2.2")
+    services.questionnaire_figure_set(actor=cast.office, standard=standard, rate="0.9")
+    return system
+
+
+def test_prediction_by_hand(cast, approved):
+    line = Clause.objects.get(standard__system=approved, standard__code="2.1.1")
+    assert (line.points_field, line.points_material) == (D("10"), D("10"))
+    p = prediction.predict(system=approved)
+    methods = {m.method: m for m in p.methods}
+    assert methods["field"].achievement == D("0.65") and methods["field"].score == D("26.00")
+    assert methods["questionnaire"].score == D("18.0") and methods["material"].score is None
+    assert p.partial and p.annual == D("73.33")
+    assert p.low <= p.annual <= p.high
+    rates = {s.code: s.achievement["field"].rate for s in p.standards if "field" in s.achievement}
+    assert rates == {"1.1.1": D("0.8"), "1.2.1": D("1"), "2.1.1": D("0")}
+
+
+def test_cycle_weights_15_25_60(cast, approved):
+    year = timezone.localdate().year
+    services.annual_result_set(actor=cast.office, year=year - 2, score="80")
+    services.annual_result_set(actor=cast.office, year=year - 1, score="85")
+    p = prediction.predict(system=approved)
+    # 80 × 0.15 + 85 × 0.25 + 73.33 × 0.60 = 12 + 21.25 + 43.998 = 77.248
+    assert p.cycle["score"] == D("77.25") and not p.cycle["partial"]
+
+
+def test_events_take_effect_by_the_citys_status(cast, approved):
+    deduct = NegativeEffect.objects.get(entry__system=approved, entry__code="N02")
+    revoke = NegativeEffect.objects.get(entry__system=approved, entry__code="N01")
+    services.compliance_event_record(
+        actor=cast.office,
+        occurred_on=date.today() - timedelta(days=3),
+        description="材料造假一例",
+        effect=deduct,
+    )
+    p = prediction.predict(system=approved)
+    assert p.deductions == D("3") and p.annual == D("70.33") and p.can_pass
+    services.compliance_event_record(
+        actor=cast.office,
+        occurred_on=date.today() - timedelta(days=1),
+        description="重大安全事故",
+        effect=revoke,
+    )
+    nominated = prediction.predict(system=approved)
+    assert not nominated.can_pass
+    assert {e.outcome for e in nominated.events} == {"deducted", "barred"}
+    services.settings_update(actor=cast.office, city_status="titled")
+    titled = prediction.predict(system=approved)
+    assert {e.outcome for e in titled.events} == {"deducted", "title_revoked"}
+
+
+def test_minors_prerequisite_below_threshold_cannot_pass(cast, approved):
+    minors = EvaluationSystem.objects.create(
+        code="MINORS",
+        name="未成年人思想道德建设",
+        edition_year=2026,
+        kind=SystemKind.PREREQUISITE,
+        status=SystemStatus.ACTIVE,
+        threshold=D("85"),
+    )
+    p = prediction.predict(system=approved)
+    assert p.prerequisite.system == minors and p.threshold == D("85")
+    assert not p.can_pass and "85" in p.blockers[0]
+
+
+def test_priorities_by_hand(cast, approved):
+    result = priorities(actor=cast.office)
+    gains = [(p.standard, p.gain) for p in result["problems"]]
+    # SCHOOL-01: 40 × (10 ÷ 40) × (1 ÷ 1) × (1 ÷ 1) × (1 ÷ 1) = 10;
+    # MARKET-01: 40 × (20 ÷ 40) × (2 ÷ 3) × (0.5 ÷ 0.8) × (1 ÷ 2) = 4.1667.
+    assert gains == [("2.1.1", D("10.0000")), ("1.1.1", D("4.1667"))]
+    assert result["problems"][1].arithmetic.endswith("= 4.1667")
+    standards = [(s.code, s.gain) for s in result["standards"]]
+    # 2.1.1: 40 × 10/40 × (1 − 0) = 10; 1.1.1: 40 × 20/40 × 0.2 = 4; 1.2.2: 20 × 20/20 × 0.1 = 2.
+    assert standards == [("2.1.1", D("10.0000")), ("1.1.1", D("4.0000")), ("1.2.2", D("2.0000"))]
+    # Ganjingzi has no open problem; its officer sees only their own.
+    mine = priorities(actor=cast.ganjingzi, region=cast.ganjingzi_district)
+    assert mine["problems"] == []
+
+
+def test_priorities_api_is_scoped(cast, api_as, approved):
+    office = api_as(cast.office).get("priorities").json()
+    assert office["problems"][0]["gain"] == 10.0
+    assert api_as(cast.zhongshan).get("priorities", region="210211").status_code == 404
+    own = api_as(cast.zhongshan).get("priorities").json()
+    assert own["region"] == "210202" and len(own["problems"]) == 2
+    assert api_as(cast.zhongshan).get("predicted-score").status_code == 403
+    predicted = api_as(cast.leader).get("predicted-score").json()
+    assert predicted["system"] == approved.code and predicted["annual"] == 73.33
