@@ -28,26 +28,31 @@ def five_villages(cast, villages, village_type):
         services.entry_register(actor=cast.office, type=village_type, region=r) for r in regions
     ]
     states = [
-        dict(
-            status=EntryStatus.HONOURED,
-            level="county",
-            valid_until=today + timedelta(days=300),
-            honoured_since=today - timedelta(days=30),
-        ),
-        dict(
-            status=EntryStatus.WARNED,
-            level="municipal",
-            valid_until=today + timedelta(days=30),
-            honoured_since=today - timedelta(days=800),
-        ),
-        dict(
-            status=EntryStatus.HONOURED,
-            level="county",
-            valid_until=today - timedelta(days=1),
-            honoured_since=today - timedelta(days=1200),
-        ),
-        dict(status=EntryStatus.REVOKED, level="", lost_on=today - timedelta(days=10), score=70),
-        dict(status=EntryStatus.NONE, score=83),
+        {
+            "status": EntryStatus.HONOURED,
+            "level": "county",
+            "valid_until": today + timedelta(days=300),
+            "honoured_since": today - timedelta(days=30),
+        },
+        {
+            "status": EntryStatus.WARNED,
+            "level": "municipal",
+            "valid_until": today + timedelta(days=30),
+            "honoured_since": today - timedelta(days=800),
+        },
+        {
+            "status": EntryStatus.HONOURED,
+            "level": "county",
+            "valid_until": today - timedelta(days=1),
+            "honoured_since": today - timedelta(days=1200),
+        },
+        {
+            "status": EntryStatus.REVOKED,
+            "level": "",
+            "lost_on": today - timedelta(days=10),
+            "score": 70,
+        },
+        {"status": EntryStatus.NONE, "score": 83},
     ]
     for entry, values in zip(entries, states, strict=True):
         Entry.objects.filter(pk=entry.pk).update(**values)
