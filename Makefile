@@ -44,6 +44,7 @@ install-test: install $(STAMP)/py-test
 run: install
 	$(BIN)/wenming migrate --no-input
 	$(BIN)/wenming demo --if-empty
+	$(BIN)/wenming open311 demo-key
 	$(BIN)/wenming serve --host $(HOST) --port $(PORT)
 
 lint: install-test

@@ -258,7 +258,9 @@ def _description(posted: Posted, category, answers: dict) -> str:
     return "\n".join(filter(None, [posted.description, *lines]))
 
 
-def open311_request_post(*, posted: Posted, client_ip: str = "") -> tuple[Open311Request, dict]:
+def open311_request_post(
+    *, posted: Posted, client_ip: str = "", is_demo: bool = False
+) -> tuple[Open311Request, dict]:
     """POST a service request: check the key (403) and the fields (400), then file a citizen
     report with the channel "open311"; returns the row and GeoReport's answer."""
     from wenming.public.services import citizen_report_create
@@ -291,6 +293,7 @@ def open311_request_post(*, posted: Posted, client_ip: str = "") -> tuple[Open31
             is_anonymous=not reporter_name and not posted.phone,
             client_ip=client_ip,
             channel="open311",
+            is_demo=is_demo,
         )
         row = Open311Request.objects.create(
             problem=report.problem,
@@ -304,6 +307,7 @@ def open311_request_post(*, posted: Posted, client_ip: str = "") -> tuple[Open31
             phone=posted.phone,
             device_id=posted.device_id,
             account_id=posted.account_id,
+            is_demo=is_demo,
         )
     api_key_touch(key=key)
     answer = {
