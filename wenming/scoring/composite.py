@@ -1,8 +1,9 @@
 """The composite score, its grade and the ranks, as pure functions (docs/scoring.md).
 
-- a component's **value** is points out of 100: a rate where more is better counts as
-  100 × rate (on-time closing 0.9 → 90); a rate where less is better is turned round,
-  100 × (1 − rate) (rework 0.1 → 90); the field and material scores are already out of 100;
+- a component's **value** is points out of 100: a rate or share where more is better counts
+  as 100 × rate (on-time closing 0.9 → 90; the material score 0.8 → 80); a rate where less is
+  better is turned round, 100 × (1 − rate) (rework 0.1 → 90); the field score is already out
+  of 100;
 - the **weights** are percentages per component, adding up to exactly 100 (the office sets them
   per campaign; the defaults are domain.md's published district score: closed on time 30,
   handled on time 20, no rework 20, not overdue 20, not extended 10);
@@ -42,8 +43,8 @@ INVERTED = frozenset(
         Component.RECURRENCE,
     }
 )
-# Components already out of 100 (not rates).
-POINTS = frozenset({Component.FIELD, Component.MATERIAL})
+# Components already out of 100 (not rates); the material score comes as a share (0–1).
+POINTS = frozenset({Component.FIELD})
 
 DEFAULT_WEIGHTS: dict[str, Decimal] = {
     Component.ON_TIME_CLOSING: Decimal(30),

@@ -136,6 +136,14 @@ class WeightScheme(models.Model):
     scheme without a campaign is the default (domain.md's published district score)."""
 
     name = models.CharField(_("name"), max_length=100)
+    campaign = models.OneToOneField(
+        "plans.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="weight_scheme",
+    )
     weights = models.JSONField(_("weights"), default=dict)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(

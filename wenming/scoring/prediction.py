@@ -5,7 +5,7 @@ Per standard (content line) and method, an **achievement** between 0 and 1:
 - field: the pass rate of its checklist items in the approved visits of the last
   `field_window_months` months: Σ places passed ÷ Σ places observed (a pass/fail item is one
   place; the score rate of `standards.scoring`, which national reports quote);
-- material: the materials app's review score of the standard ÷ 100;
+- material: the materials app's review score of the standard (points earned ÷ due, 0–1);
 - questionnaire: the surveys app's result for the standard, else the figure the office entered.
 
 A method's **score** is its weight (material 40, field 40, questionnaire 20 by default: the
@@ -244,11 +244,9 @@ def _external(module: str, name: str, **kwargs) -> dict:
 
 
 def _rate(row: dict) -> Decimal | None:
-    if row.get("rate") is not None:
-        return Decimal(str(row["rate"]))
-    if row.get("score") is not None:
-        return Decimal(str(row["score"])) / HUNDRED
-    return None
+    """A share 0–1: surveys give a "rate", the materials app a "score" (points earned ÷ due)."""
+    value = row.get("rate", row.get("score"))
+    return None if value is None else Decimal(str(value))
 
 
 def standard_lines(*, system, visits) -> list[StandardLine]:

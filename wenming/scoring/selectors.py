@@ -123,7 +123,7 @@ def public_lists(*, snapshot: Snapshot, tier: str, size: int) -> Lists:
 
 def subject_parse(subject: str) -> tuple[str, str]:
     kind, _sep, code = (subject or "").partition("-")
-    if kind not in ("region", "unit") or not code:
+    if kind not in ("region", "unit", "guarantor") or not code:
         raise NotFound(_("No such subject."), code="subject_not_found")
     return kind, code
 

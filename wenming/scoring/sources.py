@@ -49,8 +49,9 @@ class SubjectFigures:
     subject: str
     kind: str  # region or unit
     obj_id: int
-    level: str  # city, district, street, community, unit
+    level: str  # city, district, street, community, unit, guarantor
     unit_kind: str = ""
+    path: str = ""
     problems_due: int = 0
     visits: int = 0
     figures: dict[str, Figure] = field(default_factory=dict)
@@ -72,6 +73,10 @@ LEDGER = (
     (Component.EXTENSION, "extension_rate", "extended"),
     (Component.RECURRENCE, "recurrence_rate", "recurrences"),
 )
+
+
+def guarantor_subject(code: str) -> str:
+    return f"guarantor-{code}"
 
 
 def region_subject(code: str) -> str:
@@ -179,7 +184,7 @@ def collect(period: metrics.Period, *, central_unit_kinds=("enterprise",)) -> li
 
     subjects = []
     for rid, code, level, _path, _parent in regions:
-        entry = SubjectFigures(region_subject(code), "region", rid, level)
+        entry = SubjectFigures(region_subject(code), "region", rid, level, path=_path)
         m = ledger.get((level, None if level == "city" else rid))
         if m is not None:
             entry.problems_due = m.due
@@ -206,7 +211,98 @@ def collect(period: metrics.Period, *, central_unit_kinds=("enterprise",)) -> li
                 _number(material["score"]), None, material.get("n")
             )
         subjects.append(entry)
+    subjects += _guarantors(period, regions, units, ledger, region_sums, weights)
     return subjects
+
+
+def guarantor_places_of(on):
+    """unit id → {"regions", "points"} from the plans app (issue 14 §3), or None without it."""
+    func = optional("wenming.plans.selectors", "guarantor_places") or optional(
+        "wenming.plans.oversight.selectors", "guarantor_places"
+    )
+    return func(on=on) if func is not None else None
+
+
+COUNTS = (
+    "due",
+    "closed",
+    "closed_on_time",
+    "handled_on_time",
+    "reworked",
+    "overdue_pending",
+    "extended",
+    "recurrences",
+)
+
+
+def _guarantors(period, regions, units, ledger, region_sums, weights) -> list[SubjectFigures]:
+    """A guarantor unit's figures: the ledger and visits of the streets, communities and points
+    it guarantees (a point inside one of its own places counts once, with the place)."""
+    places = guarantor_places_of(period.last)
+    if not places:
+        return []
+    from wenming.points.models import Point
+
+    info = {rid: (level, path) for rid, _c, level, path, _p in regions}
+    all_points = {p for entry in places.values() for p in entry["points"]}
+    point_paths = dict(Point.objects.filter(pk__in=all_points).values_list("pk", "region__path"))
+    today = local_today()
+    due = metrics._due(Problem.objects.filter(point_id__in=all_points), period)
+    by_point = {}
+    for values in due.order_by().values("point_id").annotate(**metrics._problem_aggregates(today)):
+        key = values.pop("point_id")
+        metrics._merge(by_point.setdefault(key, metrics.ProblemMetrics()), values)
+    start, end = period.bounds()
+    point_visits: dict[int, dict] = defaultdict(dict)
+    for point_id, type_id, n, total in (
+        Visit.objects.filter(
+            point_id__in=all_points,
+            status__in=SCORED,
+            score__isnull=False,
+            submitted_at__gte=start,
+            submitted_at__lt=end,
+        )
+        .order_by()
+        .values_list("point_id", "point_type_id")
+        .annotate(n=Count("id"), total=Sum("score"))
+    ):
+        _add(point_visits[point_id], type_id, n, total)
+    codes = {uid: (code, kind) for uid, code, kind in units}
+    result = []
+    for unit_id, entry in places.items():
+        if unit_id not in codes:
+            continue
+        region_ids = [r for r in entry["regions"] if r in info]
+        own_paths = [info[r][1] for r in region_ids]
+        points = [
+            p
+            for p in entry["points"]
+            if not any(point_paths.get(p, "").startswith(path) for path in own_paths)
+        ]
+        parts = [ledger.get((info[r][0], r)) for r in region_ids] + [
+            by_point.get(p) for p in points
+        ]
+        total = metrics.ProblemMetrics()
+        for part in parts:
+            if part is not None:
+                for name in COUNTS:
+                    setattr(total, name, getattr(total, name) + getattr(part, name))
+        sums: dict = {}
+        for source in [region_sums.get(r, {}) for r in region_ids] + [
+            point_visits.get(p, {}) for p in points
+        ]:
+            for type_id, (n, s) in source.items():
+                _add(sums, type_id, n, s)
+        code, kind = codes[unit_id]
+        figures = SubjectFigures(guarantor_subject(code), "unit", unit_id, "guarantor", kind)
+        if total.due:
+            figures.problems_due = total.due
+            figures.figures.update(_ledger_figures(total))
+        if sums:
+            figure, figures.visits = _field_figure(sums, weights)
+            figures.figures[Component.FIELD] = figure
+        result.append(figures)
+    return result
 
 
 def _add_rate(entry: SubjectFigures, key: str, row: dict | None) -> None:

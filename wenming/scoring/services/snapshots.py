@@ -34,7 +34,7 @@ from ..models import (
     Tier,
 )
 from .common import event, settings_get
-from .weights import weights_for_snapshot
+from .weights import WeightChooser
 
 REGION_TIERS = {
     "city": Tier.CITY,
@@ -74,6 +74,8 @@ def current_snapshot(first: date) -> Snapshot | None:
 def _tier(entry: sources.SubjectFigures, central_kinds) -> str:
     if entry.kind == "region":
         return REGION_TIERS.get(entry.level, Tier.COMMUNITY)
+    if entry.level == "guarantor":
+        return Tier.GUARANTOR
     return Tier.CENTRAL_UNIT if entry.unit_kind in central_kinds else Tier.MEMBER_UNIT
 
 
@@ -81,7 +83,8 @@ def _write_scores(snapshot: Snapshot, period: Period, progress=None) -> None:
     """Compute every subject's score and write the rows (in the caller's transaction)."""
     settings = settings_get()
     central = settings.central_unit_kinds or ["enterprise"]
-    weights = weights_for_snapshot()
+    chooser = WeightChooser()
+    weights = chooser.default
     entries = sources.collect(period)
     if progress:
         progress.total(len(entries))
@@ -96,7 +99,8 @@ def _write_scores(snapshot: Snapshot, period: Period, progress=None) -> None:
         values = {
             key: rules.component_value(key, figure.rate) for key, figure in entry.figures.items()
         }
-        result = rules.composite(values, weights)
+        own = chooser.for_region(entry.path) if entry.kind == "region" else chooser.units
+        result = rules.composite(values, own)
         sufficient = (
             entry.problems_due >= settings.min_problems_due or entry.visits >= settings.min_visits
         )

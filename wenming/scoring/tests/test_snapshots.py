@@ -145,3 +145,49 @@ def test_ladder_talk_then_organisation(cast, scene, small_sample):
     steps = EscalationStep.objects.filter(subject="region-210202").order_by("month")
     assert [(s.streak, s.step) for s in steps] == [(1, "talk"), (2, "organisation")]
     assert AuditEntry.objects.filter(action="scoring.ladder_step").count() >= 2
+
+
+def test_guarantor_units_ranked_on_their_places(cast, scene, small_sample):
+    from wenming.plans.oversight.guarantors import guarantor_assign
+
+    # The Education Bureau guarantees Zhongshan's street, the Police Ganjingzi's community:
+    # their guarantor scores are those places' (55.00 and 100.00, as the districts').
+    since = date(2020, 1, 1)
+    guarantor_assign(
+        actor=cast.office, unit=cast.education_unit, region=cast.zhongshan_street, since=since
+    )
+    guarantor_assign(
+        actor=cast.office, unit=cast.police_unit, region=cast.ganjingzi_community, since=since
+    )
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    rows = {
+        s.subject: (s.composite, s.rank)
+        for s in Score.objects.filter(snapshot=snap, tier=Tier.GUARANTOR)
+    }
+    assert rows == {"guarantor-EDU": (D("55.00"), 2), "guarantor-PSB": (D("100.00"), 1)}
+
+
+def test_weights_per_campaign(cast, scene, small_sample):
+    from wenming.plans.models import Campaign
+    from wenming.standards.tests.factories import small_system
+
+    system = small_system()
+    campaign = Campaign.objects.create(
+        name="中山区创建",
+        region=cast.zhongshan_district,
+        system=system,
+        cycle_start_year=2024,
+        cycle_end_year=2026,
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.weights_set(actor=cast.office, weights={"rework_rate": 90}, campaign=campaign)
+    assert "90%" in str(refused.value.message)
+    # Zhongshan's campaign weighs only the on-time closing rate (25): its score is 25.00;
+    # Ganjingzi keeps the default weights (100.00).
+    services.weights_set(
+        actor=cast.office, weights={"on_time_closing_rate": 100}, campaign=campaign
+    )
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    assert _score(snap, region=cast.zhongshan_district).composite == D("25.00")
+    assert _score(snap, region=cast.zhongshan_community).composite is not None
+    assert _score(snap, region=cast.ganjingzi_district).composite == D("100.00")
