@@ -276,7 +276,10 @@ def _refresh_batch(batch: int) -> int:
             EventGap.objects.filter(event_id__in=seen).delete()
         beyond = sorted(pk for pk in seen if pk > mark.last_event_id)
         if beyond:
-            missing = set(range(mark.last_event_id + 1, beyond[-1])) - seen
+            # A first refresh (mark 0) starts at the first event there is: ids below it are
+            # other tables' sequence values or long-deleted rows, not transactions in flight.
+            low = mark.last_event_id + 1 if mark.last_event_id else beyond[0]
+            missing = set(range(low, beyond[-1])) - seen
             if 0 < len(missing) <= MAX_NEW_GAPS:
                 EventGap.objects.bulk_create(
                     [EventGap(event_id=pk, noted_at=now) for pk in missing],

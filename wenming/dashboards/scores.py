@@ -10,14 +10,22 @@ from wenming.problems.metrics import Period
 RANKING_BARS = 15
 
 
+_READY = []
+
+
 def _scoring_ready() -> bool:
-    """The scoring tables exist (the app's migrations ran)."""
+    """The scoring tables exist (the app's migrations ran); once seen, remembered."""
+    if _READY:
+        return True
     try:
         from wenming.scoring.models import Score, Snapshot
     except ImportError:
         return False
     tables = set(connection.introspection.table_names())
-    return Snapshot._meta.db_table in tables and Score._meta.db_table in tables
+    if Snapshot._meta.db_table in tables and Score._meta.db_table in tables:
+        _READY.append(True)
+        return True
+    return False
 
 
 def _tier_of(scope) -> str:
