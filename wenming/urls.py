@@ -29,6 +29,7 @@ urlpatterns = [
     path("open311/", include("wenming.open311.urls")),
     path("surveys/", include("wenming.surveys.urls")),
     path("plans/", include("wenming.plans.urls")),
+    path("plans/", include("wenming.plans.oversight.urls")),
     path("materials/", include("wenming.materials.urls")),
     path("creation/", include("wenming.creation.urls")),
     path("scores/", include("wenming.scoring.urls")),

@@ -18,6 +18,7 @@ DEMO_APPS = [
     "wenming.open311",
     "wenming.surveys",
     "wenming.plans",
+    "wenming.plans.oversight",
     "wenming.materials",
     "wenming.creation",
     "wenming.notifications",

@@ -30,6 +30,8 @@ class NotificationKind(models.TextChoices):
     DECISION = "decision", pgettext_lazy("notification kind", "Request answered")
     # The audit chain's head, posted to the office's robots by `wenming audit anchor`.
     AUDIT_ANCHOR = "audit_anchor", _("Audit log anchor")
+    # A supervision order (督办单) issued to a unit, or its answer reaching the office.
+    SUPERVISION = "supervision", pgettext_lazy("notification kind", "Supervision order")
 
 
 class Notice(models.Model):

@@ -18,3 +18,10 @@ class PlansConfig(AppConfig):
         register_job(letters.JOB, letters.make_letters)
         register_nav(home.nav_plans, order=35)
         register_panel(home.panel_my_tasks, order=22)
+        # The oversight part (supervision orders, meetings, guarantors): its own package.
+        from .oversight import panels as oversight_panels
+        from .oversight import ticks as oversight_ticks
+
+        register_tick(oversight_ticks.supervision_tick)
+        for panel in oversight_panels.PANELS:
+            register_panel(panel, order=40)
