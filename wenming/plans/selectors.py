@@ -425,3 +425,11 @@ def task_completion(*, start: date, end: date) -> dict:
     ):
         regions[row["region_id"]] = {"rate": row["ok"] / row["n"], "n": row["n"]}
     return {"units": units, "regions": regions}
+
+
+def guarantor_places(*, on=None) -> dict:
+    """unit id -> {"regions", "points"} guaranteed on `on` (the scores rank guarantors by it);
+    the oversight part keeps the rule (`oversight/selectors.py`)."""
+    from .oversight.selectors import guarantor_places as places
+
+    return places(on=on)
