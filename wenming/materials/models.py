@@ -37,6 +37,15 @@ class AssessmentWindow(models.Model):
         on_delete=models.PROTECT,
         related_name="material_windows",
     )
+    # The campaign the assessment belongs to, when the office runs one (plans app).
+    campaign = models.ForeignKey(
+        "plans.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="material_windows",
+    )
     name = models.CharField(_("name"), max_length=200)
     assessment_date = models.DateField(_("assessment date"))
     starts_on = models.DateField(_("evidence from"))

@@ -107,6 +107,7 @@ def window_create(
     starts_on: date | None = None,
     ends_on: date | None = None,
     submit_by: date | None = None,
+    campaign=None,
     is_demo: bool = False,
 ) -> AssessmentWindow:
     """Open a material assessment of `system` (the evidence period defaults to the 12 months
@@ -116,9 +117,14 @@ def window_create(
     if not name:
         raise InvalidInput(_("Give the assessment window a name."), code="window_name")
     starts_on, ends_on, submit_by = _period(assessment_date, starts_on, ends_on, submit_by)
+    if campaign is not None and campaign.system_id != system.pk:
+        raise InvalidInput(
+            _("The campaign runs on another evaluation system."), code="window_campaign"
+        )
     with transaction.atomic():
         window = AssessmentWindow.objects.create(
             system=system,
+            campaign=campaign,
             name=name[:200],
             assessment_date=assessment_date,
             starts_on=starts_on,
