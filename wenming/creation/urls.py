@@ -6,6 +6,7 @@ app_name = "creation"
 urlpatterns = [
     path("", views.entry_list, name="entries"),
     path("types/", views.type_list, name="types"),
+    path("types/save/", views.type_save, name="type_save"),
     path("apply/", views.apply, name="apply"),
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
     path("applications/", views.application_list, name="applications"),

@@ -143,3 +143,27 @@ def test_home_panel_counts_waiting_reviews(cast, page_as, applied):
     assert 'data-testid="waiting-item"' in listing
     other = page_as(cast.ganjingzi).get("/creation/applications/").content.decode()
     assert 'data-testid="waiting-item"' not in other
+
+
+def test_the_office_configures_a_type_in_the_pages(cast, page_as, village_type):
+    from wenming.creation.models import CreationType
+
+    form = {
+        "code": "WINDOW",
+        "name": "文明窗口",
+        "entity_kind": "window",
+        "system": "CR-VILLAGE",
+        "levels": ["county", "municipal"],
+        "pass_score": "80",
+        "validity_years": "2",
+        "notice_days": "5",
+        "order": "3",
+        "is_active": "on",
+    }
+    assert page_as(cast.zhongshan).post("/creation/types/save/", form).status_code == 302
+    assert not CreationType.objects.filter(code="WINDOW").exists()
+    assert page_as(cast.office).post("/creation/types/save/", form).status_code == 302
+    saved = CreationType.objects.get(code="WINDOW")
+    assert saved.level_list == ["county", "municipal"] and saved.notice_days == 5
+    page = page_as(cast.office).get("/creation/types/").content.decode()
+    assert "文明窗口" in page and 'data-testid="type-form"' in page

@@ -3,7 +3,7 @@ and an application's page with its steps (`applications`), coverage and exports 
 
 from .applications import application_detail, application_list, application_step, apply, document
 from .coverage import coverage_page, export, target_save
-from .registry import entry_detail, entry_list, type_list
+from .registry import entry_detail, entry_list, type_list, type_save
 
 __all__ = [
     "application_detail",
@@ -17,4 +17,5 @@ __all__ = [
     "export",
     "target_save",
     "type_list",
+    "type_save",
 ]

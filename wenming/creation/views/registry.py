@@ -1,16 +1,20 @@
 """The registry (entries by type, county and status, newest first, a page at a time), one
 entry's history of honours, and the types with their schemes."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from wenming.core.errors import DomainError, InvalidInput
 from wenming.core.roles import is_office
 from wenming.core.scope import scope_queryset
 from wenming.org.models import Region, RegionLevel
-from wenming.standards.models import Standard
+from wenming.standards.models import EvaluationSystem, Standard
 
-from .. import selectors
-from ..models import EntryStatus
+from .. import selectors, services
+from ..models import EntityKind, EntryStatus, HonourLevel
 from ..services.registry import READ_ONLY
 from .common import chosen_type, or_404
 
@@ -73,6 +77,44 @@ def type_list(request):
     ):
         criteria.setdefault(s.system_id, []).append(s)
     rows = [(t, criteria.get(t.system_id, [])) for t in types]
-    return render(
-        request, "creation/types.html", {"rows": rows, "is_office": is_office(request.user)}
-    )
+    context = {"rows": rows, "is_office": is_office(request.user)}
+    if context["is_office"]:
+        context["systems"] = list(EvaluationSystem.objects.order_by("-edition_year", "code"))
+        context["kinds"] = EntityKind.choices
+        context["levels"] = HonourLevel.choices
+    return render(request, "creation/types.html", context)
+
+
+@login_required
+@require_POST
+def type_save(request):
+    """The office adds or changes a type: its scheme, entity, levels and terms."""
+    post = request.POST
+    try:
+        system = EvaluationSystem.objects.filter(code=post.get("system", "")).first()
+        if system is None:
+            raise InvalidInput(_("Choose the type's scheme."))
+        numbers = {}
+        for field in ("validity_years", "notice_days", "order"):
+            value = post.get(field, "0").strip() or "0"
+            if not value.isdigit():
+                raise InvalidInput(_("Whole numbers only for the validity, notice and order."))
+            numbers[field] = int(value)
+        services.type_save(
+            actor=request.user,
+            code=post.get("code", "").strip(),
+            name=post.get("name", "").strip(),
+            name_en=post.get("name_en", "").strip(),
+            entity_kind=post.get("entity_kind", ""),
+            system=system,
+            levels=post.getlist("levels"),
+            region_kinds=[k for k in post.get("region_kinds", "").replace(" ", "").split(",") if k],
+            pass_score=post.get("pass_score", "85"),
+            is_active=post.get("is_active") == "on",
+            **numbers,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The type is saved."))
+    return redirect("creation:types")
