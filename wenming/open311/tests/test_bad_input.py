@@ -62,17 +62,17 @@ def refused(response, fmt, status, *words):
         ({"service_code": None}, 400, ["service_code"]),
         ({"service_code": "NO_SUCH_SERVICE"}, 400, ["NO_SUCH_SERVICE"]),
         ({"lat": None, "long": None}, 400, ["lat", "address_string"]),
-        ({"long": None}, 400, ["lat and long"]),
-        ({"lat": "north"}, 400, ["lat and long"]),
-        ({"lat": "NaN"}, 400, ["lat and long"]),
-        ({"lat": "0", "long": "0"}, 400, ["outside the city"]),
-        ({"lat": "91", "long": "121.6"}, 400, ["outside the city"]),
+        ({"long": None}, 400, ["lat", "long"]),
+        ({"lat": "north"}, 400, ["lat", "long"]),
+        ({"lat": "NaN"}, 400, ["lat", "long"]),
+        ({"lat": "0", "long": "0"}, 400, ["lat=0 long=0"]),
+        ({"lat": "91", "long": "121.6"}, 400, ["lat=91"]),
         ({"lat": None, "long": None, "address_id": "77"}, 400, ["address_id"]),
         ({"lat": None, "long": None, "address_string": "火星基地"}, 400, ["火星基地"]),
         ({"description": "长" * 1001}, 400, ["1000"]),
         ({"attribute[size]": None}, 400, ["attribute[size]", "How big"]),
         ({"attribute[size]": "huge"}, 400, ["attribute[size]", "huge"]),
-        ({"attribute[count]": "a few"}, 400, ["attribute[count]", "number"]),
+        ({"attribute[count]": "a few"}, 400, ["attribute[count]"]),
         ({"attribute[colour]": "red"}, 400, ["colour"]),
         ({"media_url": "file:///etc/passwd"}, 400, ["media_url"]),
         ({"media_url": "https://x.example/" + "a" * 500}, 400, ["media_url"]),
@@ -97,7 +97,7 @@ def test_a_request_without_a_description_or_answers_is_refused(cast, asking, par
 def test_a_revoked_key_is_refused_from_the_next_request_on(fmt, cast, asking, partner_key):
     key = ApiKey.objects.get()
     api_key_revoke(actor=cast.office, key_id=key.pk)
-    refused(post(fmt, **good(partner_key, asking)), fmt, 403, "revoked")
+    refused(post(fmt, **good(partner_key, asking)), fmt, 403, "api_key")
 
 
 def test_the_demo_key_is_refused_in_production(cast, asking, settings):
@@ -128,7 +128,10 @@ def test_a_category_the_office_withdrew_from_the_public_is_no_service(cast, aski
         ({"start_date": "yesterday"}, ["start_date"]),
         ({"end_date": "2026-13-45T00:00:00Z"}, ["end_date"]),
         ({"start_date": "2026-02-30"}, ["start_date"]),
-        ({"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"}, ["after"]),
+        (
+            {"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"},
+            ["start_date", "end_date"],
+        ),
         ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}, ["90"]),
         ({"status": "pending"}, ["status"]),
         ({"service_code": "NO_SUCH_SERVICE"}, ["NO_SUCH_SERVICE"]),
