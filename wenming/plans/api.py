@@ -10,6 +10,7 @@ from pydantic import Field
 
 from wenming.core.errors import InvalidInput, NotFound
 from wenming.org.models import Person, Region, Unit
+from wenming.problems.listing import json_response
 from wenming.standards.models import EvaluationSystem, Standard
 
 from . import implementations, selectors
@@ -263,7 +264,9 @@ def list_tasks(request, f: Query[TaskFilters]):
     out = {"items": [task_item(r) for r in page["items"]], "next": page["next"]}
     if f.counts:
         out["counts"] = selectors.task_counts(actor=request.auth, filters=filters)
-    return out
+    # Built once and rendered as is (orjson), not validated a second time: TaskPageOut
+    # documents it, and test_api holds each item equal to the same task through TaskOut.
+    return json_response(out)
 
 
 def task_detail_out(actor, task_id: int) -> dict:

@@ -77,19 +77,20 @@ class Share:
         for t in tasks:
             if t.lead_unit_id:
                 self.by_unit[t.lead_unit_id].append(t.pk)
-        for link in Task.co_units.through.objects.filter(task__in=tasks).values_list(
+        published = {"task__campaign": campaign, "task__is_published": True}
+        for task_id, unit_id in Task.co_units.through.objects.filter(**published).values_list(
             "task_id", "unit_id"
         ):
-            self.by_unit[link[1]].append(link[0])
-        for task_id, region_id in Task.regions.through.objects.filter(task__in=tasks).values_list(
+            self.by_unit[unit_id].append(task_id)
+        for task_id, region_id in Task.regions.through.objects.filter(**published).values_list(
             "task_id", "region_id"
         ):
             self.by_region[region_id].add(task_id)
-        for task_id, code, text in Task.standards.through.objects.filter(
-            task__in=tasks
-        ).values_list("task_id", "standard__code", "standard__text"):
+        for task_id, code, text in Task.standards.through.objects.filter(**published).values_list(
+            "task_id", "standard__code", "standard__text"
+        ):
             self.standards[task_id].append((code, text))
-        for m in Milestone.objects.filter(task__in=tasks).order_by("deadline"):
+        for m in Milestone.objects.filter(**published).order_by("deadline", "id"):
             self.milestones[m.task_id].append(m)
 
     def holders(self, holder: str) -> list:
@@ -140,41 +141,26 @@ def letter_docx(share: Share, holder: str, obj) -> bytes:
     for t in tasks:
         for code, text in share.standards.get(t.pk, ()):
             standards[code] = text
+    # Standards and tasks as numbered paragraphs, not tables: python-docx finds a table's
+    # cells by walking the whole table, so a long table costs the square of its rows.
     doc.add_heading(_("Standards"), level=1)
-    if standards:
-        table = doc.add_table(rows=1, cols=2)
-        table.style = "Table Grid"
-        table.rows[0].cells[0].text = _("Code")
-        table.rows[0].cells[1].text = _("Standard")
-        for code in sorted(standards):
-            cells = table.add_row().cells
-            cells[0].text = code
-            cells[1].text = standards[code]
-    else:
+    for code in sorted(standards):
+        doc.add_paragraph(f"{code}　{standards[code]}", style="List Number")
+    if not standards:
         doc.add_paragraph(_("None."))
     doc.add_heading(_("Tasks and deadlines"), level=1)
-    if tasks:
-        table = doc.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells,
-            (_("Task"), _("Role"), _("Start"), _("Deadline")),
-            strict=True,
-        ):
-            cell.text = text
-        for t in tasks:
-            cells = table.add_row().cells
-            cells[0].text = t.title
-            milestones = share.milestones.get(t.pk, ())
-            if milestones:
-                cells[0].text += "\n" + "\n".join(
-                    f"· {m.title} ({m.deadline.isoformat()})" for m in milestones
-                )
-            lead = holder == LetterHolder.UNIT and t.lead_unit_id == obj.pk
-            cells[1].text = _("Lead") if lead or holder == LetterHolder.REGION else _("Co-unit")
-            cells[2].text = t.start.isoformat()
-            cells[3].text = t.deadline.isoformat()
-    else:
+    for t in tasks:
+        lead = holder == LetterHolder.REGION or t.lead_unit_id == obj.pk
+        role = _("Lead") if lead else _("Co-unit")
+        item = doc.add_paragraph(style="List Number")
+        item.add_run(t.title).bold = True
+        item.add_run(
+            f"（{role}）　{_('Start')} {t.start.isoformat()}　{_('Deadline')} "
+            f"{t.deadline.isoformat()}"
+        )
+        for m in share.milestones.get(t.pk, ()):
+            item.add_run(f"\n· {m.title}　{m.deadline.isoformat()}")
+    if not tasks:
         doc.add_paragraph(_("None."))
     doc.add_heading(_("Signatures"), level=1)
     table = doc.add_table(rows=4, cols=2)

@@ -138,3 +138,12 @@ def test_letters_are_scoped(cast, api_as, campaign):
     assert [x["region"] for x in zs] == [cast.zhongshan_district.code]
     assert api_as(cast.office).get("letters", signed="true").json()["items"] == []
     assert api_as(cast.inspector).get("letters").json() == {"items": [], "next": None}
+
+
+def test_ledger_items_are_what_their_schema_says(cast, api_as, urban_task, education_task):
+    """The page is rendered without a second validation: each item equals the same task
+    validated through TaskOut."""
+    from wenming.plans.api import TaskOut
+
+    for item in api_as(cast.office).get("tasks").json()["items"]:
+        assert TaskOut.model_validate(item).model_dump(mode="json") == item
