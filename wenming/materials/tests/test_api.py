@@ -114,3 +114,16 @@ def test_opening_for_another_unit_or_a_field_clause_is_refused(cast, api_as, win
     office = api_as(cast.office)
     made = office.post("materials", {"window": window.pk, "clause": "2.1.1.1", "unit": "URBAN"})
     assert made.status_code == 200 and made.json()["unit"] == "URBAN"
+
+
+def test_list_and_score_query_counts_do_not_grow_with_rows(
+    cast, api_as, window, clauses, django_assert_max_num_queries
+):
+    office = api_as(cast.office)
+    office.get("materials")  # the token's first use writes its stamp
+    with django_assert_max_num_queries(4):
+        assert len(office.get("materials").json()["items"]) == 4
+    from wenming.materials import selectors
+
+    with django_assert_max_num_queries(3):
+        selectors.material_scores()
