@@ -63,6 +63,18 @@ def child() -> None:
 
     result["overview_page"] = timed(lambda: get("/dashboards/"))
     result["bigscreen_data"] = timed(lambda: get("/dashboards/data/bigscreen.json"))
+    from django.core.cache import cache
+
+    def computed(url):
+        # What the first reader after a counted event pays: the payload is made again.
+        def run():
+            cache.clear()
+            get(url)
+
+        return run
+
+    result["overview_page_computed"] = timed(computed("/dashboards/"))
+    result["bigscreen_data_computed"] = timed(computed("/dashboards/data/bigscreen.json"))
     table = StatusCount._meta.db_table
     ledger = Problem._meta.db_table
 
@@ -120,14 +132,17 @@ def main(argv: list[str]) -> int:
     print(f"  aggregates rebuilt from the ledger: {r['rebuild_s']} s")
     for name, target in (
         ("overview_page", TARGET_PAGE_MS),
+        ("overview_page_computed", TARGET_PAGE_MS),
         ("bigscreen_data", TARGET_BIGSCREEN_MS),
+        ("bigscreen_data_computed", TARGET_BIGSCREEN_MS),
     ):
         f = r[name]
         print(f"  {name}: p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms (target ≤ {target} ms)")
     floor = r["floor_aggregate_sql"]["p50_ms"]
     print(
         f"  floor, the status counts by SQL from the aggregates: {floor} ms; "
-        f"big screen / floor = {r['bigscreen_data']['p50_ms'] / max(floor, 0.01):.1f}×"
+        f"big screen computed / floor = "
+        f"{r['bigscreen_data_computed']['p50_ms'] / max(floor, 0.01):.1f}×"
     )
     print(f"  the same counts scanned from the ledger: {r['ledger_scan_sql']['p50_ms']} ms")
     return 0

@@ -6,7 +6,8 @@ A dashboard never scans the ledger per view. It reads small tables of counts:
   (street = unit = ALL), per district and street (unit = ALL), per responsible unit
   (district = street = ALL);
 - `RegionDay`: per day a measure's count (reported, closed, due, closed on time, handled on
-  time, pending by deadline) per district (street = ALL) and per district and street;
+  time, pending by deadline) for the city (district = street = ALL), per district (street =
+  ALL) and per district and street;
 - `UnitDay`: the same per responsible unit.
 
 ALL (-1) marks a roll-up row; 0 means "none" (no street, no unit). A city's figure is the sum of
@@ -105,6 +106,7 @@ def contributions(fact: dict) -> list[tuple]:
         ("status", ALL, ALL, u, c, status),
     ]
     for measure, day in day_measures(fact):
+        keys.append(("region", day, ALL, ALL, measure))
         keys.append(("region", day, d, ALL, measure))
         keys.append(("region", day, d, s, measure))
         keys.append(("unit", day, u, measure))
@@ -299,11 +301,21 @@ def backlog() -> int:
     return max(0, last - (mark or 0))
 
 
-def aggregates_fresh() -> None:
-    """Before a dashboard read: count what waits when it is little (else the tick will)."""
-    waiting = backlog()
+def aggregates_fresh() -> tuple[int, object]:
+    """Before a dashboard read: count what waits when it is little (else the tick will).
+
+    Returns the mark (last event id counted) and when it moved, after any refresh."""
+    last = ProblemEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    row = AggregateMark.objects.filter(pk=1).values_list("last_event_id", "refreshed_at").first()
+    mark, refreshed_at = row if row else (0, None)
+    waiting = max(0, last - mark)
     if 0 < waiting <= INLINE_BACKLOG or (waiting == 0 and EventGap.objects.exists()):
         aggregates_refresh(max_batches=1)
+        row = (
+            AggregateMark.objects.filter(pk=1).values_list("last_event_id", "refreshed_at").first()
+        )
+        mark, refreshed_at = row if row else (0, None)
+    return mark, refreshed_at
 
 
 def aggregates_rebuild() -> int:
@@ -369,12 +381,16 @@ def _rebuild_counts(cursor, fact: str) -> None:
             f"GROUP BY {group}, category, status"
         )
     for measure, day, condition in MEASURE_SQL:
-        for street in (str(ALL), "street"):
-            group = "district" if street == str(ALL) else "district, street"
+        for district, street in (
+            (str(ALL), str(ALL)),
+            ("district", str(ALL)),
+            ("district", "street"),
+        ):
+            group = ", ".join(c for c in (district, street) if not c.startswith("-"))
             cursor.execute(
                 f"INSERT INTO {region_t} (day, district, street, measure, n) "  # noqa: S608
-                f"SELECT {day}, district, {street}, %s, COUNT(*) FROM {fact} "
-                f"WHERE {condition} GROUP BY {day}, {group}",
+                f"SELECT {day}, {district}, {street}, %s, COUNT(*) FROM {fact} "
+                f"WHERE {condition} GROUP BY {day}{', ' + group if group else ''}",
                 [measure.value],
             )
         cursor.execute(

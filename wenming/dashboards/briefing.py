@@ -55,7 +55,9 @@ def district_rows(period) -> list[dict]:
     today = local_today()
     counts: dict[tuple[int, str], int] = {}
     month_rows = (
-        RegionDay.objects.filter(street=ALL, day__gte=period.first, day__lte=period.last)
+        RegionDay.objects.filter(
+            street=ALL, district__gte=0, day__gte=period.first, day__lte=period.last
+        )
         .exclude(measure=Measure.PENDING)
         .values_list("district", "measure")
         .annotate(t=Sum("n"))
@@ -64,7 +66,9 @@ def district_rows(period) -> list[dict]:
     for district, measure, n in month_rows:
         counts[(district, measure)] = n or 0
     overdue = dict(
-        RegionDay.objects.filter(street=ALL, measure=Measure.PENDING, day__lt=today)
+        RegionDay.objects.filter(
+            street=ALL, district__gte=0, measure=Measure.PENDING, day__lt=today
+        )
         .values_list("district")
         .annotate(t=Sum("n"))
         .order_by()

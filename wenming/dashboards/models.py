@@ -68,8 +68,9 @@ class StatusCount(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["unit", "status"], name="dash_status_unit"),
-            models.Index(fields=["street", "status"], name="dash_status_street"),
+            # One range for each scope's roll-up: the city (unit = street = ALL, district ≥ 0),
+            # a district, a street (unit = ALL) and a unit (street = ALL).
+            models.Index(fields=["unit", "street", "district"], name="dash_status_scope"),
         ]
 
 

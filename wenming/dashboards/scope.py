@@ -63,7 +63,7 @@ class DashScope:
             return "region", {"street": self.region.pk}
         if self.kind == "district":
             return "region", {"district": self.region.pk, "street": ALL}
-        return "region", {"street": ALL}
+        return "region", {"district": ALL, "street": ALL}
 
     @property
     def breakdown(self) -> str:

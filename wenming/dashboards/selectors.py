@@ -7,9 +7,10 @@ table (`options.py`), so the chart and its table view always show the same numbe
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Sum
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput
 from wenming.org.selectors import REGIONS, UNITS
@@ -20,7 +21,7 @@ from wenming.problems.reference import CATEGORIES
 
 from . import scores
 from .aggregates import ALL, aggregates_fresh
-from .models import AggregateMark, Measure, RegionDay, StatusCount, UnitDay
+from .models import Measure, RegionDay, StatusCount, UnitDay
 from .scope import DashScope
 
 WEEKS = 12
@@ -102,24 +103,27 @@ def _category_name(pk: int) -> str:
     return row.display_name if row is not None else str(pk)
 
 
-def status_charts(scope: DashScope) -> list[Chart]:
-    """Problems now by status, open problems by category and by place: one grouped read."""
+def status_charts(scope: DashScope) -> tuple[list[Chart], int]:
+    """Problems now by status, open problems by category and by place, and how many are open:
+    one read of the scope's roll-up rows (unique per category and status, so no GROUP BY)."""
     key = scope.breakdown or None
-    fields = ["category", "status"] + ([key] if key else [])
-    grouped = _status_rows(scope).values(*fields).annotate(total=Sum("n")).order_by()
+    rows = (
+        _status_rows(scope)
+        .filter(n__gt=0)
+        .values_list("category", "status", key or "district", "n")
+    )
     by_status: dict[str, int] = {}
     by_category: dict[int, int] = {}
     by_place: dict[int, dict[str, int]] = {}
-    for row in grouped:
-        n = row["total"] or 0
-        if not n:
-            continue
-        by_status[row["status"]] = by_status.get(row["status"], 0) + n
-        if row["status"] in OPEN_STATUSES:
-            by_category[row["category"]] = by_category.get(row["category"], 0) + n
+    open_set = set(OPEN_STATUSES)
+    for category, status, place_id, n in rows:
+        by_status[status] = by_status.get(status, 0) + n
+        if status in open_set:
+            by_category[category] = by_category.get(category, 0) + n
         if key:
-            place = by_place.setdefault(row[key], {})
-            place[row["status"]] = place.get(row["status"], 0) + n
+            place = by_place.setdefault(place_id, {})
+            place[status] = place.get(status, 0) + n
+    open_now = sum(n for status, n in by_status.items() if status in open_set)
     charts = [
         Chart(
             "status",
@@ -154,7 +158,7 @@ def status_charts(scope: DashScope) -> list[Chart]:
                 [[_region_name(pk), open_of[pk], closed_of[pk]] for pk in places],
             )
         )
-    return charts
+    return charts, open_now
 
 
 def _weeks_ending(last_day: date) -> list[date]:
@@ -196,7 +200,7 @@ def weekly_chart(scope: DashScope, period: Period, today: date) -> Chart:
 def overdue_chart(scope: DashScope, today: date) -> Chart:
     """Problems overdue now (pending, deadline passed) by district, street or unit."""
     if scope.kind == "city":
-        qs = RegionDay.objects.filter(street=ALL)
+        qs = RegionDay.objects.filter(street=ALL, district__gte=0)
         key, name, label = "district", _region_name, _("District")
     elif scope.kind == "district":
         qs = RegionDay.objects.filter(district=scope.region.pk).exclude(street=ALL)
@@ -277,15 +281,11 @@ def on_time_chart(scope: DashScope, period: Period) -> tuple[Chart, dict]:
     return chart, month
 
 
-def totals(scope: DashScope, period: Period, today: date) -> dict:
-    """The big figures: open and overdue now, reported and closed in the month."""
-    open_now = _status_rows(scope).filter(status__in=OPEN_STATUSES).aggregate(t=Sum("n"))["t"] or 0
-    day_rows = _day_rows(scope)
-    overdue = (
-        day_rows.filter(measure=Measure.PENDING, day__lt=today).aggregate(t=Sum("n"))["t"] or 0
-    )
+def month_totals(scope: DashScope, period: Period) -> dict:
+    """Problems reported and closed in the month."""
     month = dict(
-        day_rows.filter(
+        _day_rows(scope)
+        .filter(
             measure__in=(Measure.REPORTED, Measure.CLOSED),
             day__gte=period.first,
             day__lte=period.last,
@@ -295,16 +295,15 @@ def totals(scope: DashScope, period: Period, today: date) -> dict:
         .order_by()
     )
     return {
-        "open": open_now,
-        "overdue": overdue,
         "reported": month.get(Measure.REPORTED, 0) or 0,
         "closed": month.get(Measure.CLOSED, 0) or 0,
     }
 
 
-def as_of() -> str:
-    mark = AggregateMark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
-    return mark.isoformat() if mark else ""
+# A computed dashboard is kept this long at most: the key names the aggregates' mark, so a
+# counted event makes a new key at once; the time bounds how late a newly published score
+# (which moves no mark) shows.
+CACHE_SECONDS = 60
 
 
 def dashboard_data(*, actor, scope: DashScope, name: str, period: Period) -> dict:
@@ -313,19 +312,44 @@ def dashboard_data(*, actor, scope: DashScope, name: str, period: Period) -> dic
         from wenming.core.errors import NotFound
 
         raise NotFound(code="dashboard_not_found")
-    aggregates_fresh()
+    mark, refreshed_at = aggregates_fresh()
     today = local_today()
-    charts = status_charts(scope)
+    key = ":".join(
+        str(part)
+        for part in (
+            "dash",
+            name,
+            scope.kind,
+            scope.key,
+            period.label,
+            get_language(),
+            getattr(actor, "role", ""),
+            mark,
+            today,
+        )
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    body = _compute(actor=actor, scope=scope, name=name, period=period, today=today)
+    body["as_of"] = refreshed_at.isoformat() if refreshed_at else ""
+    cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def _compute(*, actor, scope: DashScope, name: str, period: Period, today: date) -> dict:
+    charts, open_now = status_charts(scope)
     charts.append(weekly_chart(scope, period, today))
-    charts.append(overdue_chart(scope, today))
+    overdue = overdue_chart(scope, today)
+    charts.append(overdue)
     rates, month_counts = on_time_chart(scope, period)
     charts.append(rates)
     ranking = scores.ranking_chart(scope=scope, period=period)
     if ranking is not None:
         charts.append(ranking)
-    predicted = scores.predicted_chart(actor=actor)
-    charts.append(predicted)
-    figures = totals(scope, period, today)
+    charts.append(scores.predicted_chart(actor=actor))
+    figures = {"open": open_now, "overdue": sum(row[1] for row in overdue.rows)}
+    figures.update(month_totals(scope, period))
     figures["on_time_closing_rate"] = _pct(month_counts["closed_on_time"], month_counts["due"])
     has_data = bool(figures["reported"] or month_counts["due"] or figures["closed"])
     if name == "bigscreen":
@@ -336,7 +360,6 @@ def dashboard_data(*, actor, scope: DashScope, name: str, period: Period) -> dic
         "scope": {"kind": scope.kind, "name": scope.name, "key": scope.key},
         "month": period.label,
         "has_data": has_data,
-        "as_of": as_of(),
         "totals": figures,
         "charts": [chart.as_dict() for chart in charts],
     }
