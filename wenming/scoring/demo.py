@@ -3,9 +3,10 @@ order (so the rankings move and the escalation ladder climbs), two stored annual
 the cycle score, a questionnaire figure and a negative-list event for the predicted score.
 
 Everything is computed by the services from the demo's ledger and visits, never invented.
-The demo office asks for 40 problems due (or 5 visits) before it ranks a subject: the
-generated ledger gives every district more than the default 10 a month, and at 40 the island
-county of Changhai (about 30 a month at the small scale) shows as "insufficient data".
+The demo office asks for 60 problems due (or 5 visits) before it ranks a subject: the
+generated ledger gives every district more than the default 10 a month, and at 60 the island
+county of Changhai (about 50 a month at the small scale, fewer in the early months) shows as
+"insufficient data".
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .models import (
 )
 from .services.snapshots import previous_month
 
-DEMO_MIN_PROBLEMS_DUE = 40
+DEMO_MIN_PROBLEMS_DUE = 60
 MONTHS = 12
 
 

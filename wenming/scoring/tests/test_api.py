@@ -73,3 +73,19 @@ def test_weights_refused_with_the_sum(cast, page_as, api_as, db):
 def test_public_rankings_off_without_the_portal_switch(client, db):
     # The public app's switch is off (or missing): the page is not there.
     assert client.get("/scores/public/").status_code == 404
+
+
+def test_public_rankings_shown_when_the_portal_switch_is_on(cast, client, published):
+    from wenming.public.services.office import portal_settings_update
+
+    portal_settings_update(
+        actor=cast.office,
+        public_map=False,
+        public_rankings=True,
+        reports_per_hour=10,
+        retention_days=365,
+    )
+    page = client.get("/scores/public/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="public-tier-district"' in text and "甘井子区" in text

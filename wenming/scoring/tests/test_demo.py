@@ -25,7 +25,7 @@ def demo_city(db, settings, tmp_path):
     org_demo.load(scale="small")
     standards_demo.load(scale="small")
     points_demo.load(scale="small")
-    problems_demo.load(count=6000, photos=0)
+    problems_demo.load(count=10000, photos=0)
     inspections_demo.load(scale="small")
     demo.load(scale="small")
 
