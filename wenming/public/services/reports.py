@@ -23,7 +23,7 @@ from wenming.org.models import RegionLevel
 from wenming.org.places import in_city
 from wenming.org.selectors import REGIONS
 from wenming.problems.models import Source, Status
-from wenming.problems.services import problem_create
+from wenming.problems.services import evidence, problem_create
 from wenming.problems.services.creation import outside_city_message
 
 from .. import selectors
@@ -214,7 +214,11 @@ def citizen_report_create(
     title = (title or "").strip()[:200] or _title(category, description)
     rate_limit_check(client_ip=client_ip, phone=reporter_phone)
     now = timezone.now()
-    with transaction.atomic():
+    # The photos are stored before the transaction, as problem_create does with its own (the
+    # store may be remote; SQLite's write lock is taken at BEGIN and every other report waits
+    # while it is held); files the transaction does not record are deleted afterwards.
+    stored = evidence.photos_store(photos, folder=evidence.report_photo_folder())
+    with evidence.photos_kept_if_recorded(stored), transaction.atomic():
         problem = problem_create(
             actor=None,
             title=title,
@@ -228,8 +232,11 @@ def citizen_report_create(
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
             is_anonymous=is_anonymous,
-            photos=photos,
         )
+        for validated, files in zip(photos, stored, strict=True):
+            evidence.photo_store_before(
+                problem=problem, actor=None, validated=validated, stored=files
+            )
         if is_demo:
             type(problem).objects.filter(pk=problem.pk).update(is_demo=True)
         for _attempt in range(5):

@@ -285,3 +285,18 @@ def test_triage_lists_are_office_scoped(cast, public_cats):
     assert selectors.triage_queue(actor=cast.urban) == []
     with pytest.raises(NotAllowed):
         services.citizen_report_register(report=report, actor=cast.zhongshan)
+
+
+def test_a_failure_after_the_problem_leaves_no_problem_and_no_files(cast, public_cats, monkeypatch):
+    from wenming.public.services import reports
+    from wenming.testing.storage import stored_names
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit head is gone")
+
+    monkeypatch.setattr(reports, "audit_record", broken)
+    before = _count()
+    with pytest.raises(RuntimeError):
+        _report(public_cats, photos=[validate_image(jpeg_with_exif())])
+    assert _count() == before
+    assert stored_names() == []
