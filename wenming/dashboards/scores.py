@@ -58,7 +58,7 @@ def ranking_rows(*, snapshot, tier: str, region=None) -> list[dict]:
     if region is not None:
         qs = qs.filter(region__parent=region)
     rows = []
-    for score in qs.order_by("rank", "subject"):
+    for score in qs.order_by("rank", "subject"):  # as scoring.selectors.ranking orders them
         subject = score.region or score.unit
         rows.append(
             {
@@ -99,29 +99,25 @@ def ranking_chart(*, scope, period: Period):
 
 
 def predicted_score(*, actor) -> dict | None:
-    """{"score", "low", "high", "passes"} from the scoring app's prediction, or None."""
+    """{"score", "low", "high", "passes"} of the scoring app's prediction (`prediction.predict`),
+    for those who may read it (the office and leaders); None when it has no figure."""
     if not _scoring_ready():
         return None
     try:
         from wenming.scoring import prediction
+        from wenming.scoring.selectors import sees_all
     except ImportError:
         return None
-    predict = getattr(prediction, "predicted_score", None)
-    if predict is None:
+    if not sees_all(actor):
         return None
-    result = predict(actor=actor)
-    if result is None:
+    result = prediction.predict()
+    if result.annual is None:
         return None
-    get = result.get if isinstance(result, dict) else lambda k, d=None: getattr(result, k, d)
-    score = get("score")
-    if score is None:
-        return None
-    low, high = get("low"), get("high")
     return {
-        "score": float(score),
-        "low": float(low) if low is not None else None,
-        "high": float(high) if high is not None else None,
-        "passes": get("passes"),
+        "score": float(result.annual),
+        "low": float(result.low) if result.low is not None else None,
+        "high": float(result.high) if result.high is not None else None,
+        "passes": result.can_pass,
     }
 
 
@@ -129,6 +125,12 @@ def predicted_chart(*, actor):
     """The gauge of the predicted national score and its range ("no data" when absent)."""
     from .selectors import Chart
 
+    try:
+        from wenming.scoring.selectors import sees_all
+    except ImportError:
+        sees_all = None
+    if sees_all is not None and not sees_all(actor):
+        return None  # the prediction is the office's and the leaders' (scoring/api.py)
     predicted = predicted_score(actor=actor)
     columns = [_("Figure"), _("Score")]
     title = _("Predicted national score")

@@ -347,7 +347,9 @@ def _compute(*, actor, scope: DashScope, name: str, period: Period, today: date)
     ranking = scores.ranking_chart(scope=scope, period=period)
     if ranking is not None:
         charts.append(ranking)
-    charts.append(scores.predicted_chart(actor=actor))
+    predicted = scores.predicted_chart(actor=actor)
+    if predicted is not None:
+        charts.append(predicted)
     figures = {"open": open_now, "overdue": sum(row[1] for row in overdue.rows)}
     figures.update(month_totals(scope, period))
     figures["on_time_closing_rate"] = _pct(month_counts["closed_on_time"], month_counts["due"])
