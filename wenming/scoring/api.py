@@ -114,8 +114,8 @@ def breakdown(request, subject: str, month: str | None = None):
     data["evidence"] = selectors.evidence(actor=request.auth, score=score)
     for v in data["evidence"]["visits"]:
         v["score"] = _f(v["score"])
-    for p in data["evidence"]["problems"]:
-        p["deadline"] = p["deadline"].isoformat() if p["deadline"] else None
+    for row in data["evidence"]["problems"] + data["evidence"]["tasks"]:
+        row["deadline"] = row["deadline"].isoformat() if row["deadline"] else None
     return data
 
 

@@ -36,6 +36,7 @@ from .models import (
     Tier,
 )
 from .services.snapshots import current_snapshot, month_parse
+from .sources import optional
 
 LEVEL_TIERS = {
     "city": [Tier.CITY],
@@ -195,10 +196,7 @@ def evidence(*, actor, score: Score, limit: int = 30) -> dict:
         problems = problems.filter(responsible_unit_id=score.unit_id)
         visits = visits.filter(point__responsible_units=score.unit_id)
         ledger_link = f"{ledger}?unit={score.unit.code}"
-    try:
-        tasks_link = reverse("plans:tasks")
-    except NoReverseMatch:
-        tasks_link = ""
+    tasks, tasks_link = _tasks_behind(actor, score, period, limit)
     return {
         "problems": list(
             problems.order_by("deadline", "code").values("code", "title", "status", "deadline")[
@@ -211,8 +209,32 @@ def evidence(*, actor, score: Score, limit: int = 30) -> dict:
             )[:limit]
         ),
         "ledger_link": ledger_link,
+        "tasks": tasks,
         "tasks_link": tasks_link,
     }
+
+
+def _tasks_behind(actor, score: Score, period: Period, limit: int) -> tuple[list, str]:
+    """The subject's tasks due in the month (plans app; scoped) and the filtered task ledger;
+    nothing while the plans app does not provide its selector."""
+    tasks_visible = optional("wenming.plans.selectors", "tasks_visible")
+    if tasks_visible is None:
+        return [], ""
+    try:
+        ledger = reverse("plans:ledger")
+    except NoReverseMatch:
+        return [], ""
+    qs = tasks_visible(actor=actor).filter(deadline__gte=period.first, deadline__lte=period.last)
+    if score.region_id:
+        if score.region.level != "city":
+            qs = qs.filter(regions=score.region_id)
+        link = f"{ledger}?region={score.region_id}" if score.region.level != "city" else ledger
+    else:
+        qs = qs.filter(lead_unit_id=score.unit_id)
+        link = f"{ledger}?unit={score.unit_id}"
+    return list(
+        qs.order_by("deadline", "id").values("pk", "title", "status", "deadline")[:limit]
+    ), link
 
 
 def _problem_column(region: Region) -> str:
