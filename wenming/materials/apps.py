@@ -10,7 +10,8 @@ class MaterialsConfig(AppConfig):
     def ready(self):
         from wenming.core.home import register_nav, register_panel
 
-        from . import panels
+        from . import activity, panels
 
+        activity.register()
         register_nav(panels.nav_materials, order=45)
         register_panel(panels.panel_material, order=30)

@@ -249,3 +249,18 @@ def test_opening_a_submission_only_for_an_owner_of_a_material_clause(cast, windo
     with pytest.raises(InvalidInput) as caught:
         services.submission_open(actor=cast.urban, window=window, clause=field_clause)
     assert caught.value.code == "not_material"
+
+
+def test_the_activity_page_reads_material_entries(cast, window, clauses):
+    from django.utils import translation
+
+    from wenming.core.activity import action_label, activity_rows, details
+
+    sub = submitted(cast.urban, submission_of(window, clauses["1.1.2.1"], cast.urban_unit))
+    with translation.override("zh-hans"):
+        assert action_label("materials.submit") == "报送材料预审"
+        shown = details("materials.submit", {"to": "submitted"})
+        assert any(value == "待预审" for _key, value in shown)
+    entry = AuditEntry.objects.filter(action="materials.submit").values().get()
+    row = activity_rows([entry])[0]
+    assert f"/materials/{sub.pk}/" in str(row)

@@ -1,0 +1,48 @@
+"""How material review's audit entries read on the activity page (core/activity.py asks)."""
+
+from django.urls import reverse
+from django.utils.translation import pgettext_lazy
+
+from wenming.core.activity import register_activity
+
+from .models import Submission, SubmissionStatus
+
+_STATUSES = frozenset(SubmissionStatus.values)
+
+LABELS = {
+    "materials.window_create": pgettext_lazy("audit action", "Opened a material assessment window"),
+    "materials.window_update": pgettext_lazy(
+        "audit action", "Changed a material assessment window"
+    ),
+    "materials.window_sync": pgettext_lazy("audit action", "Synchronised material owners"),
+    "materials.open": pgettext_lazy("audit action", "Opened a material submission"),
+    "materials.file_add": pgettext_lazy("audit action", "Added a material file"),
+    "materials.file_remove": pgettext_lazy("audit action", "Removed a material file"),
+    "materials.submit": pgettext_lazy("audit action", "Submitted material for pre-review"),
+    "materials.score": pgettext_lazy("audit action", "Pre-scored material"),
+    "materials.return": pgettext_lazy("audit action", "Returned material for resubmission"),
+}
+
+
+def _submissions(ids: list[str]) -> dict:
+    """Submissions as "clause · unit", each linked to its page (one query for a page)."""
+    pks = [int(pk) for pk in ids if pk.isdigit()]
+    rows = Submission.objects.filter(pk__in=pks).values_list("pk", "clause__code", "unit__code")
+    return {
+        str(pk): (f"{clause} · {unit}", reverse("materials:detail", args=[pk]))
+        for pk, clause, unit in rows
+    }
+
+
+def _status(value) -> str:
+    return str(SubmissionStatus(value).label) if value in _STATUSES else str(value)
+
+
+def register() -> None:
+    register_activity(
+        labels=LABELS,
+        prefix="materials.",
+        target_type="materials.submission",
+        describe=_submissions,
+        values={"from": _status, "to": _status},
+    )
