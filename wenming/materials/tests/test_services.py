@@ -264,3 +264,42 @@ def test_the_activity_page_reads_material_entries(cast, window, clauses):
     entry = AuditEntry.objects.filter(action="materials.submit").values().get()
     row = activity_rows([entry])[0]
     assert f"/materials/{sub.pk}/" in str(row)
+
+
+def test_a_window_is_reconfigured_and_closed_by_the_office(cast, window, clauses):
+    window = services.window_update(
+        actor=cast.office,
+        window=window,
+        starts_on=window.starts_on + dt.timedelta(days=30),
+        ends_on=window.ends_on,
+        submit_by=window.submit_by,
+        status="closed",
+    )
+    assert window.status == "closed"
+    sub = submission_of(window, clauses["1.1.2.1"], cast.urban_unit)
+    with pytest.raises(Conflict) as caught:
+        services.evidence_add(
+            actor=cast.urban,
+            submission=sub,
+            upload=a_pdf(),
+            kind="document",
+            document_date=recent(),
+        )
+    assert caught.value.code == "window_closed"
+    with pytest.raises(NotAllowed):
+        services.window_update(
+            actor=cast.urban,
+            window=window,
+            starts_on=window.starts_on,
+            ends_on=window.ends_on,
+            submit_by=window.submit_by,
+        )
+    with pytest.raises(InvalidInput):
+        services.window_update(
+            actor=cast.office,
+            window=window,
+            starts_on=window.ends_on,
+            ends_on=window.starts_on,
+            submit_by=window.submit_by,
+        )
+    assert AuditEntry.objects.filter(action="materials.window_update").count() == 1
