@@ -7,10 +7,11 @@ except for discovery and a service definition, which are objects in both. Boolea
 specification's examples do. Dates are W3C date-times with the offset (`w3c`).
 """
 
-import json
+import re
 from datetime import date, datetime, time
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
+import orjson
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -48,6 +49,10 @@ def w3c(value) -> str | None:
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
+# Characters XML 1.0 cannot carry at all (a description pasted from somewhere may hold them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -55,39 +60,38 @@ def _text(value) -> str:
         return "true"
     if value is False:
         return "false"
-    return str(value)
+    return escape(_NOT_XML.sub("", str(value)))
 
 
-def _append(parent: ET.Element, tag: str, value) -> None:
-    node = ET.SubElement(parent, tag)
-    _fill(node, tag, value)
+def _write(out: list, tag: str, value) -> None:
+    """`<tag>value</tag>` into `out`: objects as child elements, lists as ITEM_TAGS items.
 
-
-def _fill(node: ET.Element, tag: str, value) -> None:
+    Written as strings rather than through ElementTree: a 1,000-request answer is 17,000
+    elements, and building the tree cost twice the time of writing the text (bench_open311).
+    """
+    out.append(f"<{tag}>")
     if isinstance(value, dict):
         for key, item in value.items():
-            _append(node, key, item)
+            _write(out, key, item)
     elif isinstance(value, (list, tuple)):
         item_tag = ITEM_TAGS[tag]
         for item in value:
-            _append(node, item_tag, item)
+            _write(out, item_tag, item)
     else:
-        node.text = _text(value)
+        out.append(_text(value))
+    out.append(f"</{tag}>")
 
 
 def to_xml(root: str, value) -> bytes:
     """`value` under the element `root`, with the XML declaration the specification asks for."""
-    node = ET.Element(root)
-    _fill(node, root, value)
-    return ET.tostring(node, encoding="utf-8", xml_declaration=True)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    _write(out, root, value)
+    return "".join(out).encode("utf-8")
 
 
 def respond(fmt: str, root: str, value, *, status: int = 200) -> HttpResponse:
     """One answer in the format the URL asked for."""
-    if fmt == "xml":
-        body = to_xml(root, value)
-    else:
-        body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = to_xml(root, value) if fmt == "xml" else orjson.dumps(value)
     response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
     # Any web page may read the public answers (GeoReport clients are often browser apps);
     # posting still needs a key, which a page would have to hold in the open anyway.

@@ -17,13 +17,15 @@ each.
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import NotFound
 from wenming.core.naming import bilingual
+from wenming.core.refcache import Reference
 from wenming.org.places import region_path_label
 from wenming.org.selectors import REGIONS, UNITS
-from wenming.problems.models import Problem, Status
+from wenming.problems.models import Problem, Source, Status
 from wenming.problems.reference import CATEGORIES
 
 from .models import LIST_DATATYPES, Open311Request, ServiceAttribute
@@ -31,7 +33,6 @@ from .render import w3c
 
 MAX_REQUESTS = 1000
 WINDOW = timedelta(days=90)
-STATUS_LABELS = dict(Status.choices)
 
 COLUMNS = (
     "id",
@@ -40,6 +41,7 @@ COLUMNS = (
     "title",
     "description",
     "status",
+    "source",
     "is_open",
     "lat",
     "lon",
@@ -128,21 +130,83 @@ def service_definition(code: str) -> dict:
     }
 
 
-def _rounded(value):
+def _rounding() -> int:
+    """The public map's rounding (about 100 m): one rule for every public place."""
     from wenming.public.selectors import MAP_DECIMALS
 
-    return None if value is None else round(value, MAP_DECIMALS)
+    return MAP_DECIMALS
 
 
-def _agency(row: dict) -> str:
-    unit = UNITS.by_id(row["responsible_unit_id"]) if row["responsible_unit_id"] else None
-    if unit is not None:
-        return unit.display_name
-    region = REGIONS.by_id(row["handling_region_id"]) if row["handling_region_id"] else None
-    if region is not None:
-        return region.display_name
-    # Not dispatched yet: the office that triages citizen reports holds it.
-    return _("Civilization Office")
+# (region id, language) → "中山区 › 青泥洼桥街道 › 天津街社区", per process; emptied with the
+# other copies of the reference rows whenever a region changes (core/refcache.py).
+_PATH_LABELS: Reference[dict] = Reference(dict)
+
+
+class _Names:
+    """Names, labels and places resolved once per answer (a 1,000-row page names a few dozen
+    categories, units and regions), in the reader's language."""
+
+    def __init__(self):
+        from wenming.public.selectors import template_reply
+
+        self.template_reply = template_reply
+        self.tz = timezone.get_current_timezone()
+        self.office = _("Civilization Office")
+        self.labels = {code: str(label) for code, label in Status.choices}
+        self.memo: dict = {}
+        self.language = get_language()
+
+    def _once(self, key, make):
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = make()
+            return value
+
+    def category(self, pk) -> tuple[str, str]:
+        def make():
+            category = CATEGORIES.by_id(pk)
+            return (category.code, category.display_name) if category else ("", "")
+
+        return self._once(("c", pk), make)
+
+    def address(self, pk) -> str:
+        key = (pk, self.language)
+        labels = _PATH_LABELS.get()
+        try:
+            return labels[key]
+        except KeyError:
+            region = REGIONS.by_id(pk)
+            label = labels[key] = region_path_label(region) if region else ""
+            return label
+
+    def day(self, value) -> str | None:
+        """A deadline (a day) as the W3C moment it ends."""
+        return None if value is None else self._once(("d", value), lambda: w3c(value))
+
+    def agency(self, unit_id, region_id) -> str:
+        def make():
+            unit = UNITS.by_id(unit_id) if unit_id else None
+            if unit is not None:
+                return unit.display_name
+            region = REGIONS.by_id(region_id) if region_id else None
+            if region is not None:
+                return region.display_name
+            # Not dispatched yet: the office that triages citizen reports holds it.
+            return self.office
+
+        return self._once(("a", unit_id, region_id), make)
+
+    def note(self, category_id, status) -> str:
+        return self._once(
+            ("n", category_id, status),
+            lambda: self.template_reply(category_id, status) or self.labels[status],
+        )
+
+    def moment(self, value) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(self.tz).isoformat(timespec="seconds")
 
 
 def _latest_replies(problem_ids) -> dict[int, str]:
@@ -167,37 +231,38 @@ def _media_urls(problem_ids) -> dict[int, str]:
 
 def request_rows(rows: list[dict]) -> list[dict]:
     """GeoReport's `request` for each problem row (`COLUMNS`), in the rows' order."""
-    from wenming.public.selectors import template_reply
-
-    ids = [row["id"] for row in rows]
+    # Public replies and partner apps' media belong to citizen reports only.
+    ids = [row["id"] for row in rows if row["source"] == Source.CITIZEN]
     replies = _latest_replies(ids) if ids else {}
     media = _media_urls(ids) if ids else {}
+    names = _Names()
+    rounded = _rounding()
     answers = []
     for row in rows:
-        category = CATEGORIES.by_id(row["category_id"])
-        region = REGIONS.by_id(row["region_id"])
-        description = row["description"] or row["title"]
+        code, name = names.category(row["category_id"])
+        lat, lon = row["lat"], row["lon"]
         answers.append(
             {
                 "service_request_id": row["code"],
                 "status": "open" if row["is_open"] else "closed",
                 "status_notes": replies.get(row["id"])
-                or template_reply(row["category_id"], row["status"])
-                or str(STATUS_LABELS[row["status"]]),
-                "service_name": category.display_name if category else "",
-                "service_code": category.code if category else "",
-                "description": description,
-                "agency_responsible": _agency(row),
+                or names.note(row["category_id"], row["status"]),
+                "service_name": name,
+                "service_code": code,
+                "description": row["description"] or row["title"],
+                "agency_responsible": names.agency(
+                    row["responsible_unit_id"], row["handling_region_id"]
+                ),
                 "service_notice": None,
-                "requested_datetime": w3c(row["created_at"]),
-                "updated_datetime": w3c(row["updated_at"]),
-                "expected_datetime": w3c(row["deadline"]),
-                "address": region_path_label(region) if region else "",
+                "requested_datetime": names.moment(row["created_at"]),
+                "updated_datetime": names.moment(row["updated_at"]),
+                "expected_datetime": names.day(row["deadline"]),
+                "address": names.address(row["region_id"]),
                 "address_id": None,
                 "zipcode": None,
-                "lat": _rounded(row["lat"]),
-                "long": _rounded(row["lon"]),
-                "media_url": media.get(row["id"]) or None,
+                "lat": None if lat is None else round(lat, rounded),
+                "long": None if lon is None else round(lon, rounded),
+                "media_url": media.get(row["id"]),
             }
         )
     return answers
