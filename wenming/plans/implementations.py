@@ -15,7 +15,7 @@ reads it on a row already loaded. Overdue is `overdue_q`: open and past the dead
 from datetime import date, timedelta
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Status
 from .models.tasks import OPEN_STATUSES
@@ -24,12 +24,12 @@ PROGRESS_FRESH_DAYS = 31
 
 CODES = ("task", "responsibility", "personnel", "progress", "time_limit", "effect")
 LABELS = {
-    "task": _("Task"),
-    "responsibility": _("Responsibility"),
-    "personnel": _("Personnel"),
-    "progress": _("Progress"),
-    "time_limit": _("Time limit"),
-    "effect": _("Effect"),
+    "task": pgettext_lazy("six implementations", "Task"),
+    "responsibility": pgettext_lazy("six implementations", "Responsibility"),
+    "personnel": pgettext_lazy("six implementations", "Personnel"),
+    "progress": pgettext_lazy("six implementations", "Progress"),
+    "time_limit": pgettext_lazy("six implementations", "Time limit"),
+    "effect": pgettext_lazy("six implementations", "Effect"),
 }
 
 

@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput
 from wenming.core.jobs import job_start
@@ -155,7 +156,7 @@ def letter_docx(share: Share, holder: str, obj) -> bytes:
         item = doc.add_paragraph(style="List Number")
         item.add_run(t.title).bold = True
         item.add_run(
-            f"（{role}）　{_('Start')} {t.start.isoformat()}　{_('Deadline')} "
+            f"（{role}）　{_('Start')} {t.start.isoformat()}　{pgettext('task', 'Deadline')} "
             f"{t.deadline.isoformat()}"
         )
         for m in share.milestones.get(t.pk, ()):

@@ -22,7 +22,7 @@ requires (403); the move's own conditions (400 / 409).
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.roles import Role, is_office
 
@@ -119,16 +119,16 @@ def may_act(person, task, action: str) -> bool:
 
 # What each timeline row says happened (`TaskEvent.action`).
 EVENT_LABELS = {
-    "create": _("Created"),
-    "edit": _("Edited"),
-    "generate": _("Drafted from the standards"),
-    "merge": _("Merged"),
-    "publish": _("Published"),
-    "progress": _("Progress reported"),
-    "milestone": _("Milestone added"),
-    "milestone_done": _("Milestone reached"),
-    A.START: _("Started"),
-    A.SUBMIT: _("Submitted for acceptance"),
-    A.ACCEPT: _("Accepted"),
-    A.RETURN: _("Returned"),
+    "create": pgettext_lazy("task event", "Created"),
+    "edit": pgettext_lazy("task event", "Edited"),
+    "generate": pgettext_lazy("task event", "Drafted from the standards"),
+    "merge": pgettext_lazy("task event", "Merged"),
+    "publish": pgettext_lazy("task event", "Published"),
+    "progress": pgettext_lazy("task event", "Progress reported"),
+    "milestone": pgettext_lazy("task event", "Milestone added"),
+    "milestone_done": pgettext_lazy("task event", "Milestone reached"),
+    A.START: pgettext_lazy("task event", "Started"),
+    A.SUBMIT: pgettext_lazy("task event", "Submitted for acceptance"),
+    A.ACCEPT: pgettext_lazy("task event", "Accepted"),
+    A.RETURN: pgettext_lazy("task event", "Returned"),
 }

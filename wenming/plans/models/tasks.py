@@ -9,18 +9,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.scope import ScopeRule
 
 from .campaigns import Campaign, WorkPlan
 
 
+# In a context of their own: the ledger's problems use the same English words for other
+# things ("In progress" is 整改中 there, 进行中 for a task).
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    SUBMITTED = "submitted", _("Submitted for acceptance")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned")
+    NOT_STARTED = "not_started", pgettext_lazy("task status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
+    SUBMITTED = "submitted", pgettext_lazy("task status", "Submitted for acceptance")
+    ACCEPTED = "accepted", pgettext_lazy("task status", "Accepted")
+    RETURNED = "returned", pgettext_lazy("task status", "Returned")
 
 
 # Statuses a task can still move from: the ones reminders, overdue and "live" look at.

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wenming.core.errors import DomainError
 from wenming.core.roles import is_office
@@ -96,17 +97,17 @@ def ledger(request):
 
 
 EXPORT_COLUMNS = [
-    (_("ID"), "id", 8),
-    (_("Task"), "title", 50),
-    (_("Status"), "status", 16),
-    (_("Lead unit"), "lead_unit_name", 24),
-    (_("Person in charge"), "person_in_charge__display_name", 16),
-    (_("Start"), "start", 12),
-    (_("Deadline"), "deadline", 12),
-    (_("Progress (%)"), "progress_percent", 10),
-    (_("Last progress report"), "last_progress_on", 14),
-    (_("Overdue"), "overdue", 8),
-    (_("Missing implementations"), "missing_text", 40),
+    (gettext_lazy("ID"), "id", 8),
+    (gettext_lazy("Task"), "title", 50),
+    (gettext_lazy("Status"), "status", 16),
+    (gettext_lazy("Lead unit"), "lead_unit_name", 24),
+    (gettext_lazy("Person in charge"), "person_in_charge__display_name", 16),
+    (gettext_lazy("Start"), "start", 12),
+    (pgettext_lazy("task", "Deadline"), "deadline", 12),
+    (gettext_lazy("Progress (%)"), "progress_percent", 10),
+    (gettext_lazy("Last progress report"), "last_progress_on", 14),
+    (gettext_lazy("Overdue"), "overdue", 8),
+    (gettext_lazy("Missing implementations"), "missing_text", 40),
 ]
 
 
