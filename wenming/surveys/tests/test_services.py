@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wenming.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from wenming.surveys import services
@@ -203,7 +203,7 @@ def test_bad_questions_are_refused(cast, kwargs, message):
         closes_on=timezone.localdate(),
     )
     args = {"measure": Measure.SATISFACTION, "text": "问题", **kwargs}
-    with pytest.raises(InvalidInput) as caught:
+    with translation.override("en"), pytest.raises(InvalidInput) as caught:
         services.question_save(actor=cast.office, survey=survey, **args)
     assert message in str(caught.value.message)
     assert not survey.questions.exists()
