@@ -83,7 +83,8 @@ def load(*, scale: str = "small", stdout=None, seed: int = SEED) -> None:
         .order_by("clause__code", "unit__code")
     )
     rng.shuffle(drafts)
-    acted = drafts[: ACTED.get(scale, ACTED["small"])]
+    # About a fifth of the drafts stay untouched: material nobody has uploaded yet.
+    acted = drafts[: min(ACTED.get(scale, ACTED["small"]), len(drafts) * 4 // 5)]
     # Shares of the acted drafts: files only, submitted, scored, returned, resubmitted,
     # returned and late (the deadline passed), re-scored after a return.
     plan = ["draft_files"] * 2 + ["submitted"] * 4 + ["scored"] * 8 + ["returned"] * 2

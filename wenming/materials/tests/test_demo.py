@@ -24,6 +24,7 @@ def test_the_demo_has_every_state_and_real_files(db, settings, tmp_path):
     states = set(Submission.objects.filter(window=window).values_list("status", flat=True))
     assert states == set(SubmissionStatus.values)
     assert not Submission.objects.filter(window=window, clause__points_material=0).exists()
+    assert Submission.objects.filter(window=window, status="draft", files__isnull=True).exists()
     # Every file opens as what it says it is.
     seen = set()
     for f in EvidenceFile.objects.filter(submission__window=window):
