@@ -146,14 +146,17 @@ def _build(entries: int) -> None:
     )
 
 
-FLOOR_COUNTS = """
-SELECT district_id, level, COUNT(*),
-       SUM(CASE WHEN status IN ('honoured', 'warned') AND valid_until >= %s THEN 1 ELSE 0 END),
-       SUM(CASE WHEN status IN ('honoured', 'warned') AND valid_until >= %s
-                 AND honoured_since > %s THEN 1 ELSE 0 END),
-       SUM(CASE WHEN lost_on > %s THEN 1 ELSE 0 END)
-FROM creation_entry WHERE type_id = %s GROUP BY district_id, level
-"""
+# The same answer as hand-written SQL, in the same three narrow aggregates (one query with a
+# CASE per row over the type's entries measured ~3× slower on SQLite).
+FLOOR_COUNTS = [
+    "SELECT district_id, COUNT(*) FROM creation_entry WHERE type_id = %s GROUP BY district_id",
+    "SELECT district_id, level, COUNT(*),"
+    " SUM(CASE WHEN honoured_since > %s THEN 1 ELSE 0 END) FROM creation_entry"
+    " WHERE type_id = %s AND status IN ('honoured', 'warned') AND valid_until >= %s"
+    " GROUP BY district_id, level",
+    "SELECT district_id, COUNT(*) FROM creation_entry WHERE type_id = %s AND lost_on > %s"
+    " GROUP BY district_id",
+]
 FLOOR_CANDIDATES = """
 SELECT id, name, score FROM creation_entry
 WHERE type_id = %s AND district_id = %s AND score IS NOT NULL AND status IN ('none', 'revoked')
@@ -201,8 +204,13 @@ def _bench(repeat: int) -> None:
 
     def floor():
         with connection.cursor() as cursor:
-            cursor.execute(FLOOR_COUNTS, [today, today, year_ago, year_ago, family.pk])
-            cursor.fetchall()
+            for sql, params in zip(
+                FLOOR_COUNTS,
+                [[family.pk], [year_ago, family.pk, today], [family.pk, year_ago]],
+                strict=True,
+            ):
+                cursor.execute(sql, params)
+                cursor.fetchall()
             for district_id in district_ids:
                 cursor.execute(FLOOR_CANDIDATES, [family.pk, district_id])
                 cursor.fetchall()

@@ -7,8 +7,9 @@ kinds the type honours in the county (the regions tree); for the other types, th
 registered. An entry counts as reached when it holds its title (honoured or warned), within
 its term, at the target's level or above. A target is met when the share reached is more
 than the target share ("more than half"). A county's target is its own, else the city's.
-All counts are two grouped queries (entries by county and level, regions by county), read
-from the indexes `creation_entry_coverage` and `creation_entry_candidates`.
+All counts are grouped queries read from indexes alone (`creation_entry_candidates` for the
+entries per county, `creation_entry_coverage` for the titles held, `creation_entry_lost`), and
+one per county for its closest candidates.
 """
 
 from __future__ import annotations
@@ -138,41 +139,39 @@ def coverage(
         for t in CoverageTarget.objects.filter(type=type).select_related("system", "region")
     }
     city_target = next((t for t in targets.values() if t.region.level == RegionLevel.CITY), None)
-    holding = Q(status__in=HOLDS_TITLE, valid_until__gte=today)
-    counts = (
-        selectors.entries_visible(actor=actor, type=type)
-        .order_by()
-        .values("district_id", "level")
-        .annotate(
-            registered=Count("id"),
-            holding=Count("id", filter=holding),
-            gained=Count("id", filter=holding & Q(honoured_since__gt=year_ago)),
-            lost=Count("id", filter=Q(lost_on__gt=year_ago)),
-        )
+    base = selectors.entries_visible(actor=actor, type=type).order_by()
+    # Three narrow aggregates rather than one with CASE per row: each reads one index alone
+    # (a third of the time of the single query over 100,000 entries; docs/creation.md).
+    registered = dict(base.values_list("district_id").annotate(n=Count("id")))
+    holding: dict[int, dict[str, tuple[int, int]]] = {}
+    for district_id, level, n, gained in (
+        base.filter(status__in=HOLDS_TITLE, valid_until__gte=today)
+        .values_list("district_id", "level")
+        .annotate(n=Count("id"), gained=Count("id", filter=Q(honoured_since__gt=year_ago)))
+    ):
+        holding.setdefault(district_id, {})[level] = (n, gained)
+    lost_by = dict(
+        base.filter(lost_on__gt=year_ago).values_list("district_id").annotate(n=Count("id"))
     )
-    per: dict[int, dict[str, dict]] = {}
-    for row in counts:
-        per.setdefault(row["district_id"], {})[row["level"]] = row
     population = _population(actor, type) if type.entity_kind == EntityKind.REGION else None
     result = []
     for district in districts:
         target = targets.get(district.pk) or city_target
         wanted = set(levels_at_or_above(target.min_level if target else "county"))
-        rows = per.get(district.pk, {})
-        registered = sum(r["registered"] for r in rows.values())
-        reached = sum(r["holding"] for lvl, r in rows.items() if lvl in wanted)
-        gained = sum(r["gained"] for lvl, r in rows.items() if lvl in wanted)
-        lost = sum(r["lost"] for r in rows.values())
-        pop = population.get(district.pk, 0) if population is not None else registered
+        held = holding.get(district.pk, {})
+        reached = sum(n for lvl, (n, _g) in held.items() if lvl in wanted)
+        gained = sum(g for lvl, (_n, g) in held.items() if lvl in wanted)
+        count = registered.get(district.pk, 0)
+        pop = population.get(district.pk, 0) if population is not None else count
         result.append(
             CoverageRow(
                 district=district,
                 target=target,
                 population=max(pop, reached),
-                registered=registered,
+                registered=count,
                 reached=reached,
                 gained=gained,
-                lost=lost,
+                lost=lost_by.get(district.pk, 0),
             )
         )
     if candidates:
