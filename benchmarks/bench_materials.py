@@ -190,10 +190,19 @@ def _bench(repeat: int, total: int) -> None:
     )
 
     data = pdf_bytes("bench", tuple(f"line {i} " + "x" * 60 for i in range(4000)))
+    from django.utils import timezone
+
+    from wenming.standards.models import EvaluationSystem
+
+    # A fresh window: a draft per owner pair, one upload each.
+    fresh = services.window_create(
+        actor=office,
+        system=EvaluationSystem.objects.get(code="DEMO-2026"),
+        name="bench uploads",
+        assessment_date=timezone.localdate() + timedelta(days=30),
+    )
     drafts = iter(
-        Submission.objects.filter(status="draft", window__is_demo=True)
-        .select_related("window", "clause", "unit")
-        .order_by("pk")
+        Submission.objects.filter(window=fresh).select_related("window", "clause", "unit")
     )
     stored = []
 
@@ -204,7 +213,7 @@ def _bench(repeat: int, total: int) -> None:
             submission=submission,
             upload=SimpleUploadedFile("bench.pdf", data),
             kind="document",
-            document_date=submission.window.starts_on + timedelta(days=30),
+            document_date=timezone.localdate() - timedelta(days=30),
         )
 
     def floor_store():
