@@ -13,8 +13,9 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from wenming.core import refcache
 from wenming.core.errors import InvalidInput, NotFound
-from wenming.core.roles import is_office
+from wenming.core.roles import Role, is_office
 from wenming.core.scope import scope_queryset, scope_unrestricted
 from wenming.org.selectors import REGIONS, UNITS
 from wenming.standards.models import Standard
@@ -62,18 +63,35 @@ def plan_get(*, actor, plan_id: int) -> WorkPlan:
 
 
 def tasks_visible(*, actor, drafts: bool = False) -> QuerySet:
-    """Published tasks in the actor's scope; with `drafts`, the office's drafts as well.
-
-    A restricted reader's scope crosses many-to-many links (co-units, regions), which
-    `scope_queryset` answers with a join and DISTINCT; the ledger takes it as a semi-join on
-    the primary key instead, so its pages keep walking the (deadline, id) index without
-    sorting every row (docs/plans.md has the figures)."""
+    """Published tasks in the actor's scope; with `drafts`, the office's drafts as well."""
     qs = Task.objects.all()
     if not scope_unrestricted(actor, Task):
-        qs = qs.filter(pk__in=scope_queryset(Task.objects.all(), actor).values("pk"))
+        fast = scope_links(actor)
+        qs = qs.filter(fast) if fast is not None else scope_queryset(qs, actor)
     if not (drafts and is_office(actor)):
         qs = qs.filter(is_published=True)
     return qs
+
+
+def scope_links(actor) -> Q | None:
+    """`Task.SCOPE` for a region or unit officer written as semi-joins on the link tables.
+
+    `scope_queryset` answers a rule across many-to-many links with a join and DISTINCT; SQLite
+    then checks every task against every region of the subtree (200 ms at 5,000 tasks). The
+    same rule as `task_id IN (SELECT task_id FROM the link table WHERE …)` reads the links by
+    their own index and lets the ledger walk (deadline, id): 2 ms. None for anyone else (the
+    caller uses `scope_queryset`). test_selectors holds it equal to `scope_queryset` for
+    every persona."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return None
+    role = getattr(actor, "role", "")
+    if role == Role.REGION_OFFICER and actor.region_id:
+        links = Task.regions.through.objects.filter(region_id__in=actor.region.subtree_ids())
+        return Q(pk__in=links.values("task_id"))
+    if role == Role.UNIT_OFFICER and actor.unit_id:
+        helped = Task.co_units.through.objects.filter(unit_id=actor.unit_id)
+        return Q(lead_unit_id=actor.unit_id) | Q(pk__in=helped.values("task_id"))
+    return None
 
 
 def _visible_pk(actor, task_id) -> bool:
@@ -260,17 +278,19 @@ def task_ledger(
 
 
 def task_counts(*, actor, filters: LedgerFilters) -> dict:
-    """How many tasks under the filters (status aside) per status, overdue, and in all."""
+    """How many tasks under the filters (status aside) per status, overdue, and in all: one
+    pass over the filtered tasks (conditional counts), not one query per figure."""
     filters.clean()
     today = timezone.localdate()
-    base = _filtered(actor, filters, today, with_status=False)
-    by_status = {
-        row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("id"))
-    }
-    overdue = base.filter(implementations.overdue_q(today)).order_by().count()
+    base = _filtered(actor, filters, today, with_status=False).order_by()
+    figures = base.aggregate(
+        overdue=Count("id", filter=implementations.overdue_q(today)),
+        **{f"s_{value}": Count("id", filter=Q(status=value)) for value in Status.values},
+    )
+    by_status = {value: figures[f"s_{value}"] for value in Status.values}
     return {
-        "by_status": {value: by_status.get(value, 0) for value in Status.values},
-        "overdue": overdue,
+        "by_status": by_status,
+        "overdue": figures["overdue"],
         "total": sum(by_status.values()),
     }
 
@@ -280,13 +300,16 @@ def ledger_export_rows(*, actor, filters: LedgerFilters):
     filters.clean()
     today = timezone.localdate()
     qs = _filtered(actor, filters, today).order_by("deadline", "id").values(*LEDGER_COLUMNS)
-    batch: list[dict] = []
-    for row in qs.iterator(chunk_size=1000):
-        batch.append(row)
-        if len(batch) == 1000:
-            yield from task_rows(batch, today)
-            batch = []
-    yield from task_rows(batch, today)
+    # The download is written after the request's middleware has returned: read the reference
+    # rows' version once here, not once per row.
+    with refcache.batch():
+        batch: list[dict] = []
+        for row in qs.iterator(chunk_size=1000):
+            batch.append(row)
+            if len(batch) == 1000:
+                yield from task_rows(batch, today)
+                batch = []
+        yield from task_rows(batch, today)
 
 
 # ---------------------------------------------------------------- timeline and home

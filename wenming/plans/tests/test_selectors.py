@@ -175,3 +175,31 @@ def test_task_completion_by_hand(cast, campaign):
         zs.pk: {"rate": 1.0, "n": 2},
         gjz_street.pk: {"rate": 0.5, "n": 2},
     }
+
+
+def test_the_ledgers_scope_is_the_scope_rule_for_every_persona(
+    cast, campaign, urban_task, education_task
+):
+    """`scope_links` (the ledger's semi-joins) answers exactly what `scope_queryset` does."""
+    from wenming.core.scope import scope_queryset
+
+    police = cast.urban.__class__.objects.create(
+        username="police", role="unit_officer", unit=cast.police_unit
+    )
+    services.task_create(
+        actor=cast.office,
+        campaign=campaign,
+        title="社区任务",
+        regions=[cast.ganjingzi_community, cast.zhongshan_district],
+        co_units=[cast.education_unit],
+        start=TODAY,
+        deadline=TODAY,
+    )
+    for person in [*cast.everyone, police]:
+        expected = set(
+            scope_queryset(Task.objects.filter(is_published=True), person).values_list(
+                "pk", flat=True
+            )
+        )
+        got = set(selectors.tasks_visible(actor=person).values_list("pk", flat=True))
+        assert got == expected, person.username
