@@ -3,6 +3,7 @@
 
 import pytest
 
+from tests.e2e.axe import axe_violations, describe
 from wenming.creation import services
 from wenming.creation.models import Application, ApplicationStatus, EntityKind
 from wenming.creation.schemes import scheme_build
@@ -77,3 +78,8 @@ def test_a_village_applies_and_the_district_reviews_it(live_server, page, login)
     assert application.region_score == 88 and application.region_comment == "经实地复核，同意推荐"
     timeline = page.inner_text("[data-testid=timeline]")
     assert "经实地复核，同意推荐" in timeline and "中山区 李娜" in timeline
+    # WCAG 2.1 AA on the application page and the coverage page (axe-core).
+    for url in (page.url, f"{live_server.url}/creation/coverage/?type=VILLAGE"):
+        page.goto(url)
+        violations = axe_violations(page)
+        assert not violations, describe(violations, where=url)
