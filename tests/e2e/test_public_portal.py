@@ -3,6 +3,8 @@ browser: the first page is light (≤ 200 KB, everything from our own server), a
 reports with a photo and a pin, follows the report by its code, and rates the result once it
 is closed. Tiles come from an address that answers 404 (deterministic fallback)."""
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -27,6 +29,8 @@ def _setup(settings, tmp_path, live_server):
     settings.MEDIA_ROOT = tmp_path / "media"
     fast_sign_in(settings)
     no_tiles(settings, live_server)
+    # Rate-limit counters of this test's own (the cache outlives a run).
+    settings.PUBLIC_RATE_KEY_PREFIX = f"public:rate:e2e-{uuid.uuid4().hex}"
     ensure_public_categories()
 
 

@@ -1,8 +1,10 @@
-"""Fixtures of the portal's tests: photos in a temporary folder, a fresh cache (rate limits),
-and every seeded category offered to the public."""
+"""Fixtures of the portal's tests: photos in a temporary folder, rate-limit counters of their
+own (the cache is shared with other test processes, so it is never cleared), and every seeded
+category offered to the public."""
+
+import uuid
 
 import pytest
-from django.core.cache import cache
 
 from wenming.testing.storage import isolate_media
 
@@ -11,9 +13,8 @@ from wenming.testing.storage import isolate_media
 def _media(settings, tmp_path):
     isolate_media(settings, tmp_path)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    settings.PUBLIC_RATE_KEY_PREFIX = f"public:rate:test-{uuid.uuid4().hex}"
     yield
-    cache.clear()
 
 
 @pytest.fixture
