@@ -65,10 +65,16 @@ def child() -> None:
     result["bigscreen_data"] = timed(lambda: get("/dashboards/data/bigscreen.json"))
     from django.core.cache import cache
 
+    from wenming.dashboards.scores import PREDICTED_KEY
+
     def computed(url):
-        # What the first reader after a counted event pays: the payload is made again.
+        # What the first reader after a counted event pays: the payload is made again (the
+        # predicted score keeps its own ten-minute copy, so it is put back as it was).
         def run():
+            predicted = cache.get(PREDICTED_KEY)
             cache.clear()
+            if predicted is not None:
+                cache.set(PREDICTED_KEY, predicted, 600)
             get(url)
 
         return run
