@@ -261,3 +261,13 @@ def test_the_public_map_rounds_places_to_about_100_m(cast, public_cats):
     expected = for_display(38.918, 121.640, gcj02=settings.MAP_TILES_GCJ02)
     assert (round(lat, 6), round(lon, 6)) == (round(expected[0], 6), round(expected[1], 6))
     assert "私人" not in str(data) and "13700000000" not in str(data)
+
+
+def test_the_office_home_shows_reports_to_triage_and_others_do_not(cast, public_cats, page_as):
+    services.citizen_report_create(
+        category=public_cats[0], description="x", lat=HERE[0], lon=HERE[1]
+    )
+    office = page_as(cast.office).get("/").content.decode()
+    assert 'href="/report/office/"' in office
+    zhongshan = page_as(cast.zhongshan).get("/").content.decode()
+    assert 'href="/report/office/"' not in zhongshan
