@@ -80,7 +80,25 @@ def _fill(rows: int) -> None:
     sql = f"INSERT INTO {Problem._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
     closed = [s for s in NOT_OPEN_STATUSES if s == Status.CLOSED]
     year = now.year
+    names = [f.attname for f in fields]
+    prepared = [f.get_db_prep_save(base[f.attname], connection) for f in fields]
+    at = {name: i for i, name in enumerate(names)}
+    when = {n: Problem._meta.get_field(n) for n in ("created_at", "updated_at", "deadline")}
+    texts = {
+        "title": "井盖缺失",
+        "description": "人行道上的井盖缺失，行人容易踩空。",
+        "reporter_name": "李女士",
+        "reporter_phone": "13900000000",
+        "code_year": year,
+        "is_demo": True,
+    }
+    for name, value in texts.items():
+        prepared[at[name]] = value
     batch = []
+    # Loading into a bare table and indexing afterwards is 5-6x faster (shared/performance.md).
+    with connection.schema_editor() as editor:
+        for index in Problem._meta.indexes:
+            editor.remove_index(Problem, index)
     with transaction.atomic():
         with connection.cursor() as cursor:
             for serial in range(1, rows + 1):
@@ -88,31 +106,29 @@ def _fill(rows: int) -> None:
                 created = now - timedelta(seconds=rng.randrange(365 * 86400))
                 status = rng.choice(closed) if rng.random() < 0.8 else rng.choice(OPEN_STATUSES)
                 unit = rng.choice(units) if status != Status.NEW else None
-                values = dict(
-                    base,
-                    code=f"WM{year}-{serial:06d}",
-                    code_year=year,
-                    code_serial=serial,
-                    title="井盖缺失",
-                    description="人行道上的井盖缺失，行人容易踩空。",
-                    category_id=rng.choice(categories),
-                    region_id=community,
-                    street_id=street,
-                    district_id=district,
-                    lat=(lat or 38.9) + rng.uniform(-0.01, 0.01),
-                    lon=(lon or 121.6) + rng.uniform(-0.01, 0.01),
-                    responsible_unit_id=unit,
-                    deadline=(created + timedelta(days=7)).date() if unit else None,
-                    status=status,
-                    is_open=status in OPEN_STATUSES,
-                    is_pending=status in PENDING_STATUSES,
-                    created_at=created,
-                    updated_at=created + timedelta(days=3),
-                    reporter_name="李女士",
-                    reporter_phone="13900000000",
-                    is_demo=True,
+                row = list(prepared)
+                row[at["code"]] = f"WM{year}-{serial:06d}"
+                row[at["code_serial"]] = serial
+                row[at["category_id"]] = rng.choice(categories)
+                row[at["source"]] = Source.CITIZEN if rng.random() < 0.3 else Source.INSPECTION
+                row[at["region_id"]] = community
+                row[at["street_id"]] = street
+                row[at["district_id"]] = district
+                row[at["lat"]] = (lat or 38.9) + rng.uniform(-0.01, 0.01)
+                row[at["lon"]] = (lon or 121.6) + rng.uniform(-0.01, 0.01)
+                row[at["responsible_unit_id"]] = unit
+                row[at["status"]] = str(status)
+                row[at["is_open"]] = status in OPEN_STATUSES
+                row[at["is_pending"]] = status in PENDING_STATUSES
+                row[at["created_at"]] = when["created_at"].get_db_prep_save(created, connection)
+                row[at["updated_at"]] = when["updated_at"].get_db_prep_save(
+                    created + timedelta(days=3), connection
                 )
-                batch.append([f.get_db_prep_save(values[f.attname], connection) for f in fields])
+                if unit:
+                    row[at["deadline"]] = when["deadline"].get_db_prep_save(
+                        (created + timedelta(days=7)).date(), connection
+                    )
+                batch.append(row)
                 if len(batch) == 10_000:
                     cursor.executemany(sql, batch)
                     batch = []
@@ -120,6 +136,9 @@ def _fill(rows: int) -> None:
                 cursor.executemany(sql, batch)
         # Reports made later in this database continue the year's numbering.
         ProblemCounter.objects.update_or_create(year=year, defaults={"last": rows})
+    with connection.schema_editor() as editor:
+        for index in Problem._meta.indexes:
+            editor.add_index(Problem, index)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
