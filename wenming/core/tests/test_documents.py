@@ -79,6 +79,10 @@ def test_a_png_renamed_pdf_is_refused_naming_the_file():
         ("scan.jpg", pdf_bytes()),
         ("notice.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"),  # cut off: no %%EOF
     ],
+    # Stable ids: generated files differ byte for byte between runs (ZIP times), and xdist
+    # workers must collect the same test names.
+    ids=["xlsx-as-docx", "docx-as-xlsx", "broken-zip", "pdf-as-docx", "docx-as-doc",
+         "wrong-ole2", "pdf-as-jpg", "pdf-cut-off"],
 )
 def test_content_that_is_not_the_claimed_type_is_refused(name, data):
     error = refusal(name, data)
