@@ -65,6 +65,8 @@
         var value = data.totals[key];
         el.textContent = value === null || value === undefined ? "—" : value + (el.dataset.unit || "");
       });
+      // Every card first, then the drawing: a chart sized while it was the grid's only card
+      // would keep the whole row's width.
       data.charts.forEach(function (chart) {
         var card = grid.querySelector('[data-card="' + chart.id + '"]');
         if (!card) {
@@ -82,7 +84,10 @@
         }
         card.querySelector("h2").textContent = chart.title;
         card.querySelector(".wm-chart").setAttribute("aria-label", chart.title);
-        draw(card.querySelector(".wm-chart"), chart, "dark");
+      });
+      data.charts.forEach(function (chart) {
+        var box = grid.querySelector('[data-card="' + chart.id + '"] .wm-chart');
+        draw(box, chart, "dark").resize();
       });
       if (asof) { asof.textContent = new Date().toLocaleTimeString(); }
       error.hidden = true;
