@@ -265,8 +265,6 @@ def application_transition(
 ) -> Application:
     """Make one move of the state table (see `lifecycle.py`) with its reason and documents."""
     note = (note or "").strip()
-    if action in lifecycle.NEED_REASON and not note:
-        raise InvalidInput(_("Give the reason for this step."), code="reason_required")
     stored = _stored(documents)
     try:
         with transaction.atomic():
@@ -277,6 +275,9 @@ def application_transition(
             )
             before = application.status
             application.status = _check_move(actor, application, action)
+            # After the state and the actor are checked (409, 403), the step's own input (400).
+            if action in lifecycle.NEED_REASON and not note:
+                raise InvalidInput(_("Give the reason for this step."), code="reason_required")
             data = _apply(actor, application, action, note, score, objection, upheld, source, at)
             application.version += 1
             application.save()

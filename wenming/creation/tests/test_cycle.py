@@ -196,6 +196,9 @@ def test_a_move_not_in_the_table_is_409(cast, applied):
     assert caught.value.code == "application_state"
     with pytest.raises(Conflict):
         step(cast.office, applied, "revoke", note="x")
+    # The state is checked before the step's own input: no reason, still 409.
+    with pytest.raises(Conflict):
+        step(cast.office, applied, "revoke")
 
 
 def test_withdraw_is_the_applicants(cast, applied, village_officer):
