@@ -1,8 +1,10 @@
 """Fixtures of the Open311 tests: public categories, a partner app's key, a service with
-attributes, and a fresh cache (the portal's rate limits count there)."""
+attributes, and rate-limit counters of their own (the cache is shared with other test
+processes, so it is never cleared)."""
+
+import uuid
 
 import pytest
-from django.core.cache import cache
 
 from wenming.open311.keys import api_key_issue
 from wenming.open311.models import ServiceAttribute
@@ -12,9 +14,8 @@ from wenming.testing.storage import isolate_media
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     isolate_media(settings, tmp_path)
-    cache.clear()
+    settings.PUBLIC_RATE_KEY_PREFIX = f"public:rate:test-{uuid.uuid4().hex}"
     yield
-    cache.clear()
 
 
 @pytest.fixture

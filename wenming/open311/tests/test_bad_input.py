@@ -207,3 +207,18 @@ def test_an_address_string_naming_one_region_places_the_report_there(cast, askin
         "青泥洼桥街道",
         "周水子街道",
     )
+
+
+def test_the_portals_rate_limit_per_phone_answers_429_in_the_specification_format(
+    cast, asking, partner_key
+):
+    from wenming.public.selectors import portal_settings
+
+    limit = portal_settings().reports_per_hour
+    for _ in range(limit):
+        assert post("json", **good(partner_key, asking, phone="13900000077")).status_code == 200
+    before = Problem.objects.count(), Open311Request.objects.count()
+    response = post("xml", **good(partner_key, asking, phone="13900000077"))
+    assert response.status_code == 429
+    assert errors_of(response, "xml")[0][0] == 429
+    assert (Problem.objects.count(), Open311Request.objects.count()) == before
