@@ -13,7 +13,16 @@
     }
     var option = chart.option;
     if (theme === "dark") {
+      // Read across a room: larger axis and legend type on the big screen.
       option = Object.assign({ backgroundColor: "transparent", textStyle: { fontSize: 16 } }, option);
+      ["xAxis", "yAxis"].forEach(function (axis) {
+        if (option[axis]) {
+          option[axis] = Object.assign({}, option[axis], {
+            axisLabel: Object.assign({}, option[axis].axisLabel || {}, { fontSize: 15 })
+          });
+        }
+      });
+      if (option.legend) { option.legend = Object.assign({}, option.legend, { textStyle: { fontSize: 15 } }); }
     }
     instance.setOption(option, true);
     el.dataset.drawn = "1";
