@@ -416,6 +416,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("WENMING_EMAIL_FROM", "wenming@localhost")
 # Absolute base of links in e-mails and group-robot messages, e.g. https://wenming.example.cn
 WENMING_SITE_URL = os.environ.get("WENMING_SITE_URL", "").rstrip("/")
 WENMING_MAX_UPLOAD_MB = int(os.environ.get("WENMING_MAX_UPLOAD_MB", "10"))
+# Largest accepted document (PDF, Word, Excel, image) for plans, material review and creation.
+WENMING_MAX_DOCUMENT_BYTES = int(os.environ.get("WENMING_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024)))
 # 40 MP: phones save 12-13 MP by default; stored copies are at most 4096 px (16.8 MP) anyway,
 # and one decoded 40 MP photo already holds 120 MB in a worker.
 WENMING_MAX_IMAGE_PIXELS = int(os.environ.get("WENMING_MAX_IMAGE_PIXELS", "40000000"))
