@@ -174,6 +174,9 @@ def _build():
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    from wenming.core import refcache
+
+    refcache.invalidate()  # the units were written in bulk, not through their service
     print(
         f"  setup: demo city, {UNITS} units, {TASKS:,} tasks, {REPORTS:,} progress reports "
         f"{time.perf_counter() - started:.1f} s",
