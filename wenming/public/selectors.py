@@ -287,18 +287,29 @@ MAP_DAYS = 90
 MAP_LIMIT = 2000
 
 
-def public_map_points(*, now=None) -> list[dict]:
+def public_map_points(*, now=None, bbox=None, limit: int = MAP_LIMIT) -> list[dict]:
     """Recent citizen reports for the public map: category, status and a place rounded to
-    about 100 m, never a title, description or name (an empty list when the map is off)."""
+    about 100 m, never a title, description or name (an empty list when the map is off).
+
+    `bbox` (a `points.selectors.BBox` in WGS-84) keeps the reports inside the box the map
+    shows, so a zoomed-in map is not starved by the cap of reports elsewhere; the newest
+    `limit` are returned either way."""
     if not portal_settings().public_map:
         return []
     since = (now or timezone.now()) - timezone.timedelta(days=MAP_DAYS)
+    rows = CitizenReport.objects.filter(created_at__gte=since, problem__lat__isnull=False)
+    if bbox is not None:
+        rows = rows.filter(
+            problem__lat__gte=bbox.min_lat,
+            problem__lat__lte=bbox.max_lat,
+            problem__lon__gte=bbox.min_lon,
+            problem__lon__lte=bbox.max_lon,
+        )
     rows = (
-        CitizenReport.objects.filter(created_at__gte=since, problem__lat__isnull=False)
-        .exclude(problem__status=Status.REJECTED)
+        rows.exclude(problem__status=Status.REJECTED)
         .order_by("-created_at")
         .values_list("problem__lat", "problem__lon", "problem__category_id", "problem__status")[
-            :MAP_LIMIT
+            :limit
         ]
     )
     from wenming.problems.reference import CATEGORIES
@@ -366,3 +377,80 @@ def response_template_get(pk) -> ResponseTemplate | None:
         return ResponseTemplate.objects.filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
+
+
+# --- "already reported nearby" on the report form --------------------------------------------
+
+
+def nearby_open_reports(*, category, lat: float, lon: float) -> list[dict]:
+    """Open problems of `category` near a pin, nearest first, as the public may see them:
+    category, status, the region and a distance rounded to 100 m, and the public follow page
+    when citizens follow the problem — never a title, description, code-free detail or name.
+
+    `problems.nearby.open_problems_near` is scoped to a signed-in actor (an anonymous citizen
+    sees nothing through `scope_queryset`) and returns titles, so the portal reads the same
+    (category, lat, lon) index range with the same radius itself."""
+    from wenming.core.uploads import haversine_m
+    from wenming.org.selectors import REGIONS
+    from wenming.problems.nearby import NEARBY_LIMIT, NEARBY_MIN_RADIUS_M, _box
+    from wenming.problems.services import ledger_config
+
+    if category is None or public_category(category.pk) is None:
+        return []
+    radius = max(ledger_config().duplicate_radius_m, NEARBY_MIN_RADIUS_M)
+    south, north, west, east = _box(lat, lon, radius)
+    rows = (
+        Problem.objects.filter(
+            category_id=category.pk,
+            is_open=True,
+            duplicate_of__isnull=True,
+            lat__gte=south,
+            lat__lte=north,
+            lon__gte=west,
+            lon__lte=east,
+        )
+        .order_by()
+        .values_list("pk", "code", "status", "region_id", "lat", "lon", "created_at")[:200]
+    )
+    found = []
+    for pk, code, status, region_id, p_lat, p_lon, created_at in rows:
+        distance = haversine_m(lat, lon, p_lat, p_lon)
+        if distance <= radius:
+            found.append((distance, pk, code, status, region_id, created_at))
+    found.sort()
+    found = found[:NEARBY_LIMIT]
+    followed = set(
+        CitizenReport.objects.filter(problem_id__in=[row[1] for row in found]).values_list(
+            "problem_id", flat=True
+        )
+    )
+    items = []
+    for distance, pk, code, status, region_id, created_at in found:
+        region = REGIONS.by_id(region_id) if region_id else None
+        items.append(
+            {
+                "category": category.display_name,
+                "status": str(Status(status).label),
+                "region": region.display_name if region else "",
+                # Rounded like the public map: a distance of 37 m would point at a door.
+                "distance_m": max(100, int(round(distance / 100.0)) * 100),
+                "reported_on": timezone.localdate(created_at),
+                "code": code if pk in followed else "",
+            }
+        )
+    return items
+
+
+def problem_followed_publicly(code: str) -> Problem | None:
+    """A problem citizens follow (one with a citizen report, in a public category), by its
+    ledger code: what the "already reported nearby" list links to."""
+    problem = (
+        Problem.objects.select_related("category")
+        .filter(code=(code or "").strip().upper()[:20])
+        .first()
+    )
+    if problem is None or public_category(problem.category_id) is None:
+        return None
+    if not CitizenReport.objects.filter(problem=problem).exists():
+        return None
+    return problem

@@ -2,8 +2,11 @@
 duplicate suggestions; register, reject with a public reason, merge), the review of "not
 satisfied" ratings, and the portal's settings (switches, limits, categories, templates).
 
-Each action is a plain form post; a refusal answers 4xx with the page and the reason beside
-the form, and changes nothing (the services' transactions roll back)."""
+Each action is a form post answered in place when htmx sends it (architecture.md "In-page
+actions"): the report's main block comes back with the outcome (`action-result`), or on a
+refusal with 4xx and the reason beside the refused form, which htmx keeps as it was. Without
+htmx the same post answers the whole page (4xx) or redirects to the queue. A refusal changes
+nothing (the services' transactions roll back)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,12 +46,19 @@ def triage(request):
     )
 
 
-def _detail(request, report, *, error="", status=200, action=""):
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _detail(request, report, *, error="", status=200, action="", result=""):
     actor = request.user
     candidates = ledger.duplicate_candidates(actor=actor, problem=report.problem)
+    template = (
+        "public/office/_report_main.html" if _is_htmx(request) else "public/office/report.html"
+    )
     return render(
         request,
-        "public/office/report.html",
+        template,
         {
             "report": report,
             "problem": report.problem,
@@ -56,6 +66,7 @@ def _detail(request, report, *, error="", status=200, action=""):
             "timeline": selectors.public_timeline(report.problem, report=report),
             "error": error,
             "error_action": action,
+            "result": result,
             "is_new": report.problem.status == Status.NEW,
             "review_pending": report.review == Review.PENDING,
             "post": request.POST if request.method == "POST" else {},
@@ -125,6 +136,10 @@ def report_act(request, pk, action):
     except DomainError as exc:
         report = selectors.citizen_report_get(actor=actor, pk=pk)
         return _detail(request, report, error=exc.message, status=exc.status, action=action)
+    if _is_htmx(request):
+        again = selectors.citizen_report_get(actor=actor, pk=pk)
+        if again is not None:
+            return _detail(request, again, result=done)
     messages.success(request, done)
     return redirect("public:triage")
 

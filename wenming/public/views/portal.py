@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wenming.core.audit import client_ip
-from wenming.core.errors import DomainError
+from wenming.core.errors import DomainError, InvalidInput
 from wenming.core.uploads import max_upload_bytes, validate_image
 from wenming.org.models import RegionLevel
 from wenming.org.selectors import REGIONS
-from wenming.points.geo import for_display
+from wenming.points.geo import for_display, from_display
+from wenming.points.selectors import BBox, bbox_parse
 
 from .. import selectors, services
 from ..forms import RateForm, ReportForm
@@ -277,9 +278,22 @@ def map_points(request):
         return JsonResponse(
             {"error": "not_found", "message": _("The public map is switched off.")}, status=404
         )
+    gcj02 = settings.MAP_TILES_GCJ02
+    bbox = None
+    if request.GET.get("bbox"):
+        try:
+            box = bbox_parse(request.GET["bbox"])
+        except InvalidInput as exc:
+            return JsonResponse({"error": exc.code, "message": str(exc.message)}, status=400)
+        # The map sends the box it shows, in the tiles' datum; the ledger stores WGS-84.
+        min_lat, min_lon = from_display(box.min_lat, box.min_lon, gcj02=gcj02)
+        max_lat, max_lon = from_display(box.max_lat, box.max_lon, gcj02=gcj02)
+        bbox = BBox(min_lon, min_lat, max_lon, max_lat)
+    points = selectors.public_map_points(bbox=bbox, limit=selectors.MAP_LIMIT + 1)
+    truncated = len(points) > selectors.MAP_LIMIT
     features = []
-    for point in selectors.public_map_points():
-        lat, lon = for_display(point["lat"], point["lon"], gcj02=settings.MAP_TILES_GCJ02)
+    for point in points[: selectors.MAP_LIMIT]:
+        lat, lon = for_display(point["lat"], point["lon"], gcj02=gcj02)
         features.append(
             {
                 "type": "Feature",
@@ -287,4 +301,48 @@ def map_points(request):
                 "properties": {"name": f"{point['category']} · {point['status']}"},
             }
         )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse({"type": "FeatureCollection", "features": features, "truncated": truncated})
+
+
+def _float(raw) -> float | None:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value and abs(value) <= 180 else None
+
+
+@require_GET
+def nearby(request):
+    """The report form's "already reported nearby" list for a category and a pin (an HTML
+    fragment public/nearby.js puts under the map); empty until both are chosen."""
+    category = None
+    try:
+        category = selectors.public_category(int(request.GET.get("category") or 0))
+    except ValueError:
+        category = None
+    lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
+    items = []
+    if category is not None and lat is not None and lon is not None:
+        items = selectors.nearby_open_reports(category=category, lat=lat, lon=lon)
+    return render(request, "public/_nearby.html", {"items": items})
+
+
+@require_GET
+def problem_follow(request, code):
+    """The public progress of a problem citizens follow, by its ledger code: what a citizen
+    who found it "already reported nearby" reads (statuses and template replies, after-photos;
+    never the reporters' own replies, photos or details, which stay behind their codes)."""
+    problem = selectors.problem_followed_publicly(code)
+    if problem is None:
+        raise Http404
+    surviving = selectors.surviving_problem(problem)
+    return render(
+        request,
+        "public/problem.html",
+        _context(
+            request,
+            problem=surviving,
+            timeline=selectors.public_timeline(surviving, report=None),
+        ),
+    )
