@@ -91,3 +91,35 @@ def test_a_merged_reports_open311_status_is_the_surviving_problems(cast, public_
     assert followed.surviving.pk == survivor.pk and followed.surviving.is_open
     # ...and Open311 should report the same.
     assert _open311_status(code) == "open"
+
+
+def test_survey_responses_reach_the_rankings_satisfaction(cast):
+    """Issue 13 "done when": survey results reach the scores (the rankings' satisfaction
+    component reads `surveys.selectors.satisfaction_by_region`)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from wenming.problems.metrics import Period
+    from wenming.scoring.models import Component
+    from wenming.scoring.sources import collect
+    from wenming.surveys import services as surveys
+    from wenming.surveys.tests.conftest import answers, build_survey
+
+    survey, q = build_survey(cast.office)
+    # Three respondents in Zhongshan: satisfied, satisfied, not (single), all rating 5/5/2.
+    for single, rating in ((True, 5), (True, 5), (False, 2)):
+        surveys.response_submit(
+            survey=survey,
+            region_code=cast.zhongshan_district.code,
+            answers=answers(q, single=single, rating=rating),
+            device=uuid.uuid4().hex,
+            address=f"10.9.{uuid.uuid4().int % 250}.1",
+        )
+    today = timezone.localdate()
+    subjects = collect(Period(first=today.replace(day=1), last=today))
+    by_region = {s.obj_id: s for s in subjects if s.kind == "region"}
+    figure = by_region[cast.zhongshan_district.pk].figures[Component.SATISFACTION]
+    # Four positive answers of six satisfaction answers, from three respondents.
+    assert round(float(figure.rate), 4) == round(4 / 6, 4) and figure.denominator == 3
+    assert Component.SATISFACTION not in by_region[cast.ganjingzi_district.pk].figures
