@@ -32,6 +32,8 @@ class NotificationKind(models.TextChoices):
     AUDIT_ANCHOR = "audit_anchor", _("Audit log anchor")
     # A supervision order (督办单) issued to a unit, or its answer reaching the office.
     SUPERVISION = "supervision", pgettext_lazy("notification kind", "Supervision order")
+    # A unit submitted a task (or material) for the office's acceptance.
+    SUBMITTED = "submitted", pgettext_lazy("notification kind", "Submitted for acceptance")
 
 
 class Notice(models.Model):

@@ -411,6 +411,13 @@ def task_transition(
                 title=lambda: _("Task returned: %(title)s") % {"title": task.title},
                 body=lambda: note,
             )
+        elif action == Action.SUBMIT:
+            notify.send(
+                kind="submitted",
+                recipients=notify.office_people(),
+                task=task,
+                title=lambda: _("Task submitted for acceptance: %(title)s") % {"title": task.title},
+            )
         elif action == Action.ACCEPT:
             notify.send(
                 kind="decision",
