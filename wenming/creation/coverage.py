@@ -139,7 +139,7 @@ def coverage(
         for t in CoverageTarget.objects.filter(type=type).select_related("system", "region")
     }
     city_target = next((t for t in targets.values() if t.region.level == RegionLevel.CITY), None)
-    base = selectors.entries_visible(actor=actor, type=type).order_by()
+    base = selectors.entries_by_county(actor=actor, type=type).order_by()
     # Three narrow aggregates rather than one with CASE per row: each reads one index alone
     # (a third of the time of the single query over 100,000 entries; docs/creation.md).
     registered = dict(base.values_list("district_id").annotate(n=Count("id")))
@@ -185,7 +185,7 @@ def coverage(
 def closest(*, actor, type: CreationType, district: Region, limit: int = CANDIDATES) -> list:
     """The entries of the county not holding the title, best latest score first."""
     return list(
-        selectors.entries_visible(actor=actor, type=type)
+        selectors.entries_by_county(actor=actor, type=type)
         .filter(district=district, score__isnull=False, status__in=NOT_HOLDING)
         .order_by("-score", "id")
         .values("id", "name", "score", "stage", "status")[:limit]

@@ -43,6 +43,39 @@ def entries_visible(*, actor, type=None, region=None, status: str | None = None)
     return qs
 
 
+def entries_by_county(*, actor, type) -> QuerySet:
+    """The entries of `type` that coverage counts for the reader, filtered on the county
+    column so the coverage indexes (type, district, …) answer alone.
+
+    For a region officer at county level or above the scope rule (`region` in the officer's
+    `Region.subtree_ids`) is applied to the county column instead: an entry's county is its
+    region's county-level ancestor (`levels.district_of`), so it lies in the officer's subtree
+    exactly when its region does. The rows are `entries_visible`'s, less the few registered at
+    the city itself, which no county counts (tested against `scope_queryset`). Every other
+    reader (street, community, unit officers) keeps the rule as written."""
+    from wenming.core.roles import Role
+    from wenming.org.models import Region, RegionLevel
+
+    region = getattr(actor, "region", None)
+    if (
+        getattr(actor, "role", None) == Role.REGION_OFFICER
+        and getattr(actor, "is_active", False)
+        and region is not None
+        and region.level in (RegionLevel.CITY, RegionLevel.DISTRICT)
+    ):
+        counties = (
+            [region.pk]
+            if region.level == RegionLevel.DISTRICT
+            else list(
+                Region.objects.filter(
+                    pk__in=region.subtree_ids(), level=RegionLevel.DISTRICT
+                ).values_list("pk", flat=True)
+            )
+        )
+        return Entry.objects.filter(type=type, district_id__in=counties)
+    return entries_visible(actor=actor, type=type)
+
+
 def entry_get(*, actor, entry_id: int) -> Entry:
     found = (
         entries_visible(actor=actor)
