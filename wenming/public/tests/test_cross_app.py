@@ -123,3 +123,37 @@ def test_survey_responses_reach_the_rankings_satisfaction(cast):
     # Four positive answers of six satisfaction answers, from three respondents.
     assert round(float(figure.rate), 4) == round(4 / 6, 4) and figure.denominator == 3
     assert Component.SATISFACTION not in by_region[cast.ganjingzi_district.pk].figures
+
+
+def test_survey_responses_reach_the_predicted_questionnaire_score(cast):
+    """The predicted score's questionnaire part reads the survey's rate for a linked standard
+    (`surveys.selectors.questionnaire_by_standard`) before any figure the office typed."""
+    import uuid
+
+    from wenming.inspections.models import Visit
+    from wenming.scoring import prediction
+    from wenming.scoring.models import QuestionnaireFigure
+    from wenming.standards.models import Standard
+    from wenming.standards.tests.factories import small_system
+    from wenming.surveys import services as surveys
+    from wenming.surveys.tests.conftest import answers, build_survey
+
+    system = small_system()
+    standard = Standard.objects.get(system=system, code="1.2.2")
+    assert not QuestionnaireFigure.objects.filter(standard=standard).exists()
+    survey, q = build_survey(cast.office, standards=[standard])
+    for single in (True, True, False):
+        surveys.response_submit(
+            survey=survey,
+            region_code=cast.zhongshan_district.code,
+            answers=answers(q, single=single),
+            device=uuid.uuid4().hex,
+            address=f"10.8.{uuid.uuid4().int % 250}.1",
+        )
+    lines = {
+        line.code: line
+        for line in prediction.standard_lines(system=system, visits=Visit.objects.none())
+    }
+    got = lines["1.2.2"].achievement["questionnaire"]
+    assert got.source == "survey" and got.n == 3
+    assert round(float(got.rate), 4) == round(2 / 3, 4)
