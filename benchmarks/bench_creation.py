@@ -17,67 +17,22 @@ p50 ÷ floor p50). No assertions: the figures are for reading.
 Usage: python -m benchmarks creation [--repeat=N] [--entries=N] [--db=both|sqlite|postgresql]
 """
 
-import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks import database_targets
-from benchmarks.bench_points import _pg_temp_database, _row, _timed
-
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.bench_points import _row, _timed
+from benchmarks.harness import child_or_main, run_per_database
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="bench_creation")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--db", choices=["both", "sqlite", "postgresql"], default="both")
-    args, _rest = parser.parse_known_args(argv)
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="wenming-bench-creation-") as folder:
-        for label, url in database_targets(folder):
-            if args.db not in ("both", label.lower()):
-                continue
-            print(f"--- {label} ---", flush=True)
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_creation",
-                    "--worker",
-                    url,
-                    "--repeat",
-                    str(args.repeat),
-                    "--entries",
-                    str(args.entries),
-                ],
-                cwd=ROOT,
-                check=False,
-            )
-            status |= result.returncode
-    return status
+    return run_per_database(
+        argv, module="benchmarks.bench_creation", repeat=30, options={"entries": 100_000}
+    )
 
 
-def worker(url: str, repeat: int, entries: int) -> int:
-    dropper = None
-    if url.startswith("postgres"):
-        url, dropper = _pg_temp_database(url)
-    os.environ["WENMING_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-    import django
-
-    django.setup()
-    try:
-        _build(entries)
-        _bench(repeat)
-    finally:
-        if dropper:
-            dropper()
-    return 0
+def run(*, repeat: int, entries: int) -> None:
+    _build(entries)
+    _bench(repeat)
 
 
 def _build(entries: int) -> None:
@@ -235,11 +190,4 @@ def _bench(repeat: int) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--worker")
-        parser.add_argument("--repeat", type=int, default=30)
-        parser.add_argument("--entries", type=int, default=100_000)
-        args = parser.parse_args()
-        sys.exit(worker(args.worker, args.repeat, args.entries))
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(child_or_main(run, main, repeat=30, options={"entries": 100_000}))

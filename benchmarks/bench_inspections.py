@@ -23,69 +23,23 @@ No assertions: the figures are for reading.
 Usage: python -m benchmarks inspections [--repeat=N] [--db=both|sqlite|postgresql]
 """
 
-import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks import database_targets
-from benchmarks.bench_points import _pg_temp_database, _row, _timed
+from benchmarks.bench_points import _row, _timed
+from benchmarks.harness import child_or_main, run_per_database
 
-ROOT = Path(__file__).resolve().parent.parent
 ITEMS, FAILURES = 40, 10
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="bench_inspections")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--db", choices=["both", "sqlite", "postgresql"], default="both")
-    args, _rest = parser.parse_known_args(argv)
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="wenming-bench-insp-") as folder:
-        for label, url in database_targets(folder):
-            if args.db not in ("both", label.lower()):
-                continue
-            print(f"--- {label} ---", flush=True)
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_inspections",
-                    "--worker",
-                    url,
-                    "--media",
-                    f"{folder}/media-{label}",
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                cwd=ROOT,
-                check=False,
-            )
-            status |= result.returncode
-    return status
+    return run_per_database(argv, module="benchmarks.bench_inspections", repeat=30)
 
 
-def worker(url: str, media: str, repeat: int) -> int:
-    dropper = None
-    if url.startswith("postgres"):
-        url, dropper = _pg_temp_database(url)
-    os.environ["WENMING_DATABASE_URL"] = url
-    os.environ["WENMING_MEDIA_ROOT"] = media
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-    import django
-
-    django.setup()
-    try:
-        _build()
-        _bench_submit(repeat)
-        _bench_summary(repeat)
-    finally:
-        if dropper:
-            dropper()
-    return 0
+def run(*, repeat: int) -> None:
+    _build()
+    _bench_submit(repeat)
+    _bench_summary(repeat)
 
 
 def _build() -> None:
@@ -350,11 +304,4 @@ def _bench_summary(repeat: int) -> None:
 
 
 if __name__ == "__main__":
-    cli = argparse.ArgumentParser()
-    cli.add_argument("--worker")
-    cli.add_argument("--media", default="")
-    cli.add_argument("--repeat", type=int, default=30)
-    options = cli.parse_args()
-    if options.worker:
-        sys.exit(worker(options.worker, options.media, options.repeat))
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(child_or_main(run, main, repeat=30))

@@ -17,68 +17,22 @@ Figures are printed beside their floor (product p50 ÷ floor p50). No assertions
 Usage: python -m benchmarks materials [--repeat=N] [--db=both|sqlite|postgresql]
 """
 
-import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks import database_targets
-from benchmarks.bench_points import _pg_temp_database, _row, _timed
+from benchmarks.bench_points import _row, _timed
+from benchmarks.harness import child_or_main, run_per_database
 
-ROOT = Path(__file__).resolve().parent.parent
 EXTRA_WINDOWS = 4
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="bench_materials")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--db", choices=["both", "sqlite", "postgresql"], default="both")
-    args, _rest = parser.parse_known_args(argv)
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="wenming-bench-mat-") as folder:
-        for label, url in database_targets(folder):
-            if args.db not in ("both", label.lower()):
-                continue
-            print(f"--- {label} ---", flush=True)
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_materials",
-                    "--worker",
-                    url,
-                    "--media",
-                    f"{folder}/media-{label}",
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                cwd=ROOT,
-                check=False,
-            )
-            status |= result.returncode
-    return status
+    return run_per_database(argv, module="benchmarks.bench_materials", repeat=30)
 
 
-def worker(url: str, media: str, repeat: int) -> int:
-    dropper = None
-    if url.startswith("postgres"):
-        url, dropper = _pg_temp_database(url)
-    os.environ["WENMING_DATABASE_URL"] = url
-    os.environ["WENMING_MEDIA_ROOT"] = media
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-    import django
-
-    django.setup()
-    try:
-        rows = _build()
-        _bench(repeat, rows)
-    finally:
-        if dropper:
-            dropper()
-    return 0
+def run(*, repeat: int) -> None:
+    rows = _build()
+    _bench(repeat, rows)
 
 
 def _build() -> int:
@@ -228,11 +182,4 @@ def _bench(repeat: int, total: int) -> None:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--worker")
-        parser.add_argument("--media")
-        parser.add_argument("--repeat", type=int, default=30)
-        options = parser.parse_args()
-        sys.exit(worker(options.worker, options.media, options.repeat))
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(child_or_main(run, main, repeat=30))

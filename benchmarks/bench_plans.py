@@ -18,71 +18,25 @@ and 50,000 progress reports, then measures:
 Usage: python -m benchmarks plans [--repeat=N] [--db=both|sqlite|postgresql]
 """
 
-import argparse
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from benchmarks import database_targets
-from benchmarks.bench_points import _pg_temp_database, _row, _timed
+from benchmarks.bench_points import _row, _timed
+from benchmarks.harness import child_or_main, run_per_database
 
-ROOT = Path(__file__).resolve().parent.parent
 TASKS, REPORTS, UNITS = 5000, 50000, 120
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="bench_plans")
-    parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--db", choices=["both", "sqlite", "postgresql"], default="both")
-    args, _rest = parser.parse_known_args(argv)
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="wenming-bench-plans-") as folder:
-        for label, url in database_targets(folder):
-            if args.db not in ("both", label.lower()):
-                continue
-            print(f"--- {label} ---", flush=True)
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_plans",
-                    "--worker",
-                    url,
-                    "--media",
-                    f"{folder}/media-{label}",
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                cwd=ROOT,
-                check=False,
-            )
-            status |= result.returncode
-    return status
+    return run_per_database(argv, module="benchmarks.bench_plans", repeat=40)
 
 
-def worker(url: str, media: str, repeat: int) -> int:
-    dropper = None
-    if url.startswith("postgres"):
-        url, dropper = _pg_temp_database(url)
-    os.environ["WENMING_DATABASE_URL"] = url
-    os.environ["WENMING_MEDIA_ROOT"] = media
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-    import django
-
-    django.setup()
-    try:
-        campaign = _build()
-        _bench_ledger(repeat)
-        _bench_letters(campaign)
-    finally:
-        if dropper:
-            dropper()
-    return 0
+def run(*, repeat: int) -> None:
+    campaign = _build()
+    _bench_ledger(repeat)
+    _bench_letters(campaign)
 
 
 def _build():
@@ -275,11 +229,4 @@ def _bench_letters(campaign) -> None:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--worker")
-        parser.add_argument("--media")
-        parser.add_argument("--repeat", type=int, default=40)
-        args = parser.parse_args()
-        sys.exit(worker(args.worker, args.media, args.repeat))
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(child_or_main(run, main, repeat=40))

@@ -19,70 +19,24 @@ dropped afterwards) with the demo city and a smaller demo ledger (5,000 problems
 Usage: python -m benchmarks public [--repeat=N] [--db=both|sqlite|postgresql]
 """
 
-import argparse
 import io
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import database_targets
-from benchmarks.bench_points import _pg_temp_database, _row, _timed
-
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.bench_points import _row, _timed
+from benchmarks.harness import child_or_main, run_per_database
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="bench_public")
-    parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--db", choices=["both", "sqlite", "postgresql"], default="both")
-    args, _rest = parser.parse_known_args(argv)
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="wenming-bench-public-") as folder:
-        for label, url in database_targets(folder):
-            if args.db not in ("both", label.lower()):
-                continue
-            print(f"--- {label} ---", flush=True)
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_public",
-                    "--worker",
-                    url,
-                    "--media",
-                    f"{folder}/media-{label}",
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                cwd=ROOT,
-                check=False,
-            )
-            status |= result.returncode
-    return status
+    return run_per_database(argv, module="benchmarks.bench_public", repeat=40)
 
 
-def worker(url: str, media: str, repeat: int) -> int:
-    dropper = None
-    if url.startswith("postgres"):
-        url, dropper = _pg_temp_database(url)
-    os.environ["WENMING_DATABASE_URL"] = url
-    os.environ["WENMING_MEDIA_ROOT"] = media
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenming.settings")
-    import django
-
-    django.setup()
-    try:
-        _build()
-        _bench_report(repeat)
-        _first_page()
-    finally:
-        if dropper:
-            dropper()
-    return 0
+def run(*, repeat: int) -> None:
+    _build()
+    _bench_report(repeat)
+    _first_page()
 
 
 def _build() -> None:
@@ -210,11 +164,4 @@ def _first_page() -> None:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:
-        parsed = argparse.ArgumentParser()
-        parsed.add_argument("--worker")
-        parsed.add_argument("--media")
-        parsed.add_argument("--repeat", type=int, default=40)
-        ns = parsed.parse_args(sys.argv[1:])
-        sys.exit(worker(ns.worker, ns.media, ns.repeat))
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(child_or_main(run, main, repeat=40))
