@@ -5,7 +5,8 @@ Scoped like every list: what lies outside the reader's scope is a 404; lists are
 from datetime import date
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from wenming.core.errors import InvalidInput, NotFound
@@ -355,6 +356,31 @@ def transition(request, application_id: int, payload: TransitionIn):
         source=payload.source,
     )
     return _reloaded(actor, application_id)
+
+
+class EvidenceOut(Schema):
+    id: int
+    filename: str
+    event: int | None
+
+
+@router.post(
+    "/creation/applications/{application_id}/evidence",
+    response={201: list[EvidenceOut]},
+    summary="More evidence for an application under way (multipart: files, note)",
+)
+def add_evidence(
+    request,
+    application_id: int,
+    files: File[list[UploadedFile]],
+    note: Form[str] = "",  # kept to 2,000 characters by the service
+):
+    actor = request.auth
+    application = selectors.application_get(actor=actor, application_id=application_id)
+    added = services.application_evidence_add(
+        actor=actor, application=application, documents=files, note=note
+    )
+    return Status(201, [{"id": d.pk, "filename": d.filename, "event": d.event_id} for d in added])
 
 
 def coverage_out(row) -> dict:

@@ -52,6 +52,8 @@ NEED_REASON = {REGION_REJECT, OFFICE_REJECT, REJECT, WARN, REVOKE, WITHDRAW}
 SCORED = {REGION_PASS: "region_score", OFFICE_PASS: "office_score"}
 # Open applications: the ones that still block a second one and show as "applying".
 OPEN = (A.SUBMITTED, A.REGION_PASSED, A.NOTICE)
+# Not a move: more evidence filed while the application is open (the state stays).
+EVIDENCE = "evidence"
 
 
 def move(status: str, action: str) -> tuple[str, str] | None:
@@ -78,4 +80,5 @@ ACTION_LABELS = {
     RECHECK: gettext_lazy("Annual re-check passed"),
     WARN: gettext_lazy("Warn"),
     REVOKE: gettext_lazy("Revoke"),
+    EVIDENCE: gettext_lazy("Evidence added"),
 }

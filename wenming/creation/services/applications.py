@@ -402,3 +402,43 @@ def _entry_follow(application: Application, action: str, today: date) -> None:
         entry.lost_on = today
         fields += ["status", "level", "valid_until", "lost_on"]
     entry.save(update_fields=fields)
+
+
+def application_evidence_add(*, actor, application: Application, documents, note: str = ""):
+    """File more evidence with an application still under way (submitted, passed by the
+    region, in notice): an event of its own with the documents, the state unchanged. Who may:
+    as for applying (read-only roles 403); a closed application 409; no file or a file whose
+    content is not its type 400, nothing stored."""
+    entry = application.entry
+    may_register(actor, entry.region, entry.unit)
+    if application.status not in lifecycle.OPEN:
+        raise Conflict(
+            _("The application is “%(status)s”; evidence can no longer be added.")
+            % {"status": ApplicationStatus(application.status).label},
+            code="application_state",
+        )
+    if not documents:
+        raise InvalidInput(_("Attach at least one document."), code="no_documents")
+    stored = _stored(documents)
+    try:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=application.pk)
+            if application.status not in lifecycle.OPEN:
+                raise Conflict(
+                    _("The application is “%(status)s”; evidence can no longer be added.")
+                    % {"status": ApplicationStatus(application.status).label},
+                    code="application_state",
+                )
+            _event(
+                application,
+                actor,
+                lifecycle.EVIDENCE,
+                before=application.status,
+                note=(note or "").strip()[:2000],
+                stored=stored,
+            )
+    except Exception:
+        for name, _filename in stored:
+            document_delete(name)
+        raise
+    return list(application.documents.filter(file__in=[name for name, _f in stored]))
