@@ -16,7 +16,7 @@ from wenming.org.models import Unit
 from wenming.standards.models import Clause
 
 from . import selectors, services
-from .models import Submission
+from .models import Submission, SubmissionStatus
 
 router = Router(tags=["materials"])
 MAX_PAGE = 200
@@ -159,6 +159,11 @@ def list_materials(request, filters: Query[SubmissionFilters]):
     if filters.window is not None:
         qs = qs.filter(window_id=filters.window)
     if filters.status:
+        # An unknown status would silently list nothing: say so instead (400).
+        if filters.status not in SubmissionStatus.values:
+            raise InvalidInput(
+                _("Unknown status %(status)s.") % {"status": filters.status}, code="status"
+            )
         qs = qs.filter(status=filters.status)
     if filters.unit:
         qs = qs.filter(unit__code=filters.unit)

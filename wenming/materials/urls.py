@@ -9,6 +9,7 @@ urlpatterns = [
     path("gaps/", views.gap_list, name="gaps"),
     path("scores/", views.scores, name="scores"),
     path("windows/new/", views.window_new, name="window_new"),
+    path("windows/<int:pk>/edit/", views.window_edit, name="window_edit"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/files/", views.file_add, name="file_add"),
     path("<int:pk>/files/<int:file_id>/", views.download, name="download"),

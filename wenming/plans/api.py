@@ -8,7 +8,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.errors import InvalidInput
 from wenming.org.models import Person, Region, Unit
 from wenming.problems.listing import json_response
 from wenming.standards.models import EvaluationSystem, Standard
@@ -454,7 +454,8 @@ def list_letters(request, f: Query[LetterFilters]):
         try:
             qs = qs.filter(pk__gt=int(f.after))
         except ValueError:
-            raise NotFound() from None
+            # A malformed cursor is the caller's mistake, like the other lists' (400).
+            raise InvalidInput("bad cursor", code="bad_cursor") from None
     rows = list(qs[: f.limit + 1])
     more = len(rows) > f.limit
     rows = rows[: f.limit]

@@ -1,5 +1,5 @@
 """The office's pages: the review queue with filters and counts, the per-unit gap list, the
-material score's roll-up, and opening an assessment window."""
+material score's roll-up, and opening, changing or closing an assessment window."""
 
 from datetime import date
 
@@ -16,7 +16,7 @@ from wenming.org.models import Unit
 from wenming.standards.models import EvaluationSystem, Standard, SystemStatus
 
 from .. import selectors, services
-from ..models import SubmissionStatus
+from ..models import SubmissionStatus, WindowStatus
 
 QUEUE_LIMIT = 200
 
@@ -171,6 +171,48 @@ def window_new(request):
             "systems": systems,
             "error": error,
             "kept": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def window_edit(request, pk: int):
+    """The office changes a window's evidence period or submission date, or closes (or
+    reopens) it; `services.window_update` checks the period and records the audit entry."""
+    if not is_office(request.user):
+        raise Http404
+    try:
+        window = selectors.window_get(actor=request.user, window_id=pk)
+    except DomainError:
+        raise Http404 from None
+    error = None
+    if request.method == "POST":
+        try:
+            starts_on = _parse(request.POST.get("starts_on"))
+            ends_on = _parse(request.POST.get("ends_on"))
+            submit_by = _parse(request.POST.get("submit_by"))
+            if starts_on is None or ends_on is None or submit_by is None:
+                raise InvalidInput(_("Give the evidence period and the date to submit by."))
+            services.window_update(
+                actor=request.user,
+                window=window,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                submit_by=submit_by,
+                status=request.POST.get("status") or None,
+            )
+            return redirect(reverse("materials:queue") + f"?window={window.pk}")
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "materials/window_edit.html",
+        {
+            "window": window,
+            "statuses": WindowStatus.choices,
+            "error": error,
+            "kept": request.POST if error else None,
         },
         status=400 if error else 200,
     )
