@@ -87,3 +87,40 @@ def test_district_coverage_rows_equal_the_offices(cast, village_type, villages, 
             same.candidates,
         )
     assert office[cast.zhongshan_district.pk].registered == 3
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_the_honour_roll_and_coverage_table_are_scoped(cast, applied, media):
+    import io
+    from datetime import timedelta
+
+    import openpyxl
+    from django.utils import timezone
+
+    from wenming.creation import reports
+
+    from .test_reports import made
+
+    step = services.application_transition
+    step(actor=cast.zhongshan, application=applied, action="region_pass", score=88)
+    step(actor=cast.office, application=applied, action="office_pass", score=90)
+    step(
+        actor=cast.office,
+        application=applied,
+        action="approve",
+        at=timezone.now() + timedelta(days=10),
+    )
+
+    def sheet(actor, kind):
+        body = made(reports.export_start(actor=actor, kind=kind, type_code="VILLAGE"))
+        return list(openpyxl.load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+
+    assert [r[1] for r in sheet(cast.zhongshan, "roll")[1:]] == ["东村"]
+    assert sheet(cast.ganjingzi, "roll")[1:] == []
+    rows = sheet(cast.ganjingzi, "coverage")[2:]
+    assert [r[0] for r in rows[:-1]] == ["甘井子区"]
