@@ -4,12 +4,11 @@ a visit outside the reader's scope is a 404."""
 
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from wenming.core.errors import InvalidInput
+from wenming.core.pagination import id_page
 
 from . import selectors, services
 from .models import Round, Visit
@@ -176,24 +175,10 @@ def visit_out(v: Visit) -> dict:
     }
 
 
-def _cursor(after: str | None) -> int | None:
-    if after is None:
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor")
-    return int(after)
-
-
 @router.get("/rounds", response=RoundPageOut, summary="Inspection rounds you may see")
 def list_rounds(request, after: str | None = None, limit: int = Query(50, ge=1, le=MAX_PAGE)):
-    qs = selectors.rounds_visible(actor=request.auth).select_related("system").order_by("-id")
-    last = _cursor(after)
-    if last is not None:
-        qs = qs.filter(pk__lt=last)
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [round_out(r) for r in rows], "next": str(rows[-1].pk) if more else None}
+    qs = selectors.rounds_visible(actor=request.auth).select_related("system")
+    return id_page(qs, after=after, limit=limit, out=round_out)
 
 
 @router.get(
@@ -241,16 +226,10 @@ def get_round(request, round_id: int):
 
 @router.get("/visits", response=VisitPageOut, summary="Visits you may see (`mine=1`: your own)")
 def list_visits(request, filters: Query[VisitFilters]):
-    qs = selectors.visits_visible(actor=request.auth, mine=filters.mine).order_by("id")
+    qs = selectors.visits_visible(actor=request.auth, mine=filters.mine)
     if filters.round is not None:
         qs = qs.filter(round_id=filters.round)
-    last = _cursor(filters.after)
-    if last is not None:
-        qs = qs.filter(pk__gt=last)
-    rows = list(qs[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    return {"items": [visit_out(v) for v in rows], "next": str(rows[-1].pk) if more else None}
+    return id_page(qs, after=filters.after, limit=filters.limit, out=visit_out, newest_first=False)
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, summary="One visit")

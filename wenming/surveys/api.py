@@ -4,13 +4,13 @@ district only). Lists are `{"items": [...], "next": cursor}`."""
 
 from datetime import date
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
 from wenming.core.audit import client_ip
-from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.errors import NotFound
+from wenming.core.pagination import id_page
 from wenming.core.services import token_authenticate
 
 from . import selectors, services
@@ -107,15 +107,6 @@ class ListFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-def _cursor(after: str | None) -> int | None:
-    if after in (None, ""):
-        return None
-    try:
-        return int(after)
-    except ValueError:
-        raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor") from None
-
-
 def survey_out(survey: Survey) -> dict:
     return {
         "id": survey.pk,
@@ -150,14 +141,8 @@ def question_out(question: Question, number: int) -> dict:
 
 @router.get("/surveys", response=SurveyPageOut, summary="Surveys you may see")
 def list_surveys(request, filters: Query[ListFilters]):
-    qs = selectors.surveys_visible(actor=request.auth).order_by("-pk")
-    last = _cursor(filters.after)
-    if last is not None:
-        qs = qs.filter(pk__lt=last)
-    rows = list(qs[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    return {"items": [survey_out(s) for s in rows], "next": str(rows[-1].pk) if more else None}
+    qs = selectors.surveys_visible(actor=request.auth)
+    return id_page(qs, after=filters.after, limit=filters.limit, out=survey_out)
 
 
 class OptionalToken(HttpBearer):

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.pagination import id_page
 from wenming.core.roles import require_office
 from wenming.org.models import Region, Unit
 from wenming.points.models import Point
@@ -30,16 +31,7 @@ class PageQuery(Schema):
 
 
 def _page(qs, page: PageQuery, out) -> dict:
-    qs = qs.order_by("-id")
-    if page.after:
-        try:
-            qs = qs.filter(pk__lt=int(page.after))
-        except ValueError:
-            raise InvalidInput(_("The cursor is not valid."), code="bad_cursor") from None
-    rows = list(qs[: page.limit + 1])
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    return {"items": [out(r) for r in rows], "next": str(rows[-1].pk) if more else None}
+    return id_page(qs, after=page.after, limit=page.limit, out=out)
 
 
 # ---------------------------------------------------------------- supervision orders
