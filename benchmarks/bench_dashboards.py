@@ -1,4 +1,5 @@
-"""Dashboards at city scale: the aggregates' rebuild, the overview and big-screen endpoints,
+"""Dashboards at city scale: the aggregates' rebuild, the overview and big-screen endpoints (the
+big screen's both as the tick stored its payload and as a request without one makes it),
 beside the SQL floor (the same numbers read by hand-written SQL from the aggregate tables, and
 from the raw ledger, which is what a dashboard without aggregates would scan).
 
@@ -61,11 +62,19 @@ def child() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    result["overview_page"] = timed(lambda: get("/dashboards/"))
-    result["bigscreen_data"] = timed(lambda: get("/dashboards/data/bigscreen.json"))
     from django.core.cache import cache
 
+    from wenming.dashboards.bigscreen import bigscreen_store
+    from wenming.dashboards.models import BigScreenPayload
     from wenming.dashboards.scores import PREDICTED_KEY
+
+    # What the tick does after the aggregates' refresh: every stored big-screen payload (the
+    # city and each district, both languages) made again; then the endpoint only reads one.
+    started = time.monotonic()
+    result["bigscreen_stored_rows"] = bigscreen_store()
+    result["bigscreen_store_s"] = round(time.monotonic() - started, 2)
+    result["overview_page"] = timed(lambda: get("/dashboards/"))
+    result["bigscreen_data_stored"] = timed(lambda: get("/dashboards/data/bigscreen.json"))
 
     def computed(url):
         # What the first reader after a counted event pays: the payload is made again (the
@@ -73,6 +82,7 @@ def child() -> None:
         def run():
             predicted = cache.get(PREDICTED_KEY)
             cache.clear()
+            BigScreenPayload.objects.all().delete()  # no stored payload: the request makes it
             if predicted is not None:
                 cache.set(PREDICTED_KEY, predicted, 600)
             get(url)
@@ -136,10 +146,14 @@ def main(argv: list[str]) -> int:
     r = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"dashboards at {r['problems']:,} problems ({url.split(':', 1)[0]})")
     print(f"  aggregates rebuilt from the ledger: {r['rebuild_s']} s")
+    print(
+        f"  big-screen payloads stored by the tick: {r['bigscreen_stored_rows']} rows "
+        f"in {r['bigscreen_store_s']} s"
+    )
     for name, target in (
         ("overview_page", TARGET_PAGE_MS),
         ("overview_page_computed", TARGET_PAGE_MS),
-        ("bigscreen_data", TARGET_BIGSCREEN_MS),
+        ("bigscreen_data_stored", TARGET_BIGSCREEN_MS),
         ("bigscreen_data_computed", TARGET_BIGSCREEN_MS),
     ):
         f = r[name]

@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from wenming.problems.listing import json_response
 
-from . import mapdata, selectors
+from . import bigscreen, mapdata, selectors
 from .scope import dashboard_scope
 
 router = Router(tags=["dashboards"])
@@ -42,6 +42,8 @@ def dashboard(
     if name == "map":
         return json_response(mapdata.open_problems(actor=actor, scope=scope, bbox=bbox))
     period = selectors.month_parse(month)
+    if name == bigscreen.NAME:
+        return json_response(bigscreen.bigscreen_data(actor=actor, scope=scope, period=period))
     return json_response(
         selectors.dashboard_data(actor=actor, scope=scope, name=name, period=period)
     )

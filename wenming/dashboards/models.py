@@ -26,6 +26,27 @@ class AggregateMark(models.Model):
     rebuilt_at = models.DateTimeField(null=True, blank=True)
 
 
+class BigScreenPayload(models.Model):
+    """The big screen's data for one subject and language in the current month, made by the
+    tick after it refreshes the aggregates (`bigscreen.py`), so a request only reads it. The
+    predicted-score gauge is kept apart: only the office and leaders get it."""
+
+    subject = models.CharField(max_length=80)  # DashScope.key: "" (the city), "region=…", "unit=…"
+    language = models.CharField(max_length=16)
+    month = models.CharField(max_length=7)
+    day = models.DateField()  # the local day it was made for (overdue counts move at midnight)
+    mark = models.BigIntegerField(default=0)  # AggregateMark.last_event_id it was made at
+    stored_at = models.DateTimeField(default=timezone.now)
+    asked_at = models.DateTimeField(default=timezone.now)  # a screen still shows it
+    body = models.JSONField()
+    predicted = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "language"], name="dash_bigscreen_key")
+        ]
+
+
 class EventGap(models.Model):
     """An event id below the mark not seen yet: on PostgreSQL ids are taken before commit, so a
     transaction still open when the mark passed its id commits later; it is read again until

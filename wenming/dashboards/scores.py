@@ -110,12 +110,20 @@ def predicted_score(*, actor) -> dict | None:
     if not _scoring_ready():
         return None
     try:
-        from wenming.scoring import prediction
         from wenming.scoring.selectors import sees_all
     except ImportError:
         return None
     if not sees_all(actor):
         return None
+    return _predicted()
+
+
+def _predicted() -> dict | None:
+    """The prediction's figures (the ten-minute copy), whoever asks: callers check the reader."""
+    if not _scoring_ready():
+        return None
+    from wenming.scoring import prediction
+
     found = cache.get(PREDICTED_KEY)
     if found is None:
         result = prediction.predict()
@@ -131,17 +139,35 @@ def predicted_score(*, actor) -> dict | None:
     return found if found["score"] is not None else None
 
 
+def sees_predicted(actor) -> bool:
+    """Whether `actor` gets the gauge: the scoring app's readers of the prediction."""
+    try:
+        from wenming.scoring.selectors import sees_all
+    except ImportError:
+        return True  # no scoring app: the gauge says "no data" to everyone
+    return sees_all(actor)
+
+
 def predicted_chart(*, actor):
     """The gauge of the predicted national score and its range ("no data" when absent)."""
-    from .selectors import Chart
-
     try:
         from wenming.scoring.selectors import sees_all
     except ImportError:
         sees_all = None
     if sees_all is not None and not sees_all(actor):
         return None  # the prediction is the office's and the leaders' (scoring/api.py)
-    predicted = predicted_score(actor=actor)
+    return _predicted_chart(predicted_score(actor=actor))
+
+
+def predicted_chart_for_leaders():
+    """The gauge as the office and leaders see it, made without a reader (the tick stores it
+    beside the big screen's payload; `bigscreen.py` hands it only to those readers)."""
+    return _predicted_chart(_predicted())
+
+
+def _predicted_chart(predicted):
+    from .selectors import Chart
+
     columns = [_("Figure"), _("Score")]
     title = _("Predicted national score")
     if predicted is None:

@@ -15,6 +15,7 @@ from wenming.org.models import Region, RegionLevel
 from wenming.org.selectors import UNITS
 from wenming.problems.listing import json_response
 
+from .. import bigscreen as bigscreen_data
 from .. import mapdata, selectors
 from ..scope import SEES_CITY, dashboard_scope
 
@@ -102,7 +103,12 @@ def data(request, name):
                 mapdata.open_problems(actor=request.user, scope=scope, bbox=request.GET.get("bbox"))
             )
         period = selectors.month_parse(request.GET.get("month"))
-        body = selectors.dashboard_data(actor=request.user, scope=scope, name=name, period=period)
+        if name == bigscreen_data.NAME:
+            body = bigscreen_data.bigscreen_data(actor=request.user, scope=scope, period=period)
+        else:
+            body = selectors.dashboard_data(
+                actor=request.user, scope=scope, name=name, period=period
+            )
     except InvalidInput as exc:
         return json_response({"error": exc.code, "message": str(exc)}, status=400)
     except NotFound:
