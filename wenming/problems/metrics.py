@@ -158,13 +158,15 @@ RATES = (
 DUE_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS, Status.RECTIFIED, Status.CLOSED)
 
 
-def _due(qs: QuerySet, period: Period) -> QuerySet:
+def due_in(qs: QuerySet, period: Period) -> QuerySet:
+    """The problems of `qs` due in `period` (public: the scoring app reads the same set)."""
     # Only the deadline range goes into WHERE (it reads the covering index problem_due_cover);
     # the status part of "due" is a condition of every aggregate below.
     return qs.filter(deadline__gte=period.first, deadline__lte=period.last)
 
 
-def _problem_aggregates(today: date) -> dict:
+def problem_aggregates(today: date) -> dict:
+    """The ledger's counts as aggregates (public: the scoring app groups them its own way)."""
     # COUNT(status), not COUNT(id): status is never null and lies in problem_due_cover, so
     # PostgreSQL answers from the index alone (id is not in it; SQLite's rowid always is).
     due = Q(status__in=DUE_STATUSES)
@@ -225,7 +227,8 @@ def _region_filter(prefix: str, region) -> Q:
     return Q(**{f"{prefix}{column}": region.pk}) if column else Q()
 
 
-def _merge(target: ProblemMetrics, values: dict) -> None:
+def merge_into(target: ProblemMetrics, values: dict) -> None:
+    """Copy an aggregate row into `target` (public: the scoring app merges its groups)."""
     for name, value in values.items():
         if name in FLAG_KEYS:
             target.flags[name] = value or 0
@@ -233,6 +236,12 @@ def _merge(target: ProblemMetrics, values: dict) -> None:
             target.handling_days_avg = round(float(value), 2) if value is not None else None
         elif hasattr(target, name):
             setattr(target, name, value or 0)
+
+
+# The old private names, kept for this module's callers and the tests that use them.
+_due = due_in
+_problem_aggregates = problem_aggregates
+_merge = merge_into
 
 
 def problem_metrics(*, actor, period: Period, region=None, unit=None) -> ProblemMetrics:

@@ -11,7 +11,7 @@ from ninja import Router
 from wenming.core.errors import NotAllowed, NotFound
 from wenming.org.models import Region, Unit
 
-from . import prediction, selectors
+from . import prediction, selectors, weeks
 from .models import Component, Score
 from .priorities import priorities as priorities_for
 from .selectors import sees_all
@@ -72,8 +72,29 @@ def _snapshot_out(snapshot) -> dict | None:
     }
 
 
-@router.get("/scores", summary="A month's scores with their components (scoped)")
-def scores(request, month: str | None = None, level: str | None = None):
+def _week_out(actor, week: str, level: str | None) -> dict:
+    period = weeks.week_parse(week)
+    rows = weeks.week_scores(actor=actor, period=period, level=level)
+    items = []
+    for row in rows:
+        data = score_out(row, components=False)
+        data["components"] = [component_out(c) for c in row.parts]
+        items.append(data)
+    return {
+        "week": weeks.week_label(period),
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "snapshot": None,
+        "items": items,
+    }
+
+
+@router.get("/scores", summary="A month's (or an ISO week's) scores with their components")
+def scores(request, month: str | None = None, level: str | None = None, week: str | None = None):
+    """`?month=YYYY-MM` reads the month's snapshot; `?week=YYYY-Www` computes the ISO week from
+    the same sources (not stored, no snapshot; see weeks.py)."""
+    if week:
+        return _week_out(request.auth, week, level)
     period, snapshot = selectors.snapshot_for(actor=request.auth, month=month)
     if snapshot is None:
         return {

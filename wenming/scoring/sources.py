@@ -26,7 +26,7 @@ from django.db.models import Count, Sum
 from wenming.inspections import scoring as field_rules
 from wenming.inspections.models import Visit
 from wenming.inspections.selectors import SCORED
-from wenming.org.models import Region, Unit
+from wenming.org.models import Region, Unit, UnitKind
 from wenming.problems import metrics
 from wenming.problems.deadlines import local_today
 from wenming.problems.models import Problem
@@ -90,11 +90,11 @@ def unit_subject(code: str) -> str:
 def _ledger_groups(period: metrics.Period) -> dict[tuple[str, int | None], metrics.ProblemMetrics]:
     """{(level, id): metrics} for the city (id None), each district, street, community, unit."""
     today = local_today()
-    due = metrics._due(Problem.objects.all(), period)
-    aggregates = metrics._problem_aggregates(today)
+    due = metrics.due_in(Problem.objects.all(), period)
+    aggregates = metrics.problem_aggregates(today)
     result = {}
     city = metrics.ProblemMetrics()
-    metrics._merge(city, due.aggregate(**aggregates))
+    metrics.merge_into(city, due.aggregate(**aggregates))
     result[("city", None)] = city
     for level, column in (
         ("district", "district_id"),
@@ -105,7 +105,9 @@ def _ledger_groups(period: metrics.Period) -> dict[tuple[str, int | None], metri
         for values in due.order_by().values(column).annotate(**aggregates):
             key = values.pop(column)
             if key is not None:
-                metrics._merge(result.setdefault((level, key), metrics.ProblemMetrics()), values)
+                metrics.merge_into(
+                    result.setdefault((level, key), metrics.ProblemMetrics()), values
+                )
     return result
 
 
@@ -155,7 +157,9 @@ def _number(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def collect(period: metrics.Period, *, central_unit_kinds=("enterprise",)) -> list[SubjectFigures]:
+def collect(
+    period: metrics.Period, *, central_unit_kinds=(UnitKind.CENTRAL_PROVINCIAL,)
+) -> list[SubjectFigures]:
     """Every region's and unit's figures for the month (see the module's sources)."""
     regions = list(Region.objects.values_list("id", "code", "level", "path", "parent_id"))
     units = list(Unit.objects.filter(is_active=True).values_list("id", "code", "kind"))
@@ -247,11 +251,11 @@ def _guarantors(period, regions, units, ledger, region_sums, weights) -> list[Su
     all_points = {p for entry in places.values() for p in entry["points"]}
     point_paths = dict(Point.objects.filter(pk__in=all_points).values_list("pk", "region__path"))
     today = local_today()
-    due = metrics._due(Problem.objects.filter(point_id__in=all_points), period)
+    due = metrics.due_in(Problem.objects.filter(point_id__in=all_points), period)
     by_point = {}
-    for values in due.order_by().values("point_id").annotate(**metrics._problem_aggregates(today)):
+    for values in due.order_by().values("point_id").annotate(**metrics.problem_aggregates(today)):
         key = values.pop("point_id")
-        metrics._merge(by_point.setdefault(key, metrics.ProblemMetrics()), values)
+        metrics.merge_into(by_point.setdefault(key, metrics.ProblemMetrics()), values)
     start, end = period.bounds()
     point_visits: dict[int, dict] = defaultdict(dict)
     for point_id, type_id, n, total in (

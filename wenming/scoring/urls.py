@@ -6,6 +6,7 @@ app_name = "scoring"
 urlpatterns = [
     path("", views.month_page, name="month"),
     path("rankings/", views.rankings_page, name="rankings"),
+    path("weeks/", views.week_page, name="week"),
     path("act/", views.snapshot_action, name="act"),
     path("settings/", views.settings_page, name="settings"),
     path("predicted/", views.predicted_page, name="predicted"),

@@ -6,7 +6,8 @@ from wenming.core.audit import audit_record
 
 from ..models import ScoringEvent, ScoringSettings
 
-DEFAULT_CENTRAL_UNIT_KINDS = ["enterprise"]
+# The org app's own kind for central and provincial units in the city (ICBC, CMCC, the post).
+DEFAULT_CENTRAL_UNIT_KINDS = ["central_prov"]
 
 
 def event(*, actor, action: str, data: dict, snapshot=None, subject: str = "", target=None):

@@ -33,7 +33,7 @@ from ..models import (
     SubjectKind,
     Tier,
 )
-from .common import event, settings_get
+from .common import DEFAULT_CENTRAL_UNIT_KINDS, event, settings_get
 from .weights import WeightChooser
 
 REGION_TIERS = {
@@ -79,21 +79,16 @@ def _tier(entry: sources.SubjectFigures, central_kinds) -> str:
     return Tier.CENTRAL_UNIT if entry.unit_kind in central_kinds else Tier.MEMBER_UNIT
 
 
-def _write_scores(snapshot: Snapshot, period: Period, progress=None) -> None:
-    """Compute every subject's score and write the rows (in the caller's transaction)."""
+def score_rows(period: Period, *, before: dict, snapshot=None, progress=None):
+    """Every subject's score for `period` as unsaved, ranked rows, and {subject: (figures,
+    composite result)} for their components; `before` is {subject: (composite, rank)} of the
+    period before. The months write them (`_write_scores`); a week is shown from them."""
     settings = settings_get()
-    central = settings.central_unit_kinds or ["enterprise"]
+    central = settings.central_unit_kinds or DEFAULT_CENTRAL_UNIT_KINDS
     chooser = WeightChooser()
-    weights = chooser.default
     entries = sources.collect(period)
     if progress:
         progress.total(len(entries))
-    previous = current_snapshot(previous_month(period.first))
-    before = {}
-    if previous is not None:
-        before = {
-            s: (c, r) for s, c, r in previous.scores.values_list("subject", "composite", "rank")
-        }
     rows, parts_of = [], {}
     for entry in entries:
         values = {
@@ -129,6 +124,43 @@ def _write_scores(snapshot: Snapshot, period: Period, progress=None) -> None:
         if progress:
             progress(1)
     _rank(rows)
+    return rows, parts_of
+
+
+def component_rows(row: Score, entry: sources.SubjectFigures, result) -> list[ScoreComponent]:
+    """A score's components as unsaved rows (value, weight, contribution and their source)."""
+    components = []
+    for part in result.parts:
+        figure = entry.figures.get(part.key)
+        components.append(
+            ScoreComponent(
+                score_id=row.pk,
+                key=part.key,
+                rate=figure.rate if figure is not None else None,
+                value=part.value,
+                numerator=figure.numerator if figure is not None else None,
+                denominator=figure.denominator if figure is not None else None,
+                weight=part.weight,
+                effective_weight=part.applied.quantize(rules.Decimal("0.0001")),
+                contribution=part.contribution,
+                has_data=part.value is not None,
+            )
+        )
+    return components
+
+
+def _write_scores(snapshot: Snapshot, period: Period, progress=None) -> None:
+    """Compute every subject's score and write the rows (in the caller's transaction)."""
+    settings = settings_get()
+    central = settings.central_unit_kinds or DEFAULT_CENTRAL_UNIT_KINDS
+    weights = WeightChooser().default
+    previous = current_snapshot(previous_month(period.first))
+    before = {}
+    if previous is not None:
+        before = {
+            s: (c, r) for s, c, r in previous.scores.values_list("subject", "composite", "rank")
+        }
+    rows, parts_of = score_rows(period, before=before, snapshot=snapshot, progress=progress)
     Score.objects.bulk_create(rows, batch_size=500)
     if any(row.pk is None for row in rows):  # a backend that does not return ids
         ids = dict(snapshot.scores.values_list("subject", "pk"))
@@ -136,23 +168,7 @@ def _write_scores(snapshot: Snapshot, period: Period, progress=None) -> None:
             row.pk = ids[row.subject]
     components = []
     for row in rows:
-        entry, result = parts_of[row.subject]
-        for part in result.parts:
-            figure = entry.figures.get(part.key)
-            components.append(
-                ScoreComponent(
-                    score_id=row.pk,
-                    key=part.key,
-                    rate=figure.rate if figure is not None else None,
-                    value=part.value,
-                    numerator=figure.numerator if figure is not None else None,
-                    denominator=figure.denominator if figure is not None else None,
-                    weight=part.weight,
-                    effective_weight=part.applied.quantize(rules.Decimal("0.0001")),
-                    contribution=part.contribution,
-                    has_data=part.value is not None,
-                )
-            )
+        components += component_rows(row, *parts_of[row.subject])
     ScoreComponent.objects.bulk_create(components, batch_size=1000)
     snapshot.subjects = len(rows)
     city = next((r for r in rows if r.tier == Tier.CITY), None)

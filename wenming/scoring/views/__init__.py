@@ -1,7 +1,7 @@
 """The scoring pages: one module per family (months and rankings, the subject's page, the
 office's work: actions, weights, the predicted score and what to fix first; the public list)."""
 
-from .months import month_page, rankings_page, snapshot_action
+from .months import month_page, rankings_page, snapshot_action, week_page
 from .office import (
     event_record,
     predicted_page,
@@ -21,4 +21,5 @@ __all__ = [
     "settings_page",
     "snapshot_action",
     "subject_page",
+    "week_page",
 ]

@@ -1,6 +1,8 @@
 """A month's scores per tier, the rankings with their red and black lists, and the office's
 actions on the month (compute, publish, recompute with a reason)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from wenming.core.errors import DomainError
 from wenming.core.roles import is_office
+from wenming.problems.deadlines import local_today
+from wenming.problems.metrics import Period
 
-from .. import selectors, services
+from .. import selectors, services, weeks
 from ..models import SnapshotStatus, Tier
 from ..tasks import snapshot_queue
 from .common import month_links, month_or_error
@@ -88,6 +92,39 @@ def rankings_page(request):
             "snapshot": snapshot,
             "lists": lists,
             "links": month_links(period),
+        },
+    )
+
+
+@login_required
+def week_page(request):
+    """An ISO week's ranking of one tier, computed from the same sources (weeks.py)."""
+    week = request.GET.get("week") or weeks.this_week()
+    try:
+        period = weeks.week_parse(week)
+    except DomainError as exc:
+        return render(request, "scoring/refused.html", {"message": exc.message}, status=400)
+    tier = request.GET.get("tier") or Tier.DISTRICT
+    if tier not in Tier.values:
+        tier = Tier.DISTRICT
+    rows = weeks.week_scores(actor=request.user, period=period, tier=tier)
+    before = weeks.week_label(Period(period.first - timedelta(days=7), period.first))
+    after_first = period.first + timedelta(days=7)
+    after = ""
+    if after_first <= local_today():
+        after = weeks.week_label(Period(after_first, after_first))
+    return render(
+        request,
+        "scoring/week.html",
+        {
+            "period": period,
+            "week": weeks.week_label(period),
+            "rows": rows,
+            "has_data": any(r.composite is not None for r in rows),
+            "tier": tier,
+            "tiers": [(t, Tier(t).label) for t in TIERS],
+            "before": before,
+            "after": after,
         },
     )
 

@@ -17,6 +17,7 @@ from wenming.standards.models import NegativeEffect, NegativeListEntry
 
 from .. import prediction, services
 from ..api import resolve_scope
+from ..caching import cached
 from ..models import CityStatus, Component
 from ..priorities import priorities
 from ..selectors import sees_all
@@ -68,7 +69,7 @@ def predicted_page(request):
     """The predicted national score with its range, cycle, prerequisite and events."""
     if not sees_all(request.user):
         raise Http404
-    result = prediction.predict()
+    result = cached("predicted", (), prediction.predict)
     entries = []
     if result.system is not None:
         entries = list(
@@ -133,7 +134,12 @@ def priorities_page(request):
         )
     except DomainError:
         raise Http404 from None
-    result = priorities(actor=request.user, region=region, unit=unit)
+    # The list is the reader's own (scoped problems): the key names the reader and the scope.
+    result = cached(
+        "priorities",
+        (request.user.pk, region and region.pk, unit and unit.pk),
+        lambda: priorities(actor=request.user, region=region, unit=unit),
+    )
     return render(
         request,
         "scoring/priorities.html",
