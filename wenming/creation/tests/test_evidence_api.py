@@ -82,3 +82,20 @@ def test_no_evidence_once_the_application_is_closed(cast, api_as, applied, villa
     late = api_as(village_officer).post_multipart(url(applied), {"files": [upload("a.pdf", PDF)]})
     assert late.status_code == 409 and late.json()["error"] == "application_state"
     assert not ApplicationDocument.objects.exists()
+
+
+def test_out_of_range_ids_are_404_not_500(cast, api_as, village_type, villages):
+    """Ids past a 64-bit integer reach the database as a lookup (PostgreSQL's bigint)."""
+    office = api_as(cast.office)
+    huge = 2**63
+    body = {"type": "VILLAGE", "entry": huge, "year": 2026, "level": "county",
+            "self_assessment": [{"criterion": "1.1.1", "points": 1}]}  # fmt: skip
+    assert office.post("creation/applications", body).status_code == 404
+    moved = office.post(f"creation/applications/{huge}/transitions", {"action": "approve"})
+    assert moved.status_code == 404
+    filed = office.post_multipart(
+        f"creation/applications/{huge}/evidence", {"files": [upload("a.pdf", PDF)]}
+    )
+    assert filed.status_code == 404
+    listed = office.get("creation/entries", after=str(10**17 * 9))
+    assert listed.status_code == 200 and listed.json()["items"] == []
