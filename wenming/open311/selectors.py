@@ -16,6 +16,7 @@ each.
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -51,6 +52,17 @@ COLUMNS = (
     "deadline",
     "created_at",
     "updated_at",
+    "duplicate_of_id",
+)
+# What a merged report borrows from the problem it was merged into (`_survivors`).
+SURVIVOR_COLUMNS = (
+    "id",
+    "category_id",
+    "status",
+    "is_open",
+    "deadline",
+    "updated_at",
+    "duplicate_of_id",
 )
 
 
@@ -229,24 +241,62 @@ def _media_urls(problem_ids) -> dict[int, str]:
     return dict(rows.values_list("problem_id", "media_url"))
 
 
+def _survivors(rows) -> dict[int, dict]:
+    """{merged problem id: the surviving problem's row (`SURVIVOR_COLUMNS`)} for the rows
+    merged into another problem, followed as the portal follows them
+    (`public.selectors.surviving_problem`, at most MAX_MERGE_HOPS hops).
+
+    One query for the page, plus one per further hop when a survivor was itself merged later
+    (rare): never one per row."""
+    from wenming.public.selectors import MAX_MERGE_HOPS
+
+    target = {row["id"]: row["duplicate_of_id"] for row in rows if row["duplicate_of_id"]}
+    found: dict[int, dict] = {}
+    done: dict[int, dict] = {}
+    for hop in range(1, MAX_MERGE_HOPS + 1):
+        missing = set(target.values()) - found.keys()
+        if missing:
+            for row in Problem.objects.filter(pk__in=missing).values(*SURVIVOR_COLUMNS):
+                found[row["id"]] = row
+        further = {}
+        for merged, pk in target.items():
+            row = found.get(pk)
+            if row is None:  # cannot happen (SET_NULL), but never fail the page for it
+                continue
+            if row["duplicate_of_id"] and hop < MAX_MERGE_HOPS:
+                further[merged] = row["duplicate_of_id"]
+            else:
+                done[merged] = row
+        target = further
+        if not target:
+            break
+    return done
+
+
 def request_rows(rows: list[dict]) -> list[dict]:
-    """GeoReport's `request` for each problem row (`COLUMNS`), in the rows' order."""
+    """GeoReport's `request` for each problem row (`COLUMNS`), in the rows' order.
+
+    A report the office merged into another problem answers with the surviving problem's
+    status, notes, last change and deadline, as the portal's follow page shows it."""
+    survivors = _survivors(rows)
     # Public replies and partner apps' media belong to citizen reports only.
     ids = [row["id"] for row in rows if row["source"] == Source.CITIZEN]
-    replies = _latest_replies(ids) if ids else {}
     media = _media_urls(ids) if ids else {}
+    ids += [survivor["id"] for survivor in survivors.values()]
+    replies = _latest_replies(ids) if ids else {}
     names = _Names()
     rounded = _rounding()
     answers = []
     for row in rows:
         code, name = names.category(row["category_id"])
         lat, lon = row["lat"], row["lon"]
+        state = survivors.get(row["id"], row)
         answers.append(
             {
                 "service_request_id": row["code"],
-                "status": "open" if row["is_open"] else "closed",
-                "status_notes": replies.get(row["id"])
-                or names.note(row["category_id"], row["status"]),
+                "status": "open" if state["is_open"] else "closed",
+                "status_notes": replies.get(state["id"])
+                or names.note(state["category_id"], state["status"]),
                 "service_name": name,
                 "service_code": code,
                 "description": row["description"] or row["title"],
@@ -255,8 +305,8 @@ def request_rows(rows: list[dict]) -> list[dict]:
                 ),
                 "service_notice": None,
                 "requested_datetime": names.moment(row["created_at"]),
-                "updated_datetime": names.moment(row["updated_at"]),
-                "expected_datetime": names.day(row["deadline"]),
+                "updated_datetime": names.moment(state["updated_at"]),
+                "expected_datetime": names.day(state["deadline"]),
                 "address": names.address(row["region_id"]),
                 "address_id": None,
                 "zipcode": None,
@@ -293,9 +343,18 @@ def requests_list(
         wanted = public if category_ids is None else public & set(category_ids)
         qs = qs.filter(category_id__in=wanted, created_at__gte=start, created_at__lt=end)
         if is_open is not None:
-            qs = qs.filter(is_open=is_open)
+            # A merged report answers with the status of the problem it was merged into
+            # (request_rows), so the filter reads that one's.
+            qs = qs.filter(
+                Q(is_open=is_open, duplicate_of__isnull=True) | Q(duplicate_of__is_open=is_open)
+            )
     rows = list(qs.values(*COLUMNS)[: min(limit, MAX_REQUESTS)])
-    return request_rows(rows)
+    answers = request_rows(rows)
+    if is_open is not None:
+        # A survivor merged again later (a chain) is only known after request_rows.
+        wanted = "open" if is_open else "closed"
+        answers = [answer for answer in answers if answer["status"] == wanted]
+    return answers
 
 
 def request_by_code(code: str) -> dict:

@@ -72,14 +72,6 @@ def test_an_open311_request_is_triaged_as_a_citizen_report_and_followed_on_the_p
     assert _open311_status(code) == "open"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open311 reads the merged problem's own status (rejected → closed) and ignores "
-        "Problem.duplicate_of, while the portal shows the surviving problem's progress "
-        "(public.selectors.surviving_problem); wenming/open311 must follow duplicate_of"
-    ),
-)
 def test_a_merged_reports_open311_status_is_the_surviving_problems(cast, public_cats, partner_key):
     survivor = accepted(cast)
     assert survivor.is_open
