@@ -318,3 +318,18 @@ def open311_request_post(
         "account_id": posted.account_id or None,
     }
     return row, answer
+
+
+# What a partner app sent about the citizen (not the report itself): the portal's retention
+# erasure blanks it with the rest of the report's personal data.
+PERSONAL_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
+
+
+def open311_personal_data_erase(*, problem_id) -> list[str]:
+    """Blank the contact fields of the problem's Open311 row; the names of the fields, as
+    `open311.<field>`, when there is such a row (else []). Idempotent. Registered with the
+    portal's retention (`public.services.retention`) by this app's ready()."""
+    rows = Open311Request.objects.filter(problem_id=problem_id)
+    if not rows.update(**dict.fromkeys(PERSONAL_FIELDS, "")):
+        return []
+    return [f"open311.{name}" for name in PERSONAL_FIELDS]

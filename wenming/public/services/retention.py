@@ -8,6 +8,11 @@ picture with no metadata) and the photo row's `lat`/`lon` are cleared. Each eras
 audit entry naming the problem and what was erased (never the erased values). Idempotent: an
 erased report is not looked at again. A file store that fails leaves that report for the next
 tick (nothing is marked erased that was not).
+
+Apps that keep more of a reporter's data beside the report (Open311's contact fields) register
+an eraser here from their AppConfig.ready() (`register_personal_data_eraser`), so the portal
+does not import them and works without them; each runs in the report's transaction and its
+fields join the report's one audit entry.
 """
 
 import logging
@@ -27,6 +32,16 @@ from ..models import CitizenReport
 
 BATCH = 500
 logger = logging.getLogger(__name__)
+
+# Callables `eraser(*, problem_id) -> list[str]`: blank what the app keeps of the reporter of
+# that problem and return the names of the fields erased (for the audit entry; [] if none).
+_ERASERS: list = []
+
+
+def register_personal_data_eraser(eraser) -> None:
+    """Called from an AppConfig.ready(): `eraser` also runs for every report erased."""
+    if eraser not in _ERASERS:
+        _ERASERS.append(eraser)
 
 
 def _citizen_photos(problem_id) -> list:
@@ -81,6 +96,9 @@ def personal_data_erase_due(*, now=None, limit: int = BATCH) -> int:
         old = {pk: path for pk, path, _public in photos if pk in copies}
         with transaction.atomic():
             Problem.objects.filter(pk=problem_id).update(reporter_name="", reporter_phone="")
+            fields = ["reporter_name", "reporter_phone"]
+            for eraser in _ERASERS:
+                fields += eraser(problem_id=problem_id)
             for pk, name in copies.items():
                 ProblemPhoto.objects.filter(pk=pk).update(path=name)
             ProblemPhoto.objects.filter(pk__in=[row[0] for row in photos]).update(
@@ -97,7 +115,7 @@ def personal_data_erase_due(*, now=None, limit: int = BATCH) -> int:
                     target=report,
                     data={
                         "problem": code,
-                        "fields": ["reporter_name", "reporter_phone"],
+                        "fields": fields,
                         "photos_stripped": len(photos),
                     },
                 )
