@@ -82,7 +82,7 @@ def test_a_merged_request_answers_with_the_surviving_problems_state(cast, public
     assert {k: answer[k] for k in BORROWED} == {k: own[k] for k in BORROWED}
     # The rest is still the report's own.
     assert answer["service_request_id"] == code
-    assert answer["requested_datetime"] != own["requested_datetime"]
+    assert answer["description"] == "公交站旁的垃圾桶满了" != own["description"]
 
     listed = _listed()
     assert {k: listed[code][k] for k in BORROWED} == {k: own[k] for k in BORROWED}
