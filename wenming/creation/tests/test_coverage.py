@@ -143,3 +143,28 @@ def test_the_coverage_query_count_does_not_grow_with_entries(
 ):
     with django_assert_max_num_queries(8):
         coverage.coverage(actor=cast.office, type=village_type)
+
+
+def test_the_citys_coverage_page_shows_the_county_campaign(cast, page_as, village_type, villages):
+    """Issue 15, scope 5: a county-level campaign's progress appears on the city's pages."""
+    county_edition = scheme_build(
+        actor=cast.office,
+        code="CR-VILLAGE-COUNTY2",
+        name="县级文明村（县版）",
+        level="county",
+        criteria=[("县级标准", 100)],
+    )
+    services.target_set(
+        actor=cast.office,
+        region=cast.ganjingzi_district,
+        type=village_type,
+        share=60,
+        due_on=date(2027, 12, 31),
+        system=county_edition,
+    )
+    page = page_as(cast.office).get(f"/creation/coverage/?type={village_type.code}")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="campaigns"' in html
+    section = html.split('data-testid="campaigns"', 1)[1].split("</section>", 1)[0]
+    assert cast.ganjingzi_district.name in section and "CR-VILLAGE-COUNTY2" in section
+    assert cast.zhongshan_district.name not in section
