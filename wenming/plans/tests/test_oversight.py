@@ -22,16 +22,16 @@ TODAY = datetime.date.today()
 
 
 def _order(cast, task, **extra):
-    values = dict(
-        actor=cast.office,
-        kind="special",
-        title="主干道保洁督办",
-        requirement="三日内完成整改并反馈",
-        deadline=TODAY + datetime.timedelta(days=3),
-        lead_unit=cast.urban_unit,
-        assisting_units=[cast.police_unit],
-        task=task,
-    )
+    values = {
+        "actor": cast.office,
+        "kind": "special",
+        "title": "主干道保洁督办",
+        "requirement": "三日内完成整改并反馈",
+        "deadline": TODAY + datetime.timedelta(days=3),
+        "lead_unit": cast.urban_unit,
+        "assisting_units": [cast.police_unit],
+        "task": task,
+    }
     values.update(extra)
     return orders.supervision_order_issue(**values)
 
