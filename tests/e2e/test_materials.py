@@ -64,7 +64,9 @@ def test_a_unit_uploads_and_submits_and_the_office_pre_scores(
     page.locator("[data-testid=action-result]").wait_for()
     assert "说明报告.docx" in page.locator("[data-testid=files]").inner_text()
     page.click("[data-testid=submit]")
-    page.locator("[data-testid=action-result]").wait_for()
+    # The upload's result is already on the page, so wait for the submission itself: the
+    # submit button goes once the swapped block shows the submitted state.
+    page.locator("[data-testid=submit]").wait_for(state="detached")
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
     # The refused upload's 400 is the browser's only complaint.
