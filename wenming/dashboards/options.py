@@ -76,6 +76,9 @@ def echarts_option(chart) -> dict:
     if chart.kind in ("hbar",):
         return {
             **base,
+            # Room right of the longest bar for its value label (the big screen's larger type
+            # cut "118" to "11").
+            "grid": {**base["grid"], "right": 56},
             "xAxis": {"type": "value"},
             "yAxis": {"type": "category", "data": labels, "inverse": True},
             "series": [
