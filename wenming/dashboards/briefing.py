@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
@@ -312,7 +313,8 @@ def make_docx(*, job, out, progress) -> str:
     if data["ladder"]:
         _table(
             doc,
-            [_("Subject"), _("Tier"), _("Months at the bottom"), _("Step")],
+            # "Subject" alone is the problems app's 小类 (a category's subject) in Chinese.
+            [pgettext("ranking", "Subject"), _("Tier"), _("Months at the bottom"), _("Step")],
             [[r["name"], r["tier"], r["streak"], r["step"]] for r in data["ladder"]],
         )
     else:
@@ -335,8 +337,9 @@ def make_docx(*, job, out, progress) -> str:
 def _district_header() -> list[str]:
     return [
         _("District"),
-        _("Reported"),
-        _("Closed"),
+        # Counts: "Reported" and "Closed" alone are the problems' dates (上报时间, 结案时间).
+        pgettext("count", "Reported"),
+        pgettext("count", "Closed"),
         _("Due"),
         _("On-time closing rate (%)"),
         _("On-time handling rate (%)"),

@@ -16,7 +16,8 @@ marked "partial"); deductions of negative-list events are taken off.
 
 The **range**: the field score's 95 % interval from the inspections' stratified estimate
 (`inspections.estimate`) over the same visits, carried as weight_field × half-width ÷ 100,
-combined in quadrature with the questionnaire's margins (weight × the points-weighted margin).
+combined in quadrature with the questionnaire's margins (weight × the points-weighted margin),
+and scaled like the score when it is partial (× Σ weights ÷ Σ weights with data).
 
 The **cycle** score weights the stored annual results of the cycle's three years 15/25/60 (the
 office's settings), this year's being the prediction when no result is stored; missing years
@@ -386,6 +387,9 @@ def predict_system(system: EvaluationSystem, *, months: int, region_ids=None) ->
         visits=visits, weights={k: float(v) for k, v in weights.items()}
     )
     half = _half_width({m.method: m for m in methods}, lines, result.field_interval)
+    if result.partial:
+        # The methods with data were scaled up to 100, and so is what they are unsure of.
+        half = half * weight_all / weight_with_data
     result.annual = result.raw
     result.low = cents(max(ZERO, result.raw - half))
     result.high = cents(min(weight_all or HUNDRED, result.raw + half))

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -15,6 +16,7 @@ from wenming.dashboards.models import ExposureEvent
 from wenming.problems import services
 from wenming.problems.deadlines import local_today
 from wenming.problems.tests.factories import HERE, closed, now_exif, photo, report
+from wenming.problems.tests.test_metrics import scene  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,77 @@ def test_only_the_office_publishes(cast):
     p = _with_before_photo(cast)
     with pytest.raises(NotAllowed):
         exposure.exposure_publish(actor=cast.zhongshan, problem_code=p.code)
+
+
+# --- The ladder and the month's metrics, read back from the files ------------------------------
+# The metrics scene of the problems app (problems/tests/test_metrics.py), worked out by hand
+# there: in the month P just ended, Zhongshan has 4 problems due (A B C D), of which A closed
+# on time (1 of 4 = 25.0 %) and A, D handled on time (2 of 4 = 50.0 %); Ganjingzi has E only
+# (1 due, closed and handled on its deadline: 100.0 %, 100.0 %).
+
+
+def _made(cast, month: str, kind: str) -> bytes:
+    job = briefing.briefing_start(actor=cast.office, month=month, kind=kind)
+    assert job_run(job_id=job.pk) == "done"
+    return Job.objects.get(pk=job.pk).result.read()
+
+
+def _ladder_table(data: bytes) -> list[list[str]]:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    # The worker writes in the site's language (zh-hans): the ladder's header names the months.
+    tables = [t for t in doc.tables if [c.text for c in t.rows[0].cells][2:3] == ["连续垫底月数"]]
+    assert len(tables) == 1
+    return [[c.text for c in row.cells] for row in tables[0].rows]
+
+
+def test_briefing_ladder_once_twice_three_times(cast, scene):  # noqa: F811
+    """Zhongshan (55.00) under Ganjingzi (100.00) three published months in a row (the due
+    problems moved to each month in turn): 1 → talk with a city leader (市领导约谈),
+    2 → organisation department (移交组织部门), 3 → accountability (问责), the default ladder."""
+    from datetime import date
+
+    from wenming.problems.models import Problem
+    from wenming.scoring import services as scoring
+    from wenming.scoring.models import Tier
+    from wenming.scoring.services.snapshots import previous_month
+
+    row = scoring.settings_get()
+    row.min_problems_due = 1
+    row.save()
+    last = date.fromisoformat(f"{scene.label}-01")
+    months = [previous_month(previous_month(last)), previous_month(last), last]
+    due = list(Problem.objects.filter(deadline__month=last.month).values_list("pk", flat=True))
+    expected = {1: "市领导约谈", 2: "移交组织部门", 3: "问责"}
+    for streak, month in enumerate(months, start=1):
+        Problem.objects.filter(pk__in=due).update(deadline=month.replace(day=10))
+        snapshot = scoring.snapshot_compute(month=f"{month:%Y-%m}", actor=cast.office)
+        scoring.snapshot_publish(snapshot=snapshot, actor=cast.office)
+        table = _ladder_table(_made(cast, f"{month:%Y-%m}", "docx"))
+        # "Subject" is the problems' 小类 elsewhere: the briefing says 对象 (its own context).
+        assert table[0][0] == "对象"
+        rows = {r[0]: r for r in table[1:]}
+        _name, tier, months_at_bottom, step = rows["中山区"]
+        assert (months_at_bottom, step) == (str(streak), expected[streak])
+        with translation.override("zh-hans"):
+            assert tier == str(Tier.DISTRICT.label)
+        assert "甘井子区" not in rows  # the top of the tier is not on the ladder
+
+
+def test_briefing_workbook_month_metrics(cast, scene):  # noqa: F811
+    aggregates.aggregates_rebuild()
+    wb = load_workbook(io.BytesIO(_made(cast, scene.label, "xlsx")))
+    sheet = wb.worksheets[0]  # the districts
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["月份", scene.label]
+    # Counts, not the problems' dates (上报时间, 结案时间 before the header had its context).
+    assert rows[1][1:3] == ["上报数", "办结数"] and len(rows[1]) == 7
+    by_name = {r[0]: r[1:] for r in rows[2:]}
+    # Reported in P: Zhongshan A B C D F G H, the flagged one and the rejected spam = 9;
+    # closed in P: A (day 9) and B (day 12) = 2; due 4; on time 25.0 % and 50.0 %; overdue now:
+    # C alone (in progress, its deadline the 10th of P; F is on hold, G and the flagged one are
+    # due in 40 days, H's deadline came with its dispatch today).
+    assert by_name["中山区"] == [9, 2, 4, 25.0, 50.0, 1]
+    # Ganjingzi: E, reported, closed and due in P, on its deadline.
+    assert by_name["甘井子区"] == [1, 1, 1, 100.0, 100.0, 0]

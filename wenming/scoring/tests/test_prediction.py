@@ -140,3 +140,53 @@ def test_priorities_api_is_scoped(cast, api_as, approved):
     assert api_as(cast.zhongshan).get("predicted-score").status_code == 403
     predicted = api_as(cast.leader).get("predicted-score").json()
     assert predicted["system"] == approved.code and predicted["annual"] == 73.33
+
+
+def test_range_carries_the_field_interval_by_hand(cast, approved):
+    """The range on the predicted score, worked out by hand.
+
+    Visit scores (100 × earned ÷ possible, to the cent): ZS-MKT-1 fails MARKET-01 (0.5 of
+    0.5 + 0.5 + 0.3) → 100 × 0.8 ÷ 1.3 = 61.54; GJZ-MKT-1 → 100.00; ZS-SCH-1 fails SCHOOL-01
+    (1 of 1 + 0.3 + 0.5) → 100 × 0.8 ÷ 1.8 = 44.44. One more market visit, approved with a
+    stored score of 80.77 and no answers (so the achievements, hence 73.33, do not move), and
+    three more active markets nobody visited: MARKET has n = 3 of N = 6, SCHOOL n = 1 of N = 1
+    (GJZ-SCH-1 is inactive).
+
+    MARKET: mean (61.54 + 100 + 80.77) ÷ 3 = 80.77; s² = (19.23² + 19.23² + 0) ÷ 2 = 369.7929.
+    Type weights MARKET 2, SCHOOL 1 → shares 2/3, 1/3.
+    Estimate = 2/3 × 80.77 + 1/3 × 44.44 = 68.66.
+    Variance = (2/3)² × (1 − 3/6) × 369.7929 ÷ 3 = 27.392067 (SCHOOL: 1 − 1/1 = 0, no error);
+    se = 5.233743; Satterthwaite df = var² ÷ (var² ÷ (3 − 1)) = 2 → t = 4.302653;
+    half-width = 4.302653 × 5.233743 = 22.518980 → field interval 46.1410 … 91.1790.
+    Carried into the score: field weight 40 × 22.518980 ÷ 100 = 9.007592; the score is partial
+    (material has no data: 40 + 20 of 100 weighted), so × 100 ÷ 60 = 15.012654. The
+    questionnaire's figure (the office's) has no margin: 0 in quadrature.
+    Range: 73.33 − 15.012654 = 58.317 → 58.32; 73.33 + 15.012654 = 88.343 → 88.34.
+    """
+    from wenming.points.models import Point
+
+    scores = dict(Visit.objects.values_list("point__code", "score"))
+    assert scores == {"ZS-MKT-1": D("61.54"), "GJZ-MKT-1": D("100.00"), "ZS-SCH-1": D("44.44")}
+    market = Point.objects.get(code="ZS-MKT-1")
+    extra = [
+        Point.objects.create(
+            code=f"ZS-MKT-{n}",
+            name=f"农贸市场{n}",
+            point_type=market.point_type,
+            region=market.region,
+            lat=market.lat,
+            lon=market.lon,
+        )
+        for n in range(3, 7)
+    ]
+    visit = Visit.objects.get(point=market)
+    visit.pk = visit.id = None
+    visit.point, visit.score = extra[0], D("80.77")
+    visit.save()
+    assert Point.objects.filter(is_active=True, point_type=market.point_type).count() == 6
+
+    p = prediction.predict(system=approved)
+    low, high = p.field_interval
+    assert round(low, 4) == 46.1410 and round(high, 4) == 91.1790
+    assert p.partial and p.annual == D("73.33")
+    assert (p.low, p.high) == (D("58.32"), D("88.34"))
