@@ -23,7 +23,6 @@ allowed (scope.py).
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -60,21 +59,26 @@ def _subject_scope(subject: str) -> DashScope | None:
 
 
 def _store(*, scope: DashScope, body: dict, predicted, mark: int, today, now) -> None:
-    values = {
-        "month": body["month"],
-        "day": today,
-        "mark": mark,
-        "stored_at": now,
-        "body": body,
-        "predicted": predicted,
-    }
-    try:
-        with transaction.atomic():
-            BigScreenPayload.objects.update_or_create(
-                subject=scope.key, language=get_language(), defaults=values
-            )
-    except IntegrityError:
-        pass  # another process stored the same subject at the same moment: theirs will do
+    row = BigScreenPayload(
+        subject=scope.key,
+        language=get_language(),
+        month=body["month"],
+        day=today,
+        mark=mark,
+        stored_at=now,
+        asked_at=now,
+        body=body,
+        predicted=predicted,
+    )
+    # One INSERT … ON CONFLICT DO UPDATE (not a read, savepoints and a write): two processes
+    # storing the same subject at once both succeed, the later one's row stays. A new row is
+    # asked for now; an existing one keeps its own `asked_at` (bigscreen_data moves it).
+    BigScreenPayload.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["subject", "language"],
+        update_fields=["month", "day", "mark", "stored_at", "body", "predicted"],
+    )
 
 
 def payload_make(*, scope: DashScope, today=None) -> dict:

@@ -25,11 +25,12 @@ def open_problems(*, actor, scope, bbox: str | None = None) -> dict:
             lat__gte=box.min_lat, lat__lte=box.max_lat, lon__gte=box.min_lon, lon__lte=box.max_lon
         )
     rows = list(
-        qs.order_by("-created_at", "-id").values_list(
-            "code", "title", "status", "lat", "lon", "is_pending", "deadline"
-        )[: MAP_LIMIT + 1]
+        qs.order_by("-created_at", "-id").values_list("code", "title", "status", "lat", "lon")[
+            : MAP_LIMIT + 1
+        ]
     )
-    labels = dict(Status.choices)
+    # Each status translated once, not once per marker (it was most of the answer's time).
+    labels = {value: str(label) for value, label in Status.choices}
     features = [
         {
             "type": "Feature",
@@ -37,9 +38,9 @@ def open_problems(*, actor, scope, bbox: str | None = None) -> dict:
             "properties": {
                 "name": f"{code} {title}",
                 "url": f"/problems/{code}/",
-                "status": str(labels.get(status, status)),
+                "status": labels.get(status, status),
             },
         }
-        for code, title, status, lat, lon, _pending, _deadline in rows[:MAP_LIMIT]
+        for code, title, status, lat, lon in rows[:MAP_LIMIT]
     ]
     return {"type": "FeatureCollection", "features": features, "truncated": len(rows) > MAP_LIMIT}

@@ -166,21 +166,54 @@ def _weeks_ending(last_day: date) -> list[date]:
     return [monday - timedelta(weeks=k) for k in range(WEEKS - 1, -1, -1)]
 
 
-def weekly_chart(scope: DashScope, period: Period, today: date) -> Chart:
-    """New versus closed problems per week, the twelve weeks up to the month's end (or today)."""
-    weeks = _weeks_ending(min(period.last, today))
-    first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    counts: dict[tuple[date, str], int] = {}
+# The measures counted per day that the weekly, on-time and month charts read (not PENDING,
+# which the overdue chart reads by deadline up to today).
+DAY_MEASURES = (
+    Measure.REPORTED,
+    Measure.CLOSED,
+    Measure.DUE,
+    Measure.CLOSED_ON_TIME,
+    Measure.HANDLED_ON_TIME,
+)
+
+
+def day_counts(scope: DashScope, first: date, last: date, measures=DAY_MEASURES) -> dict:
+    """{(day, measure): n} of the scope's day rows from `first` to `last`: one grouped read."""
     rows = (
         _day_rows(scope)
-        .filter(measure__in=(Measure.REPORTED, Measure.CLOSED), day__gte=first, day__lte=last)
+        .filter(measure__in=measures, day__gte=first, day__lte=last)
         .values_list("day", "measure")
         .annotate(total=Sum("n"))
         .order_by()
     )
-    for day, measure, n in rows:
-        week = day - timedelta(days=day.weekday())
-        counts[(week, measure)] = counts.get((week, measure), 0) + (n or 0)
+    return {(day, measure): n or 0 for day, measure, n in rows}
+
+
+def _summed(days: dict, first: date, last: date, key) -> dict:
+    """`days` ({(day, measure): n}) within first..last, added up under `key(day)`."""
+    counts: dict = {}
+    for (day, measure), n in days.items():
+        if first <= day <= last:
+            bucket = (key(day), measure)
+            counts[bucket] = counts.get(bucket, 0) + n
+    return counts
+
+
+def _charts_span(period: Period, today: date) -> tuple[date, date]:
+    """The days the weekly chart, the on-time chart and the month's totals read together."""
+    weeks = _weeks_ending(min(period.last, today))
+    first = min(weeks[0], _months_ending(period)[0].first)
+    return first, max(weeks[-1] + timedelta(days=6), period.last)
+
+
+def weekly_chart(scope: DashScope, period: Period, today: date, days=None) -> Chart:
+    """New versus closed problems per week, the twelve weeks up to the month's end (or today).
+    `days`: the scope's `day_counts` covering those weeks, when already read."""
+    weeks = _weeks_ending(min(period.last, today))
+    first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    if days is None:
+        days = day_counts(scope, first, last, (Measure.REPORTED, Measure.CLOSED))
+    counts = _summed(days, first, last, lambda day: day - timedelta(days=day.weekday()))
     return Chart(
         "weekly",
         _("New and closed problems per week"),
@@ -235,25 +268,14 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def on_time_chart(scope: DashScope, period: Period) -> tuple[Chart, dict]:
+def on_time_chart(scope: DashScope, period: Period, days=None) -> tuple[Chart, dict]:
     """On-time closing and handling rates (of the problems due) for the six months up to
-    `period`; also the month's own counts."""
+    `period`; also the month's own counts. `days`: as for `weekly_chart`."""
     months = _months_ending(period)
-    counts: dict[tuple[str, str], int] = {}
-    rows = (
-        _day_rows(scope)
-        .filter(
-            measure__in=(Measure.DUE, Measure.CLOSED_ON_TIME, Measure.HANDLED_ON_TIME),
-            day__gte=months[0].first,
-            day__lte=period.last,
-        )
-        .values_list("day", "measure")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    for day, measure, n in rows:
-        label = f"{day:%Y-%m}"
-        counts[(label, measure)] = counts.get((label, measure), 0) + (n or 0)
+    if days is None:
+        measures = (Measure.DUE, Measure.CLOSED_ON_TIME, Measure.HANDLED_ON_TIME)
+        days = day_counts(scope, months[0].first, period.last, measures)
+    counts = _summed(days, months[0].first, period.last, lambda day: f"{day:%Y-%m}")
     table = []
     for month in months:
         due = counts.get((month.label, Measure.DUE), 0)
@@ -281,19 +303,13 @@ def on_time_chart(scope: DashScope, period: Period) -> tuple[Chart, dict]:
     return chart, month
 
 
-def month_totals(scope: DashScope, period: Period) -> dict:
-    """Problems reported and closed in the month."""
-    month = dict(
-        _day_rows(scope)
-        .filter(
-            measure__in=(Measure.REPORTED, Measure.CLOSED),
-            day__gte=period.first,
-            day__lte=period.last,
-        )
-        .values_list("measure")
-        .annotate(t=Sum("n"))
-        .order_by()
-    )
+def month_totals(scope: DashScope, period: Period, days=None) -> dict:
+    """Problems reported and closed in the month. `days`: as for `weekly_chart`."""
+    if days is None:
+        days = day_counts(scope, period.first, period.last, (Measure.REPORTED, Measure.CLOSED))
+    month = {
+        measure: n for (_label, measure), n in _summed(days, period.first, period.last, str).items()
+    }
     return {
         "reported": month.get(Measure.REPORTED, 0) or 0,
         "closed": month.get(Measure.CLOSED, 0) or 0,
@@ -339,19 +355,22 @@ def dashboard_data(*, actor, scope: DashScope, name: str, period: Period) -> dic
 
 def _compute(*, actor, scope: DashScope, name: str, period: Period, today: date) -> dict:
     charts, open_now = status_charts(scope)
-    charts.append(weekly_chart(scope, period, today))
+    # The weekly, on-time and month figures from one read of the day rows they all cover.
+    days = day_counts(scope, *_charts_span(period, today))
+    charts.append(weekly_chart(scope, period, today, days))
     overdue = overdue_chart(scope, today)
     charts.append(overdue)
-    rates, month_counts = on_time_chart(scope, period)
+    rates, month_counts = on_time_chart(scope, period, days)
     charts.append(rates)
-    ranking = scores.ranking_chart(scope=scope, period=period)
+    # The big screen shows no ranking bars: not read for it (a tenth of its time).
+    ranking = scores.ranking_chart(scope=scope, period=period) if name != "bigscreen" else None
     if ranking is not None:
         charts.append(ranking)
     predicted = scores.predicted_chart(actor=actor)
     if predicted is not None:
         charts.append(predicted)
     figures = {"open": open_now, "overdue": sum(row[1] for row in overdue.rows)}
-    figures.update(month_totals(scope, period))
+    figures.update(month_totals(scope, period, days))
     figures["on_time_closing_rate"] = _pct(month_counts["closed_on_time"], month_counts["due"])
     has_data = bool(figures["reported"] or month_counts["due"] or figures["closed"])
     if name == "bigscreen":

@@ -121,3 +121,41 @@ def test_a_stale_payload_is_made_again_on_request(cast, ledger, api_as):
     BigScreenPayload.objects.update(stored_at=old)
     data = api_as(cast.office).get("dashboard/bigscreen").json()
     assert data["totals"]["open"] == 4  # the new problem counted, not the stored figure
+
+
+def test_storing_again_replaces_the_row_and_keeps_when_a_screen_asked(cast, ledger):
+    tick()
+    asked = timezone.now() - timedelta(hours=2)
+    BigScreenPayload.objects.update(asked_at=asked)
+    rows = BigScreenPayload.objects.count()
+    dispatched(cast)
+    tick()
+    assert BigScreenPayload.objects.count() == rows  # one row per subject and language
+    city = BigScreenPayload.objects.get(subject="", language="zh-hans")
+    assert city.body["totals"]["open"] == 4  # the row now holds the new count
+    assert city.asked_at == asked  # storing is not asking: a screen's last ask is kept
+
+
+def test_one_read_of_the_day_rows_equals_each_charts_own(cast, ledger):
+    from wenming.dashboards import selectors
+
+    dispatched(cast, unit=cast.education_unit, place=cast.ganjingzi_community)
+    closed(cast)
+    aggregates.aggregates_refresh()
+    today = local_today()
+    period = period_parse(f"{today:%Y-%m}")
+    scopes = [
+        DashScope("city"),
+        DashScope("district", region=cast.ganjingzi),
+        DashScope("unit", unit=cast.education_unit),
+    ]
+    for scope in scopes:
+        days = selectors.day_counts(scope, *selectors._charts_span(period, today))
+        shared = selectors.weekly_chart(scope, period, today, days)
+        assert shared.rows == selectors.weekly_chart(scope, period, today).rows
+        assert selectors.on_time_chart(scope, period, days)[0].rows == (
+            selectors.on_time_chart(scope, period)[0].rows
+        )
+        totals = selectors.month_totals(scope, period, days)
+        assert totals == selectors.month_totals(scope, period)
+        assert totals["reported"] > 0 or scope.kind != "city"  # not a comparison of zeros

@@ -54,7 +54,9 @@ def briefing(request):
 def exposures(request):
     """The office's list: publish a problem by its code, withdraw a published one."""
     _office(request)
-    rows = list(Exposure.objects.select_related("problem").order_by("-published_at")[:200])
+    # The problems in a second query by id: joined, SQLite may walk the million-row ledger
+    # looking for the few exposed problems (450 ms at 1,000,000 problems, none exposed).
+    rows = list(Exposure.objects.prefetch_related("problem").order_by("-published_at")[:200])
     return render(request, "dashboards/exposures.html", {"rows": rows})
 
 
