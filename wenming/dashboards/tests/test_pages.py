@@ -115,6 +115,28 @@ def test_bigscreen_and_map(cast, ledger, page_as, api_as):
     assert api_as(cast.office).get("dashboard/map").json()["features"]
 
 
+def test_an_officers_map_is_the_newest_open_problems_they_may_read(cast, ledger, api_as):
+    """The officer's subject is found first without their scope, which is then applied to those
+    ids (mapdata.py): the same markers, newest first, as the scoped query gives."""
+    from wenming.problems.selectors import problems_visible
+
+    dispatched(cast)  # a second open problem in Zhongshan, newer
+    dispatched(cast, unit=cast.education_unit, place=cast.ganjingzi_community)
+    for reader in (cast.zhongshan, cast.ganjingzi, cast.urban, cast.education):
+        expected = [
+            f"/problems/{code}/"
+            for code in problems_visible(actor=reader)
+            .filter(is_open=True, lat__isnull=False)
+            .order_by("-created_at", "-id")
+            .values_list("code", flat=True)
+        ]
+        features = api_as(reader).get("dashboard/map").json()["features"]
+        assert [f["properties"]["url"] for f in features] == expected
+        assert expected  # each reader has markers: not a comparison of empty lists
+    other = api_as(cast.zhongshan).get(f"dashboard/map?region={cast.ganjingzi_district.code}")
+    assert other.status_code == 404
+
+
 def test_district_and_unit_pages(cast, ledger, page_as):
     office = page_as(cast.office)
     assert office.get(f"/dashboards/district/{cast.zhongshan_district.code}/").status_code == 200
