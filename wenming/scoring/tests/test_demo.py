@@ -56,5 +56,33 @@ def test_the_demo_scores(demo_city):
     assert p.cycle["score"] is not None and p.events
     result = priorities(actor=office)
     assert result["problems"] and result["standards"]
+    _the_demo_briefing(office, latest)
     demo.reset()
     assert not Snapshot.objects.exists()
+
+
+def _the_demo_briefing(office, latest):
+    """The dashboards' demo (run last) leaves one finished Word briefing of the month just
+    ended, which opens and carries the Chinese title, the month's ranking and its ladder."""
+    import io
+
+    from docx import Document
+
+    from wenming.core.models import Job
+    from wenming.dashboards import briefing
+    from wenming.dashboards import demo as dashboards_demo
+
+    dashboards_demo.load(scale="small")
+    job = Job.objects.get(kind=briefing.DOCX, owner=office)
+    month = f"{latest.month:%Y-%m}"
+    assert job.status == "done" and job.params["month"] == month
+    doc = Document(io.BytesIO(job.result.read()))
+    title = doc.paragraphs[0].text
+    assert title.startswith("文明城市创建工作月度通报") and month in title
+    headers = [[c.text for c in t.rows[0].cells] for t in doc.tables]
+    ladder = [t for t, h in zip(doc.tables, headers, strict=True) if "连续垫底月数" in h]
+    assert len(ladder) == 1 and len(ladder[0].rows) == 1 + latest.steps.count()
+    assert doc.inline_shapes  # the charts, as images
+    # Loading the dashboards' demo again makes no second briefing.
+    dashboards_demo.load(scale="small")
+    assert Job.objects.filter(kind=briefing.DOCX).count() == 1
