@@ -203,7 +203,7 @@ def child(argv: list[str]) -> None:
             "map",
             False,
         ),
-        (f"/dashboards/data/map.json?region={d}", "office", as_office, page, "map", False),
+        (f"/dashboards/data/map.json?region={d}", "office", as_office, page, "map_district", False),
         ("/dashboards/map/", "office", as_office, page, "none", False),
         ("/dashboards/bigscreen/", "office", as_office, page, "none", False),
         ("/dashboards/exposures/", "office", as_office, page, "none", False),
@@ -213,7 +213,7 @@ def child(argv: list[str]) -> None:
         ("/scores/?tier=community", "office", as_office, page, "scores", False),
         ("/scores/rankings/", "office", as_office, page, "scores", False),
         ("/scores/weeks/", "office", as_office, page, "scores", True),
-        ("/scores/predicted/", "office", as_office, page, "scores", False),
+        ("/scores/predicted/", "office", as_office, page, "scores", True),
         ("/scores/priorities/", "office", as_office, page, "scores", True),
         (f"/scores/s/{subject}/", "office", as_office, page, "scores", False),
         ("/scores/public/", "public", anonymous, page, "scores", False),
@@ -238,7 +238,14 @@ def child(argv: list[str]) -> None:
                 "payload",
                 True,
             ),
-            ("/dashboards/data/map.json", "district officer", as_officer, page, "map", False),
+            (
+                "/dashboards/data/map.json",
+                "district officer",
+                as_officer,
+                page,
+                "map_district",
+                False,
+            ),
             ("/scores/", "district officer", as_officer, page, "scores", False),
             ("/scores/priorities/", "district officer", as_officer, page, "scores", True),
             (f"/scores/s/{subject}/", "district officer", as_officer, page, "scores", False),
@@ -298,6 +305,14 @@ def child(argv: list[str]) -> None:
                 f"SELECT code, title, status, lat, lon FROM {ledger} "  # noqa: S608
                 f"WHERE {qn('is_open')} AND lat IS NOT NULL "
                 "ORDER BY created_at DESC, id DESC LIMIT 3001"
+            )
+        ),
+        "map_district": floor_of(
+            sql(
+                f"SELECT code, title, status, lat, lon FROM {ledger} "  # noqa: S608
+                f"WHERE {qn('is_open')} AND lat IS NOT NULL AND district_id = %s "
+                "ORDER BY created_at DESC, id DESC LIMIT 3001",
+                [district.pk],
             )
         ),
         "scores": floor_of(
