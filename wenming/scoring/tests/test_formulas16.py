@@ -246,3 +246,47 @@ def test_problems_due_minimum_is_inclusive(cast, scene):
     gjz = Score.objects.get(snapshot=snap, region=cast.ganjingzi_district)
     assert (zs.status, zs.rank, zs.peers) == (ScoreStatus.RANKED, 1, 1)
     assert (gjz.status, gjz.rank) == (ScoreStatus.INSUFFICIENT, None)
+
+
+def test_priorities_per_district_and_unit_by_hand(cast, approved):  # noqa: F811
+    """The scope changes what is open and which visits measure a standard.
+
+    Zhongshan's visits (ZS-MKT-1 fails MARKET-01, ZS-SCH-1 fails SCHOOL-01): 1.1.1 passes
+    MARKET-03 and SCHOOL-02 of 3 places → 0.6667: 40 × (20 ÷ 40) × (1 − 0.6667) = 6.6660;
+    2.1.1: 0 of 1 → 40 × (10 ÷ 40) × 1 = 10; 1.2.1 passes all (0); 1.2.2, the office's 0.9:
+    20 × (20 ÷ 20) × 0.1 = 2. Ganjingzi's one visit passes everything: only 1.2.2 (2).
+    The Urban Management Bureau leads 1.1.1 (city-wide 0.8: 40 × 20/40 × 0.2 = 4), 1.1.2
+    (no material data) and 1.2.1 (1: nothing to gain); once the market's problem is
+    dispatched to it, that problem is its own (4.1667, as for the city); the Education Bureau
+    leads 2.1.1 (10) and has no problem dispatched to it.
+    """
+    from wenming.problems import services as problems
+    from wenming.problems.models import Problem
+    from wenming.scoring.priorities import priorities
+
+    def standards(**scope):
+        return [(s.code, s.gain) for s in priorities(actor=cast.office, **scope)["standards"]]
+
+    assert standards(region=cast.zhongshan_district) == [
+        ("2.1.1", D("10.0000")),
+        ("1.1.1", D("6.6660")),
+        ("1.2.2", D("2.0000")),
+    ]
+    assert standards(region=cast.ganjingzi_district) == [("1.2.2", D("2.0000"))]
+    assert standards(unit=cast.urban_unit) == [("1.1.1", D("4.0000"))]
+    assert standards(unit=cast.education_unit) == [("2.1.1", D("10.0000"))]
+    market = Problem.objects.get(checklist_item__code="MARKET-01")
+    problems.problem_dispatch(problem=market, actor=cast.office, unit=cast.urban_unit)
+    mine = priorities(actor=cast.urban)
+    assert [(p.code, p.gain) for p in mine["problems"]] == [(market.code, D("4.1667"))]
+    assert priorities(actor=cast.office, unit=cast.education_unit)["problems"] == []
+
+
+def test_cycle_with_a_missing_year_scales_the_others(cast, approved):  # noqa: F811
+    """Only last year's result stored (85): the year before is left out and 25/60 scaled to
+    their sum: (85 × 25 + 73.33 × 60) ÷ 85 = (2125 + 4399.8) ÷ 85 = 76.762… → 76.76."""
+    year = timezone.localdate().year
+    services.annual_result_set(actor=cast.office, year=year - 1, score="85")
+    cycle = prediction.predict(system=approved).cycle
+    assert cycle["score"] == D("76.76") and cycle["partial"]
+    assert [row["source"] for row in cycle["years"]] == ["", "stored", "predicted"]
