@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .activity import ActivityFilter, ActivityPage, action_choices, activity_page, can_read
@@ -36,7 +36,7 @@ class ActivityForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
     action = forms.ChoiceField(
-        label=gettext_lazy("Action"),
+        label=pgettext_lazy("operation", "Action"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

@@ -16,7 +16,7 @@ the actor's scope (404) → the move exists now (409) → the actor may make it 
 move's own rules (400, or 409 for the notice period and open objections).
 """
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import ApplicationStatus
 
@@ -70,7 +70,7 @@ ACTION_LABELS = {
     "apply": gettext_lazy("Applied"),
     REGION_PASS: gettext_lazy("Pass the region's review"),
     REGION_REJECT: gettext_lazy("Not recommended"),
-    WITHDRAW: gettext_lazy("Withdraw"),
+    WITHDRAW: pgettext_lazy("creation step", "Withdraw"),
     OFFICE_PASS: gettext_lazy("Pass and start the public notice"),
     OFFICE_REJECT: gettext_lazy("Not approved by the office"),
     OBJECT: gettext_lazy("Record an objection"),
@@ -79,6 +79,6 @@ ACTION_LABELS = {
     REJECT: gettext_lazy("Refuse after the notice"),
     RECHECK: gettext_lazy("Annual re-check passed"),
     WARN: gettext_lazy("Warn"),
-    REVOKE: gettext_lazy("Revoke"),
+    REVOKE: pgettext_lazy("creation step", "Revoke"),
     EVIDENCE: gettext_lazy("Evidence added"),
 }

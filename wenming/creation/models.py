@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.models import ActivityRecord
 from wenming.core.naming import BilingualName
@@ -177,7 +178,9 @@ class Entry(models.Model):
     score = models.DecimalField(_("latest score"), max_digits=6, decimal_places=2, null=True)
     stage = models.CharField(_("application stage"), max_length=16, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("creation entry", "registered"), auto_now_add=True
+    )
 
     SCOPE = ScopeRule(region="region", units=("unit",))
 
@@ -223,7 +226,7 @@ class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting the region's review")
     REGION_PASSED = "region_passed", _("Awaiting the office's review")
     NOTICE = "notice", _("In public notice")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("application status", "Approved")
     WARNED = "warned", _("Warned")
     REVOKED = "revoked", _("Revoked")
     REJECTED = "rejected", _("Not approved")
@@ -401,9 +404,11 @@ class Objection(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(pgettext_lazy("objection", "answer"), blank=True)
     upheld = models.BooleanField(_("upheld"), null=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_at = models.DateTimeField(
+        pgettext_lazy("objection", "answered"), null=True, blank=True
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -436,7 +441,7 @@ class CoverageTarget(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    due_on = models.DateField(_("by"))
+    due_on = models.DateField(pgettext_lazy("deadline", "by"))
     system = models.ForeignKey(
         "standards.EvaluationSystem",
         verbose_name=_("own campaign's scheme edition"),

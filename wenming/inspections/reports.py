@@ -24,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
@@ -143,7 +144,7 @@ def _write_xlsx(job, out, progress) -> str:
             _("Team"),
             _("Started"),
             _("Distance at start (m)"),
-            _("Submitted"),
+            pgettext("date column", "Submitted"),
             _("Points earned"),
             _("Points possible"),
             _("Score"),
@@ -183,7 +184,7 @@ def _write_xlsx(job, out, progress) -> str:
         (
             _("Point code"),
             _("Item code"),
-            _("Item"),
+            pgettext("checklist", "Item"),
             _("Standard"),
             _("Answer"),
             _("Places observed"),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.models import ActivityRecord
 from wenming.core.scope import ScopeRule
@@ -24,8 +25,8 @@ EVERY_WORKING_ROLE = frozenset(
 
 
 class WindowStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("window status", "Open")
+    CLOSED = "closed", pgettext_lazy("window status", "Closed")
 
 
 class AssessmentWindow(models.Model):

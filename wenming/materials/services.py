@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core.audit import audit_record
 from wenming.core.documents import document_delete, document_store, validate_document
@@ -476,7 +477,7 @@ def submission_review(
             )
         if deadline in (None, ""):
             raise InvalidInput(_("Give the deadline for resubmission."), code="deadline")
-        day = _parse_date(deadline, _("The deadline"))
+        day = _parse_date(deadline, pgettext("resubmission", "The deadline"))
         if day < timezone.localdate():
             raise InvalidInput(_("The deadline lies in the past."), code="deadline")
         share = None

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
@@ -17,15 +18,15 @@ region_code_validator = RegexValidator(
 
 
 class RegionLevel(models.TextChoices):
-    CITY = "city", _("City")
+    CITY = "city", pgettext_lazy("region", "City")
     DISTRICT = "district", _("District / county")
     STREET = "street", _("Street / town")
     COMMUNITY = "community", _("Community / village")
 
 
 class RegionKind(models.TextChoices):
-    CITY = "city", _("City")
-    DISTRICT = "district", _("District")
+    CITY = "city", pgettext_lazy("region", "City")
+    DISTRICT = "district", pgettext_lazy("region", "District")
     COUNTY_CITY = "county_city", _("County-level city")
     COUNTY = "county", _("County")
     PILOT_AREA = "pilot_area", _("Pilot / development area")

@@ -3,6 +3,7 @@
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.org.models import Region, RegionLevel, Unit
 from wenming.org.places import in_city, region_path_label
@@ -55,7 +56,7 @@ class ProblemForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("problem", "Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
@@ -124,7 +125,7 @@ class _TargetFields(forms.Form):
 class ActionForm(_TargetFields):
     """All fields any action may take; each action uses its own (see services.ACTION_FUNCTIONS)."""
 
-    action = forms.CharField(label=_("Action"), max_length=30)
+    action = forms.CharField(label=pgettext_lazy("operation", "Action"), max_length=30)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     until = forms.DateField(label=_("Target date"), required=False)
     plan = forms.CharField(label=_("Plan"), required=False, max_length=2000)
@@ -154,7 +155,7 @@ class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     name_en = forms.CharField(label=_("English name"), max_length=100, required=False)
     problem_class = forms.ChoiceField(label=_("Class"), choices=ProblemClass.choices)
-    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    subject = forms.ChoiceField(label=pgettext_lazy("category", "Subject"), choices=Subject.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=CategoryKind.choices)
     deadline_days = forms.IntegerField(
         label=_("Deadline (working days)"), min_value=1, max_value=365

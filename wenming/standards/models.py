@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.models import ActivityRecord
 from wenming.core.naming import BilingualName
@@ -49,8 +50,8 @@ class SystemKind(models.TextChoices):
 
 
 class SystemStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
+    DRAFT = "draft", pgettext_lazy("system status", "Draft")
+    ACTIVE = "active", pgettext_lazy("system status", "Active")
     ARCHIVED = "archived", _("Archived")
 
 
@@ -514,7 +515,9 @@ class PointType(BilingualName, models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
-    group = models.CharField(_("group"), max_length=24, choices=PointGroup.choices)
+    group = models.CharField(
+        pgettext_lazy("point type", "group"), max_length=24, choices=PointGroup.choices
+    )
     # How strongly the sampler favours this type when drawing points for a round.
     sampling_weight = models.DecimalField(
         _("sampling weight"),

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.naming import bilingual
 from wenming.core.scope import ScopeRule
@@ -269,8 +270,8 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["response", "question"]
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = pgettext_lazy("survey", "answer")
+        verbose_name_plural = pgettext_lazy("survey", "answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question"], name="answer_one_per_question"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core.errors import NotAllowed
 from wenming.core.jobs import job_start
@@ -129,7 +130,7 @@ def _write(job, out, progress) -> str:
 
     sheet = book.create_sheet(_("Responses"))
     sheet.append(
-        [_("Response"), _("District"), _("Submitted")]
+        [_("Response"), _("District"), pgettext("date column", "Submitted")]
         + [f"{i}. {q.display_text}" for i, q in enumerate(questions, start=1)]
     )
     column = {q.pk: i for i, q in enumerate(questions)}

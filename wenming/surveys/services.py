@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core.audit import audit_record
 from wenming.core.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -171,7 +172,11 @@ def survey_transition(*, actor, survey: Survey, action: str) -> Survey:
 
 
 def _action_label(action: str) -> str:
-    return {"open": _("opened"), "close": _("closed"), "reopen": _("reopened")}.get(action, action)
+    return {
+        "open": pgettext("survey event", "opened"),
+        "close": pgettext("survey event", "closed"),
+        "reopen": pgettext("survey event", "reopened"),
+    }.get(action, action)
 
 
 # --- questions ------------------------------------------------------------------------------

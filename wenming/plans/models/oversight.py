@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.roles import Role
 from wenming.core.scope import ScopeRule
@@ -30,15 +31,15 @@ class OrderKind(models.TextChoices):
 
 
 class OrderStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("supervision order", "Issued")
     RESPONDED = "responded", _("Responded")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("supervision order", "Closed")
 
 
 class OrderAction(models.TextChoices):
     ISSUE = "issue", _("Issue")
     RESPOND = "respond", _("Respond")
-    CLOSE = "close", _("Close")
+    CLOSE = "close", pgettext_lazy("supervision order", "Close")
     RETURN = "return", _("Return")
 
 
@@ -88,12 +89,14 @@ class SupervisionOrder(models.Model):
     response = models.TextField(_("response"), blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
+        verbose_name=pgettext_lazy("supervision order", "issued by"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_at = models.DateTimeField(
+        pgettext_lazy("supervision order", "issued"), default=timezone.now
+    )
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -125,7 +128,10 @@ class SupervisionEvent(models.Model):
     """One row of an order's timeline."""
 
     order = models.ForeignKey(
-        SupervisionOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
+        SupervisionOrder,
+        verbose_name=pgettext_lazy("supervision order", "order"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     action = models.CharField(_("action"), max_length=10, choices=OrderAction.choices)
     from_status = models.CharField(_("from"), max_length=10, blank=True)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.lookups import Lookup
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.naming import BilingualName
 from wenming.core.scope import ScopeRule
@@ -37,7 +38,9 @@ class Category(BilingualName, models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     problem_class = models.CharField(_("class"), max_length=10, choices=ProblemClass.choices)
-    subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)
+    subject = models.CharField(
+        pgettext_lazy("category", "subject"), max_length=20, choices=Subject.choices
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=CategoryKind.choices)
     deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
     after_photo_required = models.BooleanField(_("after-photo required"), default=True)

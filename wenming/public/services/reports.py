@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.core import refcache
 from wenming.core.audit import audit_record
@@ -215,7 +216,9 @@ def citizen_report_create(
         )
     reporter_phone = _check_phone(reporter_phone)
     if len((reporter_name or "").strip()) > 100:
-        raise InvalidInput(_("The name is too long (100 characters at most)."), code="too_long")
+        raise InvalidInput(
+            pgettext("person", "The name is too long (100 characters at most)."), code="too_long"
+        )
     title = (title or "").strip()[:200] or _title(category, description)
     rate_limit_check(client_ip=client_ip, phone=reporter_phone)
     now = timezone.now()
