@@ -179,6 +179,8 @@ def chart_png(chart: dict) -> bytes:
     from matplotlib import pyplot as plt
 
     font = cjk_font()
+    small = font.copy()
+    small.set_size(8)  # a legend ignores `fontsize` when given `prop`
     plt.rcParams["font.family"] = font.get_name()
     plt.rcParams["axes.unicode_minus"] = False
     fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=150)
@@ -192,17 +194,27 @@ def chart_png(chart: dict) -> bytes:
             pairs = [
                 (label, row[1]) for label, row in zip(labels, chart["rows"], strict=True) if row[1]
             ]
-            ax.pie(
-                [v for _l, v in pairs],
-                labels=[lbl for lbl, _v in pairs],
-                textprops={"fontproperties": font, "fontsize": 8},
+            # Labels beside the wedges overlap where one status holds most problems (closed,
+            # in a mature campaign), so the names, counts and shares go in a legend instead.
+            total = sum(v for _l, v in pairs)
+            wedges, _texts = ax.pie(
+                [v for _l, v in pairs], startangle=90, counterclock=False, radius=1.1
             )
+            ax.legend(
+                wedges,
+                [f"{lbl}  {v} ({100 * v / total:.1f}%)" for lbl, v in pairs],
+                prop=small,
+                loc="center left",
+                bbox_to_anchor=(1.0, 0.5),
+                frameon=False,
+            )
+            ax.set_aspect("equal")
         elif kind == "hbar":
             ax.barh(labels[::-1], [row[1] or 0 for row in chart["rows"]][::-1], color="#c0392b")
         elif kind in ("line", "rates"):
             for i, name in enumerate(chart["columns"][1:3]):
                 ax.plot(labels, [row[i + 1] for row in chart["rows"]], marker="o", label=name)
-            ax.legend(prop=font, fontsize=8)
+            ax.legend(prop=small)
             ax.tick_params(axis="x", labelrotation=30)
         else:
             names = chart["columns"][1:]
@@ -212,7 +224,7 @@ def chart_png(chart: dict) -> bytes:
                 ax.bar(labels, values, bottom=bottom, label=name)
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
             if len(names) > 1:
-                ax.legend(prop=font, fontsize=8)
+                ax.legend(prop=small)
             ax.tick_params(axis="x", labelrotation=30)
         ax.set_title(chart["title"], fontproperties=font)
         for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
