@@ -302,15 +302,24 @@ def cpu_seconds(*pids: int) -> float:
 
 
 def _timed_run(run, port, token, region, source, seconds, connections, pids) -> dict:
-    """One load run, with the server's CPU time per request beside wrk's figures."""
+    """One load run, with the server's CPU time per request beside wrk's figures.
+
+    Also split by process: gunicorn (master and workers) and the task worker, so a figure
+    that moves can be traced to the web server or to the queue beside it."""
     before = cpu_seconds(*pids)
+    parts_before = [cpu_seconds(pid) for pid in pids]
     result = run(port, token, region, source, seconds, connections)
     spent = cpu_seconds(*pids) - before
-    result["cpu_ms_per_request"] = round(spent * 1000 / max(1, result["requests"]), 3)
+    requests = max(1, result["requests"])
+    result["cpu_ms_per_request"] = round(spent * 1000 / requests, 3)
+    result["cpu_ms_per_request_by_process"] = [
+        round((cpu_seconds(pid) - was) * 1000 / requests, 3)
+        for pid, was in zip(pids, parts_before, strict=True)
+    ]
     return result
 
 
-def _gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
+def _gunicorn(app: str, port: int, env: dict, *extra: str) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     return subprocess.Popen(
         [
@@ -323,6 +332,7 @@ def _gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
             "--no-control-socket",
             "--log-level",
             "warning",
+            *extra,
         ],
         cwd=ROOT,
         env=env,
@@ -394,14 +404,22 @@ def _task_worker(env: dict) -> subprocess.Popen | None:
     )
 
 
-def load_test(env: dict, *, seconds: int, connections: int) -> dict:
-    """POST /api/v1/problems against gunicorn with 2 sync workers, the task worker running."""
+def load_test(env: dict, *, seconds: int, connections: int, profile_dir: str = "") -> dict:
+    """POST /api/v1/problems against gunicorn with 2 sync workers, the task worker running.
+
+    With `profile_dir`, each worker is profiled (benchmarks/_gunicorn_profile.py) into
+    `<profile_dir>/<source>/`; the CPU figures of such a run are the profiler's, not ours."""
     results = {}
     for persona, source in (("office", "hotline"), ("inspector", "inspection")):
         setup = worker(env, "token", "--persona", persona)
         port = _free_port()
         tasks = _task_worker(env)
-        server = _gunicorn("wenming.wsgi:application", port, env)
+        extra: tuple[str, ...] = ()
+        server_env = env
+        if profile_dir:
+            extra = ("-c", "python:benchmarks._gunicorn_profile")
+            server_env = {**env, "WENMING_BENCH_PROFILE_DIR": str(Path(profile_dir) / source)}
+        server = _gunicorn("wenming.wsgi:application", port, server_env, *extra)
         try:
             _wait_until_up(port, setup["token"])
             run = _wrk if shutil.which("wrk") else _threads
@@ -569,6 +587,9 @@ def report(backend: str, r: dict) -> None:
                 f"; server CPU {c['cpu_ms_per_request']:.2f} ms a report, the floor's"
                 f" {floor['cpu_ms_per_request'] / c['cpu_ms_per_request']:.0%} of it"
             )
+            parts = c.get("cpu_ms_per_request_by_process") or []
+            if len(parts) == 2:
+                share += f" (gunicorn {parts[0]:.2f}, task worker {parts[1]:.2f})"
         tasks = "task worker running" if c.get("task_worker") else "NO task worker"
         print(
             f"POST /api/v1/problems, {name}, gunicorn 2 workers ({tasks}), {c['tool']}:"
@@ -622,7 +643,12 @@ def run_backend(backend: str, url: str, args) -> dict:
         }
     if "create" in args.only and (backend == "sqlite" or args.create_on_pg):
         print(f"[{backend}] problem creation through gunicorn …", flush=True)
-        result["create"] = load_test(env, seconds=args.seconds, connections=args.connections)
+        result["create"] = load_test(
+            env,
+            seconds=args.seconds,
+            connections=args.connections,
+            profile_dir=args.profile_workers and str(Path(args.profile_workers) / backend),
+        )
         print(f"[{backend}] the web floor for creation …", flush=True)
         result["create_floor"] = floor_load_test(
             env,
@@ -653,6 +679,12 @@ def main(argv: list[str]) -> int:
         "--create-on-pg", action="store_true", help="also run the creation load test on PostgreSQL"
     )
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--profile-workers",
+        default="",
+        help="cProfile gunicorn's workers during the creation runs into this folder"
+        " (python -m benchmarks._gunicorn_profile FOLDER/<backend>/<source> prints them)",
+    )
     parser.add_argument(
         "--name",
         default="problems",
