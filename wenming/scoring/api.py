@@ -72,27 +72,49 @@ def _snapshot_out(snapshot) -> dict | None:
     }
 
 
+def _week_item(row) -> dict:
+    """A stored week's row under the names of `score_out` (no change: a week has none)."""
+    return {
+        "subject": row.subject,
+        "name": row.display_name,
+        "kind": row.subject_kind,
+        "tier": row.tier,
+        "status": row.status,
+        "composite": _f(row.composite),
+        "grade": row.grade,
+        "rank": row.rank,
+        "peers": row.peers,
+        "change": None,
+        "previous_rank": None,
+        "weights_redistributed": row.redistributed,
+        "problems_due": row.problems_due,
+        "visits": row.visits,
+        "components": [component_out(c) for c in row.parts],
+    }
+
+
 def _week_out(actor, week: str, level: str | None) -> dict:
     period = weeks.week_parse(week)
-    rows = weeks.week_scores(actor=actor, period=period, level=level)
-    items = []
-    for row in rows:
-        data = score_out(row, components=False)
-        data["components"] = [component_out(c) for c in row.parts]
-        items.append(data)
-    return {
+    ranking, rows = weeks.week_read(actor=actor, period=period, level=level, components=True)
+    ready = ranking is not None and ranking.computed_at is not None
+    data = {
         "week": weeks.week_label(period),
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "snapshot": None,
-        "items": items,
+        "status": "ready" if ready else "queued",
+        "as_of": ranking.computed_at.isoformat() if ready else None,
+        "items": [_week_item(row) for row in rows],
     }
+    if not ready:
+        data["message"] = _("The week is being computed by the worker; ask again in a moment.")
+    return data
 
 
 @router.get("/scores", summary="A month's (or an ISO week's) scores with their components")
 def scores(request, month: str | None = None, level: str | None = None, week: str | None = None):
-    """`?month=YYYY-MM` reads the month's snapshot; `?week=YYYY-Www` computes the ISO week from
-    the same sources (not stored, no snapshot; see weeks.py)."""
+    """`?month=YYYY-MM` reads the month's snapshot; `?week=YYYY-Www` the ISO week's ranking as
+    the worker last stored it (`as_of`; none yet: queued, `status: "queued"`; see weeks.py)."""
     if week:
         return _week_out(request.auth, week, level)
     period, snapshot = selectors.snapshot_for(actor=request.auth, month=month)

@@ -43,6 +43,12 @@ def _inputs() -> list:
     return marks
 
 
+def inputs_key() -> str:
+    """The inputs now, as one short key (a stored week's ranking notes the one it was made
+    from; weeks.py)."""
+    return hashlib.sha256(repr(_inputs()).encode()).hexdigest()[:32]
+
+
 def key_for(name: str, *parts) -> str:
     """The cache key of `name` for these parts, the reader's language and the inputs now."""
     text = repr((parts, translation.get_language(), _inputs()))

@@ -456,3 +456,55 @@ class ComplianceEvent(models.Model):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("hard-requirement or negative-list event")
         verbose_name_plural = _("hard-requirement and negative-list events")
+
+
+class WeekRanking(models.Model):
+    """An ISO week's ranking as the worker last computed it (weeks.py): when, from which
+    inputs (`caching.inputs_key`), and whether a computation is queued. The rows themselves
+    are one `WeekTier` per tier, plain values (not model instances), read by the page and
+    `GET /api/v1/scores?week=` without computing anything."""
+
+    week = models.DateField(_("week (its Monday)"), unique=True)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    inputs = models.CharField(_("inputs' key"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # When a reader last asked for it (at most every few minutes): the tick keeps such a
+    # past week up to date for a while, besides the current week.
+    asked_at = models.DateTimeField(_("asked"))
+
+    # Through `scope_queryset` only the office and leaders; weeks.py applies `Score.SCOPE`'s
+    # rule to the rows (their region and unit) for everyone else.
+    SCOPE = ScopeRule()
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("week's ranking")
+        verbose_name_plural = _("weeks' rankings")
+
+    def __str__(self) -> str:
+        return f"{self.week:%G-W%V}"
+
+
+class WeekTier(models.Model):
+    """One tier's rows of a week: `rows` a list of plain dicts (subject, names, composite as a
+    string, rank, …), `parts` {subject: [[component, has_data, rate, value, numerator,
+    denominator, weight, applied weight, contribution], …]} read only by the API."""
+
+    ranking = models.ForeignKey(
+        WeekRanking, verbose_name=_("week"), on_delete=models.CASCADE, related_name="tiers"
+    )
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
+    rows = models.JSONField(_("rows"), default=list)
+    parts = models.JSONField(_("components"), default=dict)
+
+    SCOPE = ScopeRule()
+
+    class Meta:
+        verbose_name = _("week's tier")
+        verbose_name_plural = _("weeks' tiers")
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "tier"], name="week_tier_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranking} {self.tier}"

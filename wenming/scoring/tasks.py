@@ -3,6 +3,8 @@
 `snapshot_month` computes a month's snapshot (and publishes it when asked); `scoring_tick`
 (run by `wenming tick`) queues it for the month just ended, once: a queued month is noted as
 an event, so a tick every few minutes does not queue it again while the worker is busy.
+`week_rank` computes and stores an ISO week's ranking (weeks.py, queued by `weeks_tick` and by
+a reader of a week not stored yet).
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ def snapshot_month(month: str, publish: bool = False) -> dict:
     if publish and snapshot.status == SnapshotStatus.DRAFT:
         snapshot = snapshot_publish(snapshot=snapshot)
     return {"month": month, "version": snapshot.version, "status": snapshot.status}
+
+
+@task()
+def week_rank(week: str) -> dict:
+    """Compute the ISO week's ranking ("2026-W45") and store its rows."""
+    from .weeks import week_compute, week_parse
+
+    ranking = week_compute(period=week_parse(week))
+    return {"week": week, "computed_at": ranking.computed_at.isoformat()}
 
 
 def month_just_ended(now: datetime) -> str:

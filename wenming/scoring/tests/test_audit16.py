@@ -16,6 +16,7 @@ from wenming.scoring import services, sources, weeks
 from wenming.scoring.models import Score, Tier
 from wenming.scoring.tests.test_prediction import approved  # noqa: F401
 from wenming.standards.models import Standard
+from wenming.testing.tasks import queued_tasks, run_worker
 
 
 def test_central_provincial_units_rank_in_the_central_tier_by_default(cast, scene, small_sample):
@@ -60,10 +61,21 @@ def split_weeks(cast, scene, small_sample):
     return _week_of(first.replace(day=10)), _week_of(first.replace(day=20))
 
 
+def _stored(client, **params) -> dict:
+    """Ask for a week; the first ask queues it: the worker computes it, then it is read."""
+    first = client.get("scores", **params).json()
+    if first.get("status") == "queued":
+        assert first["items"] == [] and first["as_of"] is None
+        run_worker()
+        first = client.get("scores", **params).json()
+    assert first["status"] == "ready" and first["as_of"]
+    return first
+
+
 def test_week_ranking_by_hand(cast, api_as, split_weeks):
     tenth, twentieth = split_weeks
     office = api_as(cast.office)
-    data = office.get("scores", week=tenth, level="district").json()
+    data = _stored(office, week=tenth, level="district")
     assert data["week"] == tenth and data["snapshot"] is None
     by = {i["subject"]: i for i in data["items"]}
     # Zhongshan as in the month: 7.5 + 10 + 15 + 15 + 7.5 = 55.00, alone in its tier.
@@ -74,7 +86,7 @@ def test_week_ranking_by_hand(cast, api_as, split_weeks):
     # The city that week is Zhongshan's four problems.
     city = office.get("scores", week=tenth, level="city").json()["items"][0]
     assert (city["problems_due"], city["composite"]) == (4, 55.0)
-    later = {i["subject"]: i for i in office.get("scores", week=twentieth).json()["items"]}
+    later = {i["subject"]: i for i in _stored(office, week=twentieth)["items"]}
     assert (later["region-210211"]["problems_due"], later["region-210211"]["composite"]) == (
         1,
         100.0,
@@ -99,9 +111,21 @@ def test_week_refusals_and_page(cast, api_as, page_as, split_weeks):
     future = date.today() + timedelta(days=14)
     answer = office.get("scores", week=_week_of(future))
     assert answer.status_code == 400 and answer.json()["error"] == "future_week"
+    # Not stored yet: queued, and the page polls (htmx) instead of computing.
     page = page_as(cast.office).get("/scores/weeks/", {"week": tenth, "tier": "district"})
-    assert page.status_code == 200
+    assert page.status_code == 200 and b'data-testid="week-pending"' in page.content
+    assert b'hx-trigger="every 2s"' in page.content and b"score-row" not in page.content
+    assert queued_tasks("wenming.scoring.tasks.week_rank") == 1
+    run_worker()
+    polled = page_as(cast.office).get(
+        "/scores/weeks/", {"week": tenth, "tier": "district"}, headers={"HX-Request": "true"}
+    )
+    assert b"<html" not in polled.content and b'data-testid="week-as-of"' in polled.content
+    assert b"hx-trigger" not in polled.content
+    page = page_as(cast.office).get("/scores/weeks/", {"week": tenth, "tier": "district"})
     assert b'data-testid="score-row"' in page.content and b"55.00" in page.content
+    page_as(cast.office).get("/scores/weeks/", {"week": "2020-W02"})
+    run_worker()
     empty = page_as(cast.office).get("/scores/weeks/", {"week": "2020-W02"})
     assert b'data-testid="no-data"' in empty.content
     assert page_as(cast.office).get("/scores/weeks/", {"week": "x"}).status_code == 400

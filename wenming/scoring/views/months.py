@@ -101,7 +101,8 @@ def rankings_page(request):
 
 @login_required
 def week_page(request):
-    """An ISO week's ranking of one tier, computed from the same sources (weeks.py)."""
+    """An ISO week's ranking of one tier, as the worker last stored it (weeks.py); none yet:
+    queued, and the page polls until it is there (htmx asks for the body alone)."""
     week = request.GET.get("week") or weeks.this_week()
     try:
         period = weeks.week_parse(week)
@@ -110,18 +111,23 @@ def week_page(request):
     tier = request.GET.get("tier") or Tier.DISTRICT
     if tier not in Tier.values:
         tier = Tier.DISTRICT
-    rows = weeks.week_scores(actor=request.user, period=period, tier=tier)
+    ranking, rows = weeks.week_read(actor=request.user, period=period, tier=tier)
     before = weeks.week_label(Period(period.first - timedelta(days=7), period.first))
     after_first = period.first + timedelta(days=7)
     after = ""
     if after_first <= local_today():
         after = weeks.week_label(Period(after_first, after_first))
+    template = "scoring/week.html"
+    if request.headers.get("HX-Request"):
+        template = "scoring/_week_body.html"
     return render(
         request,
-        "scoring/week.html",
+        template,
         {
             "period": period,
             "week": weeks.week_label(period),
+            "ranking": ranking,
+            "ready": ranking is not None and ranking.computed_at is not None,
             "rows": rows,
             "has_data": any(r.composite is not None for r in rows),
             "tier": tier,
