@@ -89,3 +89,17 @@ def test_public_rankings_shown_when_the_portal_switch_is_on(cast, client, publis
     assert page.status_code == 200
     text = page.content.decode()
     assert 'data-testid="public-tier-district"' in text and "甘井子区" in text
+
+
+def test_month_page_in_pages(cast, page_as, published, monkeypatch):
+    """A tier's table shows a page of rows with the page links (the ledger's size; one here)."""
+    from wenming.scoring.views import months
+
+    monkeypatch.setattr(months, "PAGE_SIZE", 1)
+    month = f"{published.month:%Y-%m}"
+    office = page_as(cast.office)
+    first = office.get("/scores/", {"month": month, "tier": "district"}).content.decode()
+    assert first.count('data-testid="score-row"') == 1 and "region-210211" in first
+    assert f"?page=2&amp;month={month}&amp;tier=district" in first
+    second = office.get("/scores/", {"month": month, "tier": "district", "page": 2}).content
+    assert b"55.00" in second and second.count(b'data-testid="score-row"') == 1
