@@ -180,6 +180,22 @@ def child(argv: list[str]) -> None:
     result["bigscreen_stored_rows"] = bigscreen_store()
     result["bigscreen_store_s"] = round(time.monotonic() - started, 2)
 
+    # What the worker does for the week pages (queued by the tick): the current week computed
+    # and stored; the pages then only read its rows.
+    from datetime import timedelta
+
+    from wenming.problems.metrics import Period
+    from wenming.scoring.weeks import this_week, week_compute, week_label, week_parse
+
+    started = time.monotonic()
+    week_compute(period=week_parse(this_week()))
+    result["week_compute_s"] = round(time.monotonic() - started, 2)
+    # And a full week of the month just ended (the current week may hold few deadlines yet).
+    past_week = week_label(Period(snapshot.month + timedelta(days=14), snapshot.month))
+    started = time.monotonic()
+    week_compute(period=week_parse(past_week))
+    result["past_week_compute_s"] = round(time.monotonic() - started, 2)
+
     month = f"{snapshot.month:%Y-%m}"
     d, s, u = district.code, street.code, unit.code
     big, page = TARGET_BIGSCREEN_MS, TARGET_PAGE_MS
@@ -212,7 +228,16 @@ def child(argv: list[str]) -> None:
         ("/scores/", "office", as_office, page, "scores", False),
         ("/scores/?tier=community", "office", as_office, page, "scores", False),
         ("/scores/rankings/", "office", as_office, page, "scores", False),
-        ("/scores/weeks/", "office", as_office, page, "scores", True),
+        ("/scores/weeks/", "office", as_office, page, "scores", False),
+        ("/scores/weeks/?tier=community", "office", as_office, page, "scores", False),
+        (
+            f"/scores/weeks/?week={past_week}&tier=district",
+            "office",
+            as_office,
+            page,
+            "scores",
+            False,
+        ),
         ("/scores/predicted/", "office", as_office, page, "scores", True),
         ("/scores/priorities/", "office", as_office, page, "scores", True),
         (f"/scores/s/{subject}/", "office", as_office, page, "scores", False),
@@ -248,6 +273,7 @@ def child(argv: list[str]) -> None:
             ),
             ("/scores/", "district officer", as_officer, page, "scores", False),
             ("/scores/priorities/", "district officer", as_officer, page, "scores", True),
+            ("/scores/weeks/?tier=street", "district officer", as_officer, page, "scores", False),
             (f"/scores/s/{subject}/", "district officer", as_officer, page, "scores", False),
         ]
     bigscreen_store()  # the tick's rows, deleted by the cold runs, are back for the warm ones
@@ -374,6 +400,10 @@ def main(argv: list[str]) -> int:
         print(f"  snapshot of the month just ended (untimed for the pages): {r['snapshot_s']} s")
     print(f"  subjects: {r['subjects']}")
     print(f"  the predicted score computed once (kept 10 min): {r['predicted_s']} s")
+    print(
+        f"  a week's ranking computed and stored (the worker): the current week "
+        f"{r['week_compute_s']} s, a full week of the month just ended {r['past_week_compute_s']} s"
+    )
     print(
         f"  big-screen payloads stored by the tick: {r['bigscreen_stored_rows']} rows "
         f"in {r['bigscreen_store_s']} s"

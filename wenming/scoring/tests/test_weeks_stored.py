@@ -119,3 +119,17 @@ def test_a_week_not_stored_is_queued_once_and_pending(cast, api_as, split_weeks)
     assert run_worker() == 2
     data = office.get("scores", week=tenth).json()
     assert data["status"] == "ready" and data["as_of"] and "message" not in data
+
+
+def test_week_page_in_pages(cast, page_as, split_weeks, monkeypatch):  # noqa: F811
+    from wenming.scoring.views import months
+
+    tenth, _twentieth = split_weeks
+    weeks.week_compute(period=weeks.week_parse(tenth))
+    monkeypatch.setattr(months, "PAGE_SIZE", 1)
+    office = page_as(cast.office)
+    first = office.get("/scores/weeks/", {"week": tenth, "tier": "district"}).content.decode()
+    assert first.count('data-testid="score-row"') == 1 and "55.00" in first
+    assert f"?page=2&amp;week={tenth}&amp;tier=district" in first
+    second = office.get("/scores/weeks/", {"week": tenth, "tier": "district", "page": 2})
+    assert second.content.count(b'data-testid="score-row"') == 1 and b"55.00" not in second.content

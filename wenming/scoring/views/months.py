@@ -126,6 +126,8 @@ def week_page(request):
     after = ""
     if after_first <= local_today():
         after = weeks.week_label(Period(after_first, after_first))
+    has_data = any(r.composite is not None for r in rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "scoring/week.html"
     if request.headers.get("HX-Request"):
         template = "scoring/_week_body.html"
@@ -137,8 +139,10 @@ def week_page(request):
             "week": weeks.week_label(period),
             "ranking": ranking,
             "ready": ranking is not None and ranking.computed_at is not None,
-            "rows": rows,
-            "has_data": any(r.composite is not None for r in rows),
+            "rows": page.object_list,
+            "page": page,
+            "pager_extra": f"&week={weeks.week_label(period)}&tier={tier}",
+            "has_data": has_data,
             "tier": tier,
             "tiers": [(t, Tier(t).label) for t in TIERS],
             "before": before,
