@@ -297,6 +297,13 @@ class Problem(models.Model):
             models.Index(
                 fields=["created_at", "id"], condition=Q(is_open=True), name="problem_open_created"
             ),
+            # A district's newest open problems (its map for a district officer): the district's
+            # index by report time walks its closed problems too (58–79 ms at 1,000,000).
+            models.Index(
+                fields=["district", "created_at", "id"],
+                condition=Q(is_open=True),
+                name="problem_district_open",
+            ),
             models.Index(
                 fields=["deadline", "id"],
                 condition=Q(is_pending=True),
