@@ -58,3 +58,31 @@ def test_month_ranking_explained_score_and_predicted_range(
     # Three visits carry no spread here: the range is shown, narrow.
     assert Decimal(low) <= Decimal(annual) <= Decimal(high)
     assert not errors, errors
+
+
+def test_week_ranking_is_computed_by_the_worker_and_the_page_polls(
+    transactional_db,
+    live_server,
+    page,
+    login,
+    cast,  # noqa: F811
+    scene,  # noqa: F811
+    small_sample,  # noqa: F811
+):
+    from wenming.scoring.tests.test_audit16 import _week_of
+    from wenming.testing.tasks import run_worker
+
+    week = _week_of(scene.first.replace(day=10))
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login("office")
+    page.goto(f"{live_server.url}/scores/weeks/?week={week}&tier=district")
+    page.wait_for_selector("[data-testid=week-pending]")
+    assert page.locator("[data-testid=score-row]").count() == 0
+    assert run_worker() == 1
+    # htmx asks for the body again every 2 s and swaps in the stored rows.
+    page.wait_for_selector("[data-testid=score-row]")
+    assert page.locator("[data-testid=week-pending]").count() == 0
+    assert page.locator("[data-testid=week-as-of]").is_visible()
+    assert not errors, errors
