@@ -1,8 +1,9 @@
-"""The predicted score, what to fix first and a week's ranking are computed from the whole
-ledger (about a second each at the demo's scale), so a page view keeps them in the configured
-cache: under a key made of the newest row of every input (a handful of indexed MAX(id) reads),
-so any change to an input makes a new key at once, and a short TTL bounds a key that an input
-we cannot see cheaply (an edit in place) leaves unchanged."""
+"""The predicted score and what to fix first are computed from the whole ledger (about a
+second each at the demo's scale), so a page view keeps them in the configured cache: under a
+key made of the newest row of every input (a handful of indexed MAX(id) reads), so any change
+to an input makes a new key at once, and a short TTL bounds a key that an input we cannot see
+cheaply (an edit in place) leaves unchanged. A week's ranking is stored by the worker instead
+(weeks.py), noting the same inputs' key (`inputs_key`) to know when to compute it again."""
 
 from __future__ import annotations
 
