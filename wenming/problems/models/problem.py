@@ -304,6 +304,14 @@ class Problem(models.Model):
                 condition=Q(is_open=True),
                 name="problem_district_open",
             ),
+            # What to fix first reads the open problems born of a checklist item, by item: the
+            # status index found them but fetched 40,000 table rows for their item (SQLite,
+            # 1,000,000 problems: ~190 ms); this one covers the read (item, status, rowid).
+            models.Index(
+                fields=["checklist_item", "status"],
+                condition=Q(is_open=True),
+                name="problem_open_item",
+            ),
             models.Index(
                 fields=["deadline", "id"],
                 condition=Q(is_pending=True),
