@@ -286,7 +286,7 @@ def make_docx(*, job, out, progress) -> str:
     doc.add_heading(_("The month in figures"), level=1)
     _table(
         doc,
-        [_("Figure"), _("Value")],
+        [pgettext("metric", "Figure"), _("Value")],
         [
             [_("Open now"), totals["open"]],
             [_("Overdue now"), totals["overdue"]],

@@ -98,9 +98,10 @@ class StatusCount(models.Model):
 class Measure(models.TextChoices):
     """What a day's count counts (each a rule of metrics.py, on the day it belongs to)."""
 
-    REPORTED = "reported", _("reported")  # day: reported (local date)
-    CLOSED = "closed", _("closed")  # day: closed (a closed problem)
-    DUE = "due", _("due")  # day: deadline (dispatched, in progress, rectified, closed)
+    REPORTED = "reported", pgettext_lazy("measure", "reported")  # day: reported (local date)
+    CLOSED = "closed", pgettext_lazy("measure", "closed")  # day: closed (a closed problem)
+    # day: deadline (dispatched, in progress, rectified, closed)
+    DUE = "due", pgettext_lazy("measure", "due")
     CLOSED_ON_TIME = "closed_on_time", _("closed on time")  # day: deadline
     HANDLED_ON_TIME = "handled_on_time", _("handled on time")  # day: deadline
     PENDING = "pending", _("pending")  # day: deadline (dispatched or in progress)

@@ -5,6 +5,7 @@ that has nothing yet shows "no data", never a made-up figure."""
 from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenming.problems.metrics import Period
 
@@ -168,7 +169,7 @@ def predicted_chart_for_leaders():
 def _predicted_chart(predicted):
     from .selectors import Chart
 
-    columns = [_("Figure"), _("Score")]
+    columns = [pgettext("metric", "Figure"), _("Score")]
     title = _("Predicted national score")
     if predicted is None:
         return Chart("predicted", title, "gauge", columns, [])

@@ -129,7 +129,7 @@ def status_charts(scope: DashScope) -> tuple[list[Chart], int]:
             "status",
             _("Problems by status"),
             "pie",
-            [_("Status"), _("Problems")],
+            [_("Status"), pgettext("count", "Problems")],
             [[str(label), by_status.get(value, 0)] for value, label in Status.choices],
             extra={"keys": list(Status.values)},
         ),
@@ -154,7 +154,11 @@ def status_charts(scope: DashScope) -> tuple[list[Chart], int]:
                 "place",
                 title,
                 "stack",
-                [_("District") if key == "district" else _("Street"), _("Open"), _("Closed")],
+                [
+                    _("District") if key == "district" else _("Street"),
+                    pgettext("count", "Open"),
+                    pgettext("count", "Closed"),
+                ],
                 [[_region_name(pk), open_of[pk], closed_of[pk]] for pk in places],
             )
         )
@@ -218,7 +222,7 @@ def weekly_chart(scope: DashScope, period: Period, today: date, days=None) -> Ch
         "weekly",
         _("New and closed problems per week"),
         "line",
-        [_("Week of"), _("New"), _("Closed")],
+        [_("Week of"), pgettext("count", "New"), pgettext("count", "Closed")],
         [
             [
                 f"{week:%Y-%m-%d}",
