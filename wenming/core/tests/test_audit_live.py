@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,13 @@ def check_while_writing(*, writers: int, checks: int) -> dict:
     verdicts = []
     try:
         started.wait()
-        for _ in range(checks):
+        # At least `checks` checks, and on until two of them saw the log at different lengths
+        # (bounded): a check of a short log takes a millisecond, so on a busy machine all the
+        # checks could end before the writers' first commits landed, and prove nothing.
+        deadline = time.monotonic() + 60
+        while len(verdicts) < checks or (
+            len({v["checked"] for v in verdicts}) < 2 and time.monotonic() < deadline
+        ):
             verdict = audit_verify()
             verdicts.append({"ok": verdict.ok, "checked": verdict.checked, "why": verdict.reason})
     finally:
