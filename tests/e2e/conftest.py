@@ -28,13 +28,36 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+class TilelessBrowser:
+    """The browser, whose every context answers the map's tile requests 404 itself.
+
+    Left to reach the live server, a tile request is rendered as a Django 404 page in the
+    server's thread; one still in flight when its test ends meets a closed database and a
+    closed stderr, and the thread's exception stops the whole session (it did in CI, at
+    `no-tiles/17/…png`). Answered in the browser, it fails as an unreachable tile server
+    would, and the maps show their fallback."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        from .walk_pages import NO_TILES
+
+        context = self._browser.new_context(**options)
+        context.route(f"**{NO_TILES}**", lambda route: route.fulfill(status=404, body=""))
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield TilelessBrowser(browser)
         browser.close()
 
 
