@@ -12,3 +12,16 @@ def fresh_reference_rows():
     refcache.reset()
     yield
     refcache.reset()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (zh-Hans). A request through the test client
+    leaves the language it chose active in the test's thread (LocaleMiddleware activates one,
+    nothing deactivates it), so without this a test's expected words depended on which test
+    ran before it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

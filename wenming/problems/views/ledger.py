@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import DomainError
+from wenming.org.models import RegionLevel
 from wenming.org.roles import is_office
-from wenming.org.selectors import regions_visible, units_visible
+from wenming.org.selectors import region_choices, unit_choices
 
 from .. import listing, selectors
 from ..deadlines import local_today
@@ -24,6 +25,7 @@ from ..forms import (
     BulkDispatchForm,
 )
 from ..models import Source, Status
+from ..reference import category_choices
 from ..services.creation import REPORTERS
 from ..services.transitions import problem_dispatch_many
 from .common import is_htmx
@@ -136,9 +138,10 @@ def _ledger_context(request, params=None) -> dict:
         "statuses": Status.choices,
         "sources": Source.choices,
         "sorts": selectors.SORT_LABELS.items(),
-        "categories": selectors.categories_visible(actor=actor),
-        "regions": regions_visible(actor=actor).exclude(level="community"),
-        "units": units_visible(actor=actor, active_only=True),
+        # From the reference copies: the form's choices cost no query.
+        "categories": category_choices(actor=actor),
+        "regions": region_choices(actor=actor, exclude_level=RegionLevel.COMMUNITY),
+        "units": unit_choices(actor=actor, active_only=True),
         "can_dispatch": is_office(actor),
         "can_report": actor.role in REPORTERS,
         # The phone's "Filters" button says how many folded filters are in use, and a wrong
