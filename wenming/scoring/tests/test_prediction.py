@@ -190,3 +190,43 @@ def test_range_carries_the_field_interval_by_hand(cast, approved):
     assert round(low, 4) == 46.1410 and round(high, 4) == 91.1790
     assert p.partial and p.annual == D("73.33")
     assert (p.low, p.high) == (D("58.32"), D("88.34"))
+
+
+def test_the_range_adds_the_surveys_margins_in_quadrature_by_hand():
+    """The questionnaire's part of the range, by hand (prediction._half_width, no database).
+
+    Field: weight 40, interval 46.1410 … 91.1790 → 40 × (91.1790 − 46.1410) ÷ 2 ÷ 100
+    = 9.007600. Questionnaire: weight 20; 1.2.2 (20 points) from a survey at 0.80 ± 0.05,
+    2.2.1 (10 points) at 0.70 ± 0.08, 2.2.2 (10 points) from the office's figure (no margin);
+    points with data 40. Points-weighted margin (20 × 0.05 + 10 × 0.08 + 0) ÷ 40 = 0.045;
+    × weight 20 = 0.9. Together √(9.0076² + 0.9²) = √(81.13686 + 0.81) = √81.94686 = 9.052450.
+    Without the surveys' margins the half-width is the field's alone."""
+    from wenming.standards.models import Method
+
+    def method(name, weight, points, score=D("1")):
+        return prediction.MethodLine(name, name, D(weight), D(points), D(points), D("1"), score)
+
+    def line(code, points, rate, margin, source="survey"):
+        pts = {Method.MATERIAL: D(0), Method.FIELD: D(0), Method.QUESTIONNAIRE: D(points)}
+        achieved = prediction.Achievement(D(rate), 100, source, margin)
+        return prediction.StandardLine(0, code, "", pts, {Method.QUESTIONNAIRE: achieved})
+
+    methods = {
+        Method.MATERIAL: method(Method.MATERIAL, "40", "40", score=None),
+        Method.FIELD: method(Method.FIELD, "40", "40"),
+        Method.QUESTIONNAIRE: method(Method.QUESTIONNAIRE, "20", "40"),
+    }
+    lines = [
+        line("1.2.2", "20", "0.80", D("0.05")),
+        line("2.2.1", "10", "0.70", D("0.08")),
+        line("2.2.2", "10", "0.90", None, source="office"),
+    ]
+    interval = (46.1410, 91.1790)
+    half = prediction._half_width(methods, lines, interval)
+    assert round(half, 6) == D("9.052450")
+    for one in lines:
+        one.achievement[Method.QUESTIONNAIRE].margin = None
+    assert round(prediction._half_width(methods, lines, interval), 6) == D("9.007600")
+    # No field interval (no approved visits): the surveys' part alone.
+    lines[0].achievement[Method.QUESTIONNAIRE].margin = D("0.05")
+    assert prediction._half_width(methods, lines, None) == D("0.5")
