@@ -25,3 +25,16 @@ def default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts and ends with an empty cache. Computed figures (dashboards, the
+    predicted score, priorities, weeks) are cached under their inputs' newest ids, and rate
+    limits under the client's address; a test's rows are rolled back, so the next test's ids
+    repeat, and the test cache is a folder that outlives the run."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

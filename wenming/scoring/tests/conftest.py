@@ -14,13 +14,3 @@ def small_sample(db):
     row.save()
     return row
 
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The predicted score, priorities and weeks are cached under their inputs' newest ids,
-    which repeat from one test to the next (each test's rows are rolled back)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
