@@ -4,6 +4,7 @@ Lists are `{"items": [...], "next": cursor}`."""
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -73,7 +74,7 @@ def list_campaigns(request, page: Query[PageQuery]):
         try:
             qs = qs.filter(pk__lt=int(page.after))
         except ValueError:
-            raise InvalidInput("bad cursor", code="bad_cursor") from None
+            raise InvalidInput(_("The cursor is not valid."), code="bad_cursor") from None
     rows = list(qs[: page.limit + 1])
     more = len(rows) > page.limit
     rows = rows[: page.limit]
@@ -84,8 +85,15 @@ def list_campaigns(request, page: Query[PageQuery]):
 def create_campaign(request, payload: CampaignIn):
     region = Region.objects.filter(code=payload.region).first()
     system = EvaluationSystem.objects.filter(code=payload.system).first()
-    if region is None or system is None:
-        raise InvalidInput("unknown region or evaluation system", code="unknown_reference")
+    if region is None:
+        raise InvalidInput(
+            _("Unknown region: %(code)s.") % {"code": payload.region[:20]}, code="unknown_reference"
+        )
+    if system is None:
+        raise InvalidInput(
+            _("Unknown evaluation system: %(code)s.") % {"code": payload.system[:40]},
+            code="unknown_reference",
+        )
     campaign = campaign_services.campaign_create(
         actor=request.auth,
         name=payload.name,
@@ -325,22 +333,36 @@ def task_detail_out(actor, task_id: int) -> dict:
     }
 
 
+def _refuse_unknown(asked, found, message) -> None:
+    """400 naming the codes of `asked` that are not in `found` (the first ten)."""
+    missing = [code for code in dict.fromkeys(asked) if code not in set(found)]
+    if missing:
+        codes = ", ".join(str(code)[:40] for code in missing[:10])
+        raise InvalidInput(message % {"codes": codes}, code="unknown_reference")
+
+
 @router.post("/tasks", response={201: TaskDetailOut}, summary="Create a task (office)")
 def create_task(request, payload: TaskIn):
     actor = request.auth
     campaign = selectors.campaign_get(actor=actor, campaign_id=payload.campaign)
     standards = list(Standard.objects.filter(system=campaign.system, code__in=payload.standards))
-    if len(standards) != len(set(payload.standards)):
-        raise InvalidInput("unknown standard code", code="unknown_reference")
+    _refuse_unknown(
+        payload.standards,
+        [s.code for s in standards],
+        _("Unknown standards in this campaign's evaluation system: %(codes)s."),
+    )
     co_units = list(Unit.objects.filter(code__in=payload.co_units))
+    _refuse_unknown(payload.co_units, [u.code for u in co_units], _("Unknown units: %(codes)s."))
     regions = list(Region.objects.filter(code__in=payload.regions))
-    if len(co_units) != len(set(payload.co_units)) or len(regions) != len(set(payload.regions)):
-        raise InvalidInput("unknown unit or region code", code="unknown_reference")
+    _refuse_unknown(payload.regions, [r.code for r in regions], _("Unknown regions: %(codes)s."))
     plan = None
     if payload.plan is not None:
         plan = WorkPlan.objects.filter(pk=payload.plan).first()
         if plan is None:
-            raise InvalidInput("unknown work plan", code="unknown_reference")
+            raise InvalidInput(
+                _("Unknown work plan: %(plan)s.") % {"plan": payload.plan},
+                code="unknown_reference",
+            )
     task = task_services.task_create(
         actor=actor,
         campaign=campaign,
@@ -455,7 +477,7 @@ def list_letters(request, f: Query[LetterFilters]):
             qs = qs.filter(pk__gt=int(f.after))
         except ValueError:
             # A malformed cursor is the caller's mistake, like the other lists' (400).
-            raise InvalidInput("bad cursor", code="bad_cursor") from None
+            raise InvalidInput(_("The cursor is not valid."), code="bad_cursor") from None
     rows = list(qs[: f.limit + 1])
     more = len(rows) > f.limit
     rows = rows[: f.limit]

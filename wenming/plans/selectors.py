@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenming.core import refcache
 from wenming.core.errors import InvalidInput, NotFound
@@ -244,7 +245,7 @@ def _cursor_decode(cursor: str | None):
         day, pk = cursor.split("_", 1)
         return date.fromisoformat(day), int(pk)
     except ValueError:
-        raise InvalidInput("bad cursor", code="bad_cursor") from None
+        raise InvalidInput(_("The cursor is not valid."), code="bad_cursor") from None
 
 
 def task_rows(rows: list[dict], today: date) -> list[dict]:

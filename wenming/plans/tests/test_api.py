@@ -147,3 +147,55 @@ def test_ledger_items_are_what_their_schema_says(cast, api_as, urban_task, educa
 
     for item in api_as(cast.office).get("tasks").json()["items"]:
         assert TaskOut.model_validate(item).model_dump(mode="json") == item
+
+
+def test_unknown_codes_are_named_in_the_users_language(cast, api_as, campaign, system):
+    """A task or campaign that names codes Wenming does not know is a 400 that lists them, in
+    the caller's language (Chinese unless the language cookie says English); nothing is
+    created."""
+    body = {
+        "campaign": campaign.pk,
+        "title": "背街小巷整治",
+        "standards": ["1.1.1", "9.9.9"],
+        "lead_unit": "URBAN",
+        "co_units": ["PSB", "NOPE"],
+        "regions": [cast.zhongshan_street.code],
+        "person_in_charge": "urban",
+        "start": TODAY.isoformat(),
+        "deadline": (TODAY + datetime.timedelta(days=30)).isoformat(),
+    }
+    office = api_as(cast.office)
+    refused = office.post("tasks", body)
+    assert refused.status_code == 400 and refused.json()["error"] == "unknown_reference"
+    assert refused.json()["message"] == "本创建周期的测评体系中没有这些标准：9.9.9。"
+    office.client.cookies["wenming_language"] = "en"
+    units = office.post("tasks", {**body, "standards": ["1.1.1"]})
+    assert units.json()["message"] == "Unknown units: NOPE."
+    del office.client.cookies["wenming_language"]
+    regions = office.post(
+        "tasks", {**body, "standards": ["1.1.1"], "co_units": [], "regions": ["999999"]}
+    )
+    assert regions.json()["message"] == "未知区域：999999。"
+    plan = office.post("tasks", {**body, "standards": ["1.1.1"], "co_units": [], "plan": 987654})
+    assert plan.json()["message"] == "未知工作方案：987654。"
+    assert not Task.objects.exists()
+    campaign_body = {
+        "name": "县级市周期",
+        "region": cast.zhongshan_district.code,
+        "system": "NO-SUCH-SYSTEM",
+        "cycle_start_year": 2027,
+        "cycle_end_year": 2029,
+    }
+    office.client.cookies["wenming_language"] = "en"
+    no_system = office.post("campaigns", campaign_body)
+    assert no_system.status_code == 400
+    assert no_system.json()["message"] == "Unknown evaluation system: NO-SUCH-SYSTEM."
+    del office.client.cookies["wenming_language"]
+    no_region = office.post("campaigns", {**campaign_body, "region": "000000"})
+    assert no_region.json()["message"] == "未知区域：000000。"
+
+
+def test_a_malformed_cursor_says_so_in_chinese(cast, api_as, campaign):
+    refused = api_as(cast.office).get("campaigns", after="zz")
+    assert refused.status_code == 400 and refused.json()["error"] == "bad_cursor"
+    assert refused.json()["message"] == "分页游标无效。"
