@@ -8,6 +8,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from wenming.core.ids import RowId
 from wenming.core.pagination import id_page
 
 from . import selectors, services
@@ -94,7 +95,7 @@ class VisitPageOut(Schema):
 
 class VisitFilters(Schema):
     mine: bool = False
-    round: int | None = None
+    round: RowId | None = None
     after: str | None = Field(None, description="cursor: `next` of the previous page")
     limit: int = Field(100, ge=1, le=MAX_PAGE)
 

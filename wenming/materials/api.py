@@ -11,6 +11,7 @@ from pydantic import Field
 
 from wenming.core.documents import document_response
 from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.ids import RowId
 from wenming.core.scope import SEE_ALL
 from wenming.org.models import Unit
 from wenming.standards.models import Clause
@@ -65,7 +66,7 @@ class SubmissionPageOut(Schema):
 
 
 class SubmissionFilters(Schema):
-    window: int | None = None
+    window: RowId | None = None
     status: str | None = None
     unit: str | None = Field(None, description="unit code")
     clause: str | None = Field(None, description="clause code")

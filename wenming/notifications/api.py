@@ -6,11 +6,13 @@ from typing import Annotated
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
+from wenming.core.ids import MAX_ROW_ID
+
 from . import selectors, services
 
 router = Router(tags=["notifications"])
 
-MessageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+MessageId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class MessageOut(Schema):

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.ids import MAX_ROW_ID
 from wenming.core.scope import scope_queryset
 from wenming.org.roles import is_office, require_office
 
@@ -29,7 +30,7 @@ def inbox_page(
             before = int(cursor)
         except ValueError:
             raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor") from None
-        if not 0 < before < 2**63:
+        if not 0 < before <= MAX_ROW_ID:
             raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor")
         qs = qs.filter(id__lt=before)
     rows = list(qs[: limit + 1])

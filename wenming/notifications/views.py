@@ -14,12 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import InvalidInput, NotAllowed, NotFound
+from wenming.core.ids import MAX_ROW_ID
 
 from . import selectors, services
 from .forms import WebhookChannelForm
 from .models import DeliveryStatus
-
-MAX_ID = 2**63 - 1
 
 
 def domain_errors(view):
@@ -28,7 +27,7 @@ def domain_errors(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         # An id past the database's integer range cannot exist (and must not reach SQLite).
-        if any(k.endswith("_id") and v > MAX_ID for k, v in kwargs.items()):
+        if any(k.endswith("_id") and v > MAX_ROW_ID for k, v in kwargs.items()):
             raise Http404()
         try:
             return view(request, *args, **kwargs)

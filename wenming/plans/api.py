@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from wenming.core.errors import InvalidInput
+from wenming.core.ids import RowId
 from wenming.org.models import Person, Region, Unit
 from wenming.problems.listing import json_response
 from wenming.standards.models import EvaluationSystem, Standard
@@ -177,13 +178,13 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskFilters(Schema):
-    campaign: int | None = None
-    plan: int | None = None
+    campaign: RowId | None = None
+    plan: RowId | None = None
     unit: str | None = Field(None, description="unit code (lead or co-unit)")
     region: str | None = Field(None, description="region code (its subtree)")
     status: str | None = None
     overdue: bool = False
-    standard: int | None = Field(None, description="standard id")
+    standard: RowId | None = Field(None, description="standard id")
     missing: str | None = Field(None, description="|".join(implementations.CODES))
     counts: bool = Field(False, description="add the counts by status and overdue")
     after: str | None = Field(None, description="cursor: `next` of the previous page")
@@ -460,7 +461,7 @@ class LetterPageOut(Schema):
 
 
 class LetterFilters(PageQuery):
-    campaign: int | None = None
+    campaign: RowId | None = None
     signed: bool | None = None
 
 
