@@ -15,3 +15,14 @@ MAX_ROW_ID = 2**63 - 1
 
 # An id that filters a list (a path takes `ninja.Path(ge=1, le=MAX_ROW_ID)`).
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+
+def row_id(value) -> int | None:
+    """The id a page's query string (or form) gives, or None when it gives none that can
+    exist: not a decimal number, zero, or past the bound. A page then shows what it shows
+    without that filter (or its 404), never a 500."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.ids import row_id
 from wenming.core.roles import is_office
 from wenming.core.scope import SEE_ALL
 from wenming.org.models import Unit
@@ -21,15 +22,8 @@ from ..models import SubmissionStatus, WindowStatus
 QUEUE_LIMIT = 200
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _window(request):
-    window_id = _int(request.GET.get("window"))
+    window_id = row_id(request.GET.get("window"))
     if window_id is not None:
         try:
             return selectors.window_get(actor=request.user, window_id=window_id)
@@ -46,8 +40,8 @@ def queue(request):
     status = request.GET.get("status")
     if status not in SubmissionStatus.values:
         status = SubmissionStatus.SUBMITTED if status is None else None
-    unit_id = _int(request.GET.get("unit"))
-    standard_id = _int(request.GET.get("standard"))
+    unit_id = row_id(request.GET.get("unit"))
+    standard_id = row_id(request.GET.get("standard"))
     result = selectors.review_queue(
         actor=actor, window=window, status=status, unit_id=unit_id, standard_id=standard_id
     )
@@ -148,7 +142,7 @@ def window_new(request):
     error = None
     if request.method == "POST":
         try:
-            system = systems.filter(pk=_int(request.POST.get("system"))).first()
+            system = systems.filter(pk=row_id(request.POST.get("system"))).first()
             assessment = _parse(request.POST.get("assessment_date"))
             if system is None or assessment is None:
                 raise InvalidInput(_("Choose the evaluation system and the assessment date."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.ids import row_id
 from wenming.core.roles import Role, is_office
 from wenming.org.models import Region, RegionLevel, Unit
 from wenming.points.models import Point
@@ -35,7 +36,7 @@ def _unit(value, *, required=True):
         if required:
             raise InvalidInput(_("Choose a unit."), code="unit_required")
         return None
-    unit = Unit.objects.filter(pk=value if str(value).isdigit() else -1, is_active=True).first()
+    unit = Unit.objects.filter(pk=row_id(value) or -1, is_active=True).first()
     if unit is None:
         raise InvalidInput(_("Unknown unit."), code="bad_unit")
     return unit
@@ -369,7 +370,10 @@ def guaranteed(request):
     actor = request.user
     if getattr(actor, "role", None) != Role.UNIT_OFFICER and not is_office(actor):
         raise Http404
-    unit = actor.unit if not is_office(actor) else _unit(request.GET.get("unit"), required=False)
+    if is_office(actor):  # the office picks the unit; one that does not exist is a 404
+        unit = Unit.objects.filter(pk=row_id(request.GET.get("unit")) or -1, is_active=True).first()
+    else:
+        unit = actor.unit
     if unit is None:
         raise Http404
     return render(

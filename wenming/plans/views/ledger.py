@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wenming.core.errors import DomainError
+from wenming.core.ids import row_id
 from wenming.core.roles import is_office
 from wenming.core.scope import scope_queryset
 from wenming.org.models import Region, Unit
@@ -24,8 +25,7 @@ def _filters(request) -> selectors.LedgerFilters:
     get = request.GET
 
     def num(name):
-        value = get.get(name, "")
-        return int(value) if value.isdigit() else None
+        return row_id(get.get(name))
 
     status = get.get("status") or None
     missing = get.get("missing") or None
@@ -148,8 +148,8 @@ def timeline(request):
     """Bars per task from start to deadline, with milestones, for one unit or one plan."""
     actor = request.user
     get = request.GET
-    unit_id = int(get["unit"]) if get.get("unit", "").isdigit() else None
-    plan_id = int(get["plan"]) if get.get("plan", "").isdigit() else None
+    unit_id = row_id(get.get("unit"))
+    plan_id = row_id(get.get("plan"))
     if unit_id is None and plan_id is None and getattr(actor, "unit_id", None):
         unit_id = actor.unit_id
     plan = or_404(selectors.plan_get, actor=actor, plan_id=plan_id) if plan_id else None

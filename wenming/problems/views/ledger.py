@@ -53,6 +53,12 @@ _FOLDED = (
 _SLOTS = ("status", "region", "unit", "category", "source", "created_from", "created_to", "sort")
 
 
+def _page_size(params) -> int:
+    """The rows a page asks for (`limit`), 50 unless it names a number (ledger_page caps it)."""
+    text = str(params.get("limit") or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 50
+
+
 def _ledger_context(request, params=None) -> dict:
     """The ledger page for `params` (default: the request's query string).
 
@@ -79,7 +85,7 @@ def _ledger_context(request, params=None) -> dict:
                 qs,
                 f=found,
                 cursor=params.get("cursor"),
-                limit=params.get("limit") or 50,
+                limit=_page_size(params),
                 columns=selectors.LIST_COLUMNS,
             )
         except DomainError as exc:
