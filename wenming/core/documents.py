@@ -260,11 +260,9 @@ def document_delete(name: str) -> None:
         logger.warning("could not delete %s: %r", name, exc)
 
 
-def document_response(name: str, *, filename: str, inline: bool = False) -> FileResponse:
-    """Stream a stored document as a download named `filename` (404 if gone, 503 if the store
-    is down). The caller has checked the reader's scope."""
-    ext = _extension(name)
-    content_type = EXTENSIONS.get(ext, (None, "application/octet-stream"))[1]
+def stored_file(name: str):
+    """The stored file `name`, opened for reading: NotFound if the store no longer holds it,
+    Unavailable (503) if the store cannot be reached."""
     try:
         handle = default_storage.open(name, "rb")
         handle.open()  # fetch now (S3 reads lazily), so a failure is a 503, not a cut stream
@@ -272,8 +270,16 @@ def document_response(name: str, *, filename: str, inline: bool = False) -> File
         raise NotFound(code="document_not_found") from None
     except Exception as exc:
         raise storage_unavailable() from exc
+    return handle
+
+
+def document_response(name: str, *, filename: str, inline: bool = False) -> FileResponse:
+    """Stream a stored document as a download named `filename` (404 if gone, 503 if the store
+    is down). The caller has checked the reader's scope."""
+    ext = _extension(name)
+    content_type = EXTENSIONS.get(ext, (None, "application/octet-stream"))[1]
     response = FileResponse(
-        handle,
+        stored_file(name),
         content_type=content_type,
         as_attachment=not inline,
         filename=safe_name(filename, default=f"document.{ext}" if ext else "document"),

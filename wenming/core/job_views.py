@@ -1,11 +1,12 @@
 """The page of one generated document: its progress while the worker makes it, then the file."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .errors import NotFound
+from .documents import stored_file
+from .errors import DomainError, NotFound
 from .jobs import job_get, jobs_of
 from .models import JobStatus
 
@@ -45,4 +46,12 @@ def job_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != JobStatus.DONE or not job.result:
         raise Http404
-    return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name)
+    # As every stored document: a file the store no longer holds (removed by hand, an older
+    # back-up restored) is a 404, a store that cannot be reached a 503; never a 500.
+    try:
+        handle = stored_file(job.result.name)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        return HttpResponse(str(exc.message), status=exc.status, content_type="text/plain")
+    return FileResponse(handle, as_attachment=True, filename=job.result_name)

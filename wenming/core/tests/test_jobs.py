@@ -99,6 +99,9 @@ def test_progress_is_visible_while_the_worker_writes(cast, monkeypatch, page_as)
     assert (job.done, job.total, job.status) == (4, 4, JobStatus.DONE)
     body = page_as(cast.zhongshan).get(f"/jobs/{job.pk}/download/")
     assert b"".join(body.streaming_content) == b"done"
+    # The file gone from the store (removed by hand, an older back-up restored): 404, not 500.
+    job.result.storage.delete(job.result.name)
+    assert page_as(cast.zhongshan).get(f"/jobs/{job.pk}/download/").status_code == 404
 
 
 def test_an_unknown_kind_is_refused(cast):
