@@ -65,3 +65,12 @@ def test_no_page_fails_on_a_query_string(cast, page_as, who, value):
 def test_each_page_found_by_the_fuzz(cast, page_as, path, name, value):
     answer = page_as(cast.office).get(path, {name: value})
     assert answer.status_code < 500
+
+
+def test_a_coverage_target_for_an_unknown_type_says_so(cast, page_as):
+    """The office's coverage form with a type that does not exist: the coverage page with the
+    message, not a 500 (found by a fuzz of the forms, session 8)."""
+    client = page_as(cast.office)
+    answer = client.post("/creation/coverage/target/", {"type": "abc", "region": "x"})
+    assert answer.status_code == 302 and answer["Location"] == "/creation/coverage/"
+    assert "未找到" in client.get(answer["Location"]).content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.errors import DomainError, InvalidInput, NotFound
 from wenming.core.roles import is_office
 from wenming.org.models import Region
 from wenming.standards.models import EvaluationSystem
@@ -48,7 +48,11 @@ def coverage_page(request):
 def target_save(request):
     """The office sets a region's target for a type (and its own campaign's edition)."""
     post = request.POST
-    kind = selectors.type_get(actor=request.user, code=post.get("type", ""))
+    try:
+        kind = selectors.type_get(actor=request.user, code=post.get("type", ""))
+    except NotFound as exc:
+        messages.error(request, str(exc.message))
+        return redirect("creation:coverage")
     try:
         region = Region.objects.filter(code=post.get("region", "")).first()
         if region is None:

@@ -267,3 +267,16 @@ def test_the_office_home_shows_failing_deliveries(cast, page_as):
     html = page_as(cast.office).get("/").content.decode()
     assert "/notifications/deliveries/?status=failed" in html
     assert "/notifications/deliveries/" not in page_as(cast.leader).get("/").content.decode()
+
+
+@pytest.mark.parametrize("target", ["abc", "notifications:inbox", "//evil.example/x"])
+def test_a_next_that_is_not_a_path_of_this_site_falls_back_to_the_inbox(cast, page_as, target):
+    """`next` is followed only as a path of this site: a bare word was read by redirect() as a
+    view's name and answered 500 (found by a fuzz of the forms, session 8)."""
+    message = send(cast.urban)
+    answer = page_as(cast.urban).post(f"/notifications/{message.pk}/read/", {"next": target})
+    assert answer.status_code == 302 and answer["Location"] == "/notifications/"
+    kept = page_as(cast.urban).post(
+        f"/notifications/{message.pk}/read/", {"next": "/problems/WM2026-000001/"}
+    )
+    assert kept["Location"] == "/problems/WM2026-000001/"

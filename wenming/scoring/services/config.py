@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,13 @@ from django.utils.translation import gettext as _
 from wenming.core.errors import Conflict, InvalidInput
 from wenming.core.roles import require_office
 
-from ..models import AnnualResult, CityStatus, ComplianceEvent, QuestionnaireFigure
+from ..models import (
+    AnnualResult,
+    CityStatus,
+    ComplianceEvent,
+    QuestionnaireFigure,
+    ScoringSettings,
+)
 from .common import event, settings_get
 
 SETTING_FIELDS = (
@@ -42,6 +49,18 @@ def _decimal(value, name) -> Decimal:
     return number
 
 
+def _storable(name: str, value) -> None:
+    """Refuse a value its column cannot hold (the field's own validators: the database's
+    integer range, a decimal's digits), which would otherwise fail the save with a 500."""
+    try:
+        ScoringSettings._meta.get_field(name).run_validators(value)
+    except ValidationError:
+        raise InvalidInput(
+            _("%(name)s: %(value)s is out of range.") % {"name": name, "value": value},
+            code="bad_number",
+        ) from None
+
+
 def settings_update(*, actor, **changes):
     """Change the office's scoring settings; cycle weights must add up to 100."""
     require_office(actor)
@@ -63,6 +82,7 @@ def settings_update(*, actor, **changes):
                 value = int(_decimal(value, name))
                 if value < 0:
                     raise InvalidInput(_("A count must be zero or more."), code="bad_number")
+            _storable(name, value)
             setattr(row, name, value)
         total = row.cycle_weight_1 + row.cycle_weight_2 + row.cycle_weight_3
         if total != 100:

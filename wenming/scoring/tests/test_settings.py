@@ -68,3 +68,18 @@ def test_events_are_refused_when_incomplete(cast):
     services.compliance_event_withdraw(actor=cast.office, event_row=row, reason="误录")
     row.refresh_from_db()
     assert row.withdrawn_at is not None
+
+
+@pytest.mark.parametrize("name", ["min_problems_due", "list_size", "field_window_months"])
+def test_a_count_its_column_cannot_hold_is_refused(cast, name):
+    """A count past the column's range (the database's, as the field's validators say) is a
+    400 with the setting named; it failed the save with a 500 (found by a fuzz, session 8)."""
+    with pytest.raises(InvalidInput) as refused:
+        services.settings_update(actor=cast.office, **{name: str(2**64)})
+    assert refused.value.code == "bad_number" and name in str(refused.value.message)
+    assert getattr(services.settings_get(), name) < 2**31  # nothing was written
+
+
+def test_the_settings_page_answers_400_to_a_count_too_large(cast, page_as):
+    answer = page_as(cast.office).post("/scores/settings/", {"min_visits": str(2**64)})
+    assert answer.status_code == 400
