@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from wenming.core.errors import InvalidInput, NotFound
+from wenming.core.pagination import id_page
 from wenming.org.models import Region, Unit
 from wenming.points.models import Point
 
@@ -157,14 +158,6 @@ def _f(value):
     return float(value) if value is not None else None
 
 
-def _cursor(after: str | None) -> int | None:
-    if after is None:
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor")
-    return int(after)
-
-
 def type_out(t, criteria) -> dict:
     return {
         "code": t.code,
@@ -225,32 +218,32 @@ def list_entries(request, filters: Query[EntryFilters]):
     if filters.status and filters.status not in EntryStatus.values:
         raise InvalidInput(_("Unknown status."), code="bad_status")
     qs = selectors.entries_visible(actor=actor, type=kind, region=region, status=filters.status)
-    last = _cursor(filters.after)
-    if last is not None:
-        qs = qs.filter(pk__gt=last)
-    rows = list(qs.order_by("id").values(*ENTRY_COLUMNS)[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    items = [
-        {
-            "id": r["id"],
-            "type": r["type__code"],
-            "name": r["name"],
-            "region": r["region__code"],
-            "district": r["district__code"],
-            "unit": r["unit__code"],
-            "point": r["point__code"],
-            "scheme": r["system__code"],
-            "status": r["status"],
-            "level": r["level"],
-            "valid_until": r["valid_until"],
-            "honoured_since": r["honoured_since"],
-            "score": _f(r["score"]),
-            "stage": r["stage"],
-        }
-        for r in rows
-    ]
-    return {"items": items, "next": str(rows[-1]["id"]) if more else None}
+    return id_page(
+        qs.values(*ENTRY_COLUMNS),
+        after=filters.after,
+        limit=filters.limit,
+        out=entry_row_out,
+        newest_first=False,
+    )
+
+
+def entry_row_out(r: dict) -> dict:
+    return {
+        "id": r["id"],
+        "type": r["type__code"],
+        "name": r["name"],
+        "region": r["region__code"],
+        "district": r["district__code"],
+        "unit": r["unit__code"],
+        "point": r["point__code"],
+        "scheme": r["system__code"],
+        "status": r["status"],
+        "level": r["level"],
+        "valid_until": r["valid_until"],
+        "honoured_since": r["honoured_since"],
+        "score": _f(r["score"]),
+        "stage": r["stage"],
+    }
 
 
 def application_out(actor, a: Application) -> dict:

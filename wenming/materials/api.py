@@ -12,6 +12,7 @@ from pydantic import Field
 from wenming.core.documents import document_response
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.ids import RowId
+from wenming.core.pagination import id_page
 from wenming.core.scope import SEE_ALL
 from wenming.org.models import Unit
 from wenming.standards.models import Clause
@@ -146,17 +147,9 @@ def detail_out(s: Submission) -> dict:
     }
 
 
-def _cursor(after: str | None) -> int | None:
-    if after is None:
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor")
-    return int(after)
-
-
 @router.get("/materials", response=SubmissionPageOut, summary="Material submissions you may see")
 def list_materials(request, filters: Query[SubmissionFilters]):
-    qs = selectors.submissions_visible(actor=request.auth).order_by("id")
+    qs = selectors.submissions_visible(actor=request.auth)
     if filters.window is not None:
         qs = qs.filter(window_id=filters.window)
     if filters.status:
@@ -170,13 +163,9 @@ def list_materials(request, filters: Query[SubmissionFilters]):
         qs = qs.filter(unit__code=filters.unit)
     if filters.clause:
         qs = qs.filter(clause__code=filters.clause)
-    last = _cursor(filters.after)
-    if last is not None:
-        qs = qs.filter(pk__gt=last)
-    rows = list(qs[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    return {"items": [submission_out(s) for s in rows], "next": str(rows[-1].pk) if more else None}
+    return id_page(
+        qs, after=filters.after, limit=filters.limit, out=submission_out, newest_first=False
+    )
 
 
 @router.post(

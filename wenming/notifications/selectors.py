@@ -3,8 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from wenming.core.errors import InvalidInput, NotFound
-from wenming.core.ids import MAX_ROW_ID
+from wenming.core.errors import NotFound
+from wenming.core.pagination import cursor_id
 from wenming.core.scope import scope_queryset
 from wenming.org.roles import is_office, require_office
 
@@ -25,13 +25,8 @@ def inbox_page(
 ) -> tuple[list[Message], str | None]:
     """One page of the inbox after `cursor` (keyset on id) and the cursor of the next page."""
     qs = inbox(actor=actor, unread_only=unread_only)
-    if cursor:
-        try:
-            before = int(cursor)
-        except ValueError:
-            raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor") from None
-        if not 0 < before <= MAX_ROW_ID:
-            raise InvalidInput(_("The cursor is not valid."), code="invalid_cursor")
+    before = cursor_id(cursor)
+    if before is not None:
         qs = qs.filter(id__lt=before)
     rows = list(qs[: limit + 1])
     next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None

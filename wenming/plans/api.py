@@ -11,6 +11,7 @@ from pydantic import Field
 
 from wenming.core.errors import InvalidInput
 from wenming.core.ids import RowId
+from wenming.core.pagination import id_page
 from wenming.org.models import Person, Region, Unit
 from wenming.problems.listing import json_response
 from wenming.standards.models import EvaluationSystem, Standard
@@ -22,6 +23,9 @@ from .services import tasks as task_services
 
 router = Router(tags=["plans"])
 MAX_PAGE = 200
+# The plans API was published answering a malformed cursor with this code (the other lists say
+# "invalid_cursor"); its clients rely on it.
+CURSOR_CODE = "bad_cursor"
 
 
 # ---------------------------------------------------------------- campaigns
@@ -70,16 +74,10 @@ class PageQuery(Schema):
 
 @router.get("/campaigns", response=CampaignPageOut, summary="Campaigns you can see")
 def list_campaigns(request, page: Query[PageQuery]):
-    qs = selectors.campaigns_visible(actor=request.auth).order_by("-id")
-    if page.after:
-        try:
-            qs = qs.filter(pk__lt=int(page.after))
-        except ValueError:
-            raise InvalidInput(_("The cursor is not valid."), code="bad_cursor") from None
-    rows = list(qs[: page.limit + 1])
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
-    return {"items": [campaign_out(c) for c in rows], "next": str(rows[-1].pk) if more else None}
+    qs = selectors.campaigns_visible(actor=request.auth)
+    return id_page(
+        qs, after=page.after, limit=page.limit, out=campaign_out, cursor_code=CURSOR_CODE
+    )
 
 
 @router.post("/campaigns", response={201: CampaignOut}, summary="Create a campaign (office)")
@@ -470,32 +468,28 @@ def list_letters(request, f: Query[LetterFilters]):
     campaign = None
     if f.campaign is not None:
         campaign = selectors.campaign_get(actor=request.auth, campaign_id=f.campaign)
-    qs = selectors.letters_visible(actor=request.auth, campaign=campaign).order_by("id")
+    qs = selectors.letters_visible(actor=request.auth, campaign=campaign)
     if f.signed is not None:
         qs = qs.filter(signed_on__isnull=not f.signed)
-    if f.after:
-        try:
-            qs = qs.filter(pk__gt=int(f.after))
-        except ValueError:
-            # A malformed cursor is the caller's mistake, like the other lists' (400).
-            raise InvalidInput(_("The cursor is not valid."), code="bad_cursor") from None
-    rows = list(qs[: f.limit + 1])
-    more = len(rows) > f.limit
-    rows = rows[: f.limit]
+    return id_page(
+        qs,
+        after=f.after,
+        limit=f.limit,
+        out=letter_out,
+        newest_first=False,
+        cursor_code=CURSOR_CODE,
+    )
+
+
+def letter_out(x) -> dict:
     return {
-        "items": [
-            {
-                "id": x.pk,
-                "campaign": x.campaign_id,
-                "holder": x.holder,
-                "unit": x.unit.code if x.unit_id else None,
-                "region": x.region.code if x.region_id else None,
-                "generated_at": x.generated_at,
-                "signed": x.signed_on is not None,
-                "signer": x.signer,
-                "signed_on": x.signed_on,
-            }
-            for x in rows
-        ],
-        "next": str(rows[-1].pk) if more else None,
+        "id": x.pk,
+        "campaign": x.campaign_id,
+        "holder": x.holder,
+        "unit": x.unit.code if x.unit_id else None,
+        "region": x.region.code if x.region_id else None,
+        "generated_at": x.generated_at,
+        "signed": x.signed_on is not None,
+        "signer": x.signer,
+        "signed_on": x.signed_on,
     }
