@@ -527,9 +527,20 @@ def cmd_queries(args) -> dict:
         )
     return {
         "ledger": results,
+        "call_floor": call_floor(api, repeat),
         "deep_page": deep_page(api, ctx, repeat),
         "metrics": metrics_bench(api, ctx, max(5, repeat // 3)),
         "traps": traps(ctx, repeat),
+    }
+
+
+def call_floor(api: Api, repeat: int) -> dict:
+    """The least an authenticated API call costs here: `GET /api/v1/me` (token → person, a
+    five-field answer, no ledger). A list call pays it whatever its SQL, so within 3× of its own
+    SQL is out of reach for any statement cheaper than half of it."""
+    return {
+        persona: summary(timed(lambda persona=persona: api.get(persona, "me", {}), repeat))
+        for persona in ("office", "zhongshan")
     }
 
 

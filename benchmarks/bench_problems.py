@@ -539,6 +539,13 @@ def report(backend: str, r: dict) -> None:
                 f" {row['page_view_sql']['p50']:>7.2f} {row['page_view_ratio_p50']:>5.1f}"
                 f" {row['page_view_queries']:>3}"
             )
+        floor = q.get("call_floor")
+        if floor:
+            print(
+                "the floor of an authenticated API call (GET /api/v1/me, p50): "
+                + ", ".join(f"{who} {t['p50']:.2f} ms" for who, t in floor.items())
+                + "; 3x of a statement cheaper than half of it is out of reach"
+            )
         print("\nindexes used by the product's SQL (page | count):")
         for row in q["ledger"]:
             print(f"  {row['name'][:40]:40} {row['page_index']} | {row['count_index']}")
