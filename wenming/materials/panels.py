@@ -74,11 +74,8 @@ def panel_material(request):
 
 
 def nav_materials(request):
-    role = getattr(request.user, "role", "")
-    if role == Role.UNIT_OFFICER:
-        url = reverse("materials:due")
-    elif role in OFFICE_ROLES:
-        url = reverse("materials:queue")
-    else:
+    if not selectors.reads_material(request.user):
         return None
+    role = getattr(request.user, "role", "")
+    url = reverse("materials:due" if role == Role.UNIT_OFFICER else "materials:queue")
     return {"label": _("Material review"), "url": url, "active_prefix": "/materials/"}

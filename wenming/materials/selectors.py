@@ -10,6 +10,7 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
 
 from wenming.core.errors import NotFound
+from wenming.core.roles import Role
 from wenming.core.scope import scope_queryset
 from wenming.standards.models import Clause
 
@@ -17,6 +18,16 @@ from . import lifecycle
 from .models import AssessmentWindow, EvidenceFile, Submission, SubmissionStatus, WindowStatus
 
 _AMOUNT = DecimalField(max_digits=14, decimal_places=6)
+
+
+# Material evidence is a member unit's duty, reviewed by the office and read by leaders.
+MATERIAL_ROLES = frozenset({Role.OFFICE_ADMIN, Role.LEADER, Role.UNIT_OFFICER})
+
+
+def reads_material(actor) -> bool:
+    """Whether the material pages are for `actor`: a region's officer, an inspector or an
+    evaluator has no material to submit and may not read the units' (403, as the API)."""
+    return getattr(actor, "role", None) in MATERIAL_ROLES
 
 
 def windows_visible(*, actor):

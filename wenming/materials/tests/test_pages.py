@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -99,7 +100,12 @@ def test_queue_gaps_and_scores_pages(cast, page_as, window, clauses):
     assert 'data-testid="city-score"' in scores and "37.5 %" in scores
     mine = page_as(cast.education).get("/materials/scores/").content.decode()
     assert "市城市管理局" not in mine and 'data-testid="line-scores"' not in mine
-    assert page_as(cast.zhongshan).get("/materials/review/").status_code == 200
+    # The city's figure is the office's and the leaders' (as in the API), not a unit's.
+    assert 'data-testid="city-score"' not in mine
+    assert (
+        'data-testid="city-score"'
+        in page_as(cast.leader).get("/materials/scores/").content.decode()
+    )
     assert Client().get("/materials/review/").status_code == 302
 
 
@@ -136,3 +142,16 @@ def test_home_panels(cast, window, clauses, rf):
     assert titles and titles[0]["items"][1]["count"] == 4
     request.user = cast.inspector
     assert not [p for p in panels_for(request) if any("materials" in i["url"] for i in p["items"])]
+
+
+@pytest.mark.parametrize("who", ["zhongshan", "inspector", "evaluator"])
+@pytest.mark.parametrize(
+    "page", ["/materials/", "/materials/review/", "/materials/gaps/", "/materials/scores/"]
+)
+def test_the_material_pages_are_not_for_those_without_material(cast, page_as, who, page):
+    """A district officer read the city's material score on its page (the API refused it) and
+    a gap list saying "no gaps" for the units' material: both are 403 now, and no link leads
+    there."""
+    client = page_as(getattr(cast, who))
+    assert client.get(page).status_code == 403
+    assert 'href="/materials/' not in client.get("/").content.decode()

@@ -2,8 +2,10 @@
 material score's roll-up, and opening, changing or closing an assessment window."""
 
 from datetime import date
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +24,19 @@ from ..models import SubmissionStatus, WindowStatus
 QUEUE_LIMIT = 200
 
 
+def material_readers_only(view):
+    """The material pages answer 403 to whoever `selectors.reads_material` leaves out (a
+    district officer saw the city's material score, which the API refuses him)."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not selectors.reads_material(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def _window(request):
     window_id = row_id(request.GET.get("window"))
     if window_id is not None:
@@ -33,6 +48,7 @@ def _window(request):
 
 
 @login_required
+@material_readers_only
 def queue(request):
     """Submissions by status (awaiting pre-review first), filtered by window, unit and line."""
     actor = request.user
@@ -80,6 +96,7 @@ def queue(request):
 
 
 @login_required
+@material_readers_only
 def gap_list(request):
     """Per unit: the clauses whose material is missing and the files dated outside the window."""
     window = _window(request)
@@ -99,9 +116,10 @@ def _parse(value):
 
 
 @login_required
+@material_readers_only
 def scores(request):
-    """The material score per unit, content line and for the city; a unit officer sees their
-    own unit's line and the city's figure."""
+    """The material score per unit, content line and for the city (the office and leaders, as
+    the API); a unit officer sees their own unit's line only."""
     actor = request.user
     start, end = _parse(request.GET.get("start")), _parse(request.GET.get("end"))
     result = selectors.material_scores(start=start, end=end)
@@ -122,7 +140,7 @@ def scores(request):
         request,
         "materials/scores.html",
         {
-            "city": result["city"],
+            "city": result["city"] if actor.role in SEE_ALL else None,
             "city_percent": round(result["city"]["score"] * 100, 1),
             "unit_rows": unit_rows,
             "line_rows": line_rows,

@@ -22,6 +22,7 @@ from wenming.core.roles import is_office
 
 from .. import lifecycle, selectors, services
 from ..models import EvidenceKind
+from .office import material_readers_only
 
 
 def _is_htmx(request) -> bool:
@@ -36,6 +37,7 @@ def _submission_or_404(request, pk):
 
 
 @login_required
+@material_readers_only
 def due(request):
     """The reader's unit's material still to submit or resubmit (the office sees every unit's)."""
     rows = list(selectors.due_for(actor=request.user)[:300])
