@@ -89,7 +89,7 @@ class ApplicationIn(Schema):
     self_assessment: list[CriterionIn] = Field(max_length=500)
 
 
-class TransitionIn(Schema):
+class EntryTransitionIn(Schema):
     action: str = Field(max_length=20)
     note: str = Field("", max_length=5000)
     score: float | None = Field(None, ge=0, le=10000)
@@ -335,7 +335,7 @@ def create_application(request, payload: ApplicationIn):
     response=ApplicationOut,
     summary="One step of the cycle (region_pass, office_pass, object, answer, approve, …)",
 )
-def transition(request, application_id: int, payload: TransitionIn):
+def transition(request, application_id: int, payload: EntryTransitionIn):
     actor = request.auth
     application = selectors.application_get(actor=actor, application_id=application_id)
     services.application_transition(

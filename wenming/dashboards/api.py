@@ -5,21 +5,15 @@ option; `map` the open problems as GeoJSON points. `region=` or `unit=` (codes) 
 subject within the reader's scope (404 outside it), `month=YYYY-MM` the month (400 after this
 one)."""
 
-from ninja import Router, Schema
+from ninja import Router
 
+from wenming.core.api_schemas import ErrorOut
 from wenming.problems.listing import json_response
 
 from . import bigscreen, mapdata, selectors
 from .scope import dashboard_scope
 
 router = Router(tags=["dashboards"])
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
-
-
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 

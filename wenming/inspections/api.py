@@ -105,7 +105,7 @@ class StartIn(Schema):
     lon: float | None = Field(None, ge=-180, le=180)
 
 
-class AnswerIn(Schema):
+class VisitAnswerIn(Schema):
     item: str = Field(max_length=40)
     answer: str = Field(max_length=4)
     note: str = Field("", max_length=2000)
@@ -115,7 +115,7 @@ class AnswerIn(Schema):
 
 
 class ResultsIn(Schema):
-    answers: list[AnswerIn] = Field(max_length=500)
+    answers: list[VisitAnswerIn] = Field(max_length=500)
 
 
 class AnswerOut(Schema):
@@ -129,7 +129,7 @@ class AnswerOut(Schema):
     problem: str | None
 
 
-class ReviewIn(Schema):
+class VisitReviewIn(Schema):
     decision: str = Field(max_length=20, description="approve, has_issues or reject")
     note: str = Field("", max_length=2000)
 
@@ -270,7 +270,7 @@ def put_results(request, visit_id: int, payload: ResultsIn):
     ]
 
 
-class PhotoOut(Schema):
+class VisitPhotoOut(Schema):
     id: int
     item: str
     client_id: str
@@ -278,7 +278,7 @@ class PhotoOut(Schema):
 
 @router.post(
     "/visits/{visit_id}/photos",
-    response={201: PhotoOut},
+    response={201: VisitPhotoOut},
     summary="A photo for one checklist item (multipart: item, client_id, file)",
 )
 def add_photo(
@@ -307,7 +307,7 @@ def submit_visit(request, visit_id: int):
 
 
 @router.post("/visits/{visit_id}/review", response=VisitOut, summary="The owner's review")
-def review_visit(request, visit_id: int, payload: ReviewIn):
+def review_visit(request, visit_id: int, payload: VisitReviewIn):
     visit = selectors.visit_get(actor=request.auth, visit_id=visit_id)
     services.visit_review(
         actor=request.auth, visit=visit, decision=payload.decision, note=payload.note

@@ -81,7 +81,7 @@ class OpenIn(Schema):
     unit: str | None = Field(None, max_length=32, description="unit code (the office only)")
 
 
-class ReviewIn(Schema):
+class MaterialReviewIn(Schema):
     decision: str = Field(max_length=10, description="score or return")
     score: float | None = Field(None, description="share 0 … 1 of the clause's material points")
     comments: str = Field("", max_length=4000)
@@ -269,7 +269,7 @@ def submit_material(request, submission_id: int):
     response=SubmissionDetailOut,
     summary="The office's pre-review: score (share 0 … 1) or return with a deadline",
 )
-def review_material(request, submission_id: int, payload: ReviewIn):
+def review_material(request, submission_id: int, payload: MaterialReviewIn):
     submission = selectors.submission_get(actor=request.auth, submission_id=submission_id)
     services.submission_review(
         actor=request.auth,

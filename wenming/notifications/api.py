@@ -6,6 +6,7 @@ from typing import Annotated
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
+from wenming.core.api_schemas import ErrorOut
 from wenming.core.ids import MAX_ROW_ID
 
 from . import selectors, services
@@ -41,11 +42,6 @@ class InboxQuery(Schema):
 
 class MarkedOut(Schema):
     marked: int
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 def _out(message) -> dict:

@@ -67,13 +67,13 @@ def campaign_out(c: Campaign) -> dict:
     }
 
 
-class PageQuery(Schema):
+class CampaignPageQuery(Schema):
     after: str | None = Field(None, description="cursor: `next` of the previous page")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
 @router.get("/campaigns", response=CampaignPageOut, summary="Campaigns you can see")
-def list_campaigns(request, page: Query[PageQuery]):
+def list_campaigns(request, page: Query[CampaignPageQuery]):
     qs = selectors.campaigns_visible(actor=request.auth)
     return id_page(
         qs, after=page.after, limit=page.limit, out=campaign_out, cursor_code=CURSOR_CODE
@@ -153,7 +153,7 @@ class ProgressOut(Schema):
     attachments: list[AttachmentOut]
 
 
-class EventOut(Schema):
+class TaskEventOut(Schema):
     action: str
     from_status: str
     to_status: str
@@ -169,7 +169,7 @@ class TaskDetailOut(TaskOut):
     regions: list[str]
     milestones: list[MilestoneOut]
     progress: list[ProgressOut]
-    events: list[EventOut]
+    events: list[TaskEventOut]
     review_note: str
     version: int
     is_published: bool
@@ -209,7 +209,7 @@ class TaskIn(Schema):
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50)
 
 
-class TransitionIn(Schema):
+class TaskTransitionIn(Schema):
     action: str = Field(max_length=20, description="start|submit|accept|return")
     note: str = Field("", max_length=4000)
     version: int | None = None
@@ -427,7 +427,7 @@ def report_progress(
     response=TaskDetailOut,
     summary="Move a task: start, submit, accept, return (409 on an illegal move)",
 )
-def transition_task(request, task_id: int, payload: TransitionIn):
+def transition_task(request, task_id: int, payload: TaskTransitionIn):
     task_services.task_transition(
         actor=request.auth,
         task=task_id,
@@ -458,7 +458,7 @@ class LetterPageOut(Schema):
     next: str | None
 
 
-class LetterFilters(PageQuery):
+class LetterFilters(CampaignPageQuery):
     campaign: RowId | None = None
     signed: bool | None = None
 

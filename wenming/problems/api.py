@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from wenming.core.api_schemas import ErrorOut
 from wenming.core.errors import DomainError, InvalidInput, NotFound
 from wenming.core.idempotency import idempotent
 from wenming.core.scope import scope_allows
@@ -35,12 +36,6 @@ except ImportError:  # pragma: no cover - older django-ninja
 
 
 router = Router(tags=["problems"])
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
-    details: dict | list | None = None
 
 
 class ProblemOut(Schema):
@@ -72,7 +67,7 @@ class ProblemOut(Schema):
     version: int
 
 
-class EventOut(Schema):
+class ProblemEventOut(Schema):
     action: str
     label: str
     from_status: str
@@ -83,7 +78,7 @@ class EventOut(Schema):
     data: dict
 
 
-class PhotoOut(Schema):
+class ProblemPhotoOut(Schema):
     id: int
     kind: str
     round: int
@@ -139,8 +134,8 @@ class ProblemDetailOut(ProblemOut):
     hold_requested_until: date | None
     hold_request_plan: str
     allowed_actions: list[str]
-    events: list[EventOut]
-    photos: list[PhotoOut]
+    events: list[ProblemEventOut]
+    photos: list[ProblemPhotoOut]
     duplicate_candidates: list[CandidateOut]
 
 
@@ -171,7 +166,7 @@ class ProblemIn(Schema):
     co_units: list[str] = []
 
 
-class TransitionIn(Schema):
+class ProblemTransitionIn(Schema):
     action: str
     note: str = ""
     unit: str | None = None
@@ -579,7 +574,7 @@ def get_problem(request, code: str):
     response={200: ProblemDetailOut, **ERRORS},
     summary="Apply a lifecycle action",
 )
-def transition(request, code: str, payload: TransitionIn):
+def transition(request, code: str, payload: ProblemTransitionIn):
     """409 with `details` = the current state when the action is not possible now."""
     actor = request.auth
     problem = selectors.problem_get(actor=actor, code=code)
@@ -623,7 +618,7 @@ def _fresh(problem):
 
 @router.post(
     "/problems/{code}/attachments",
-    response={201: PhotoOut, **ERRORS},
+    response={201: ProblemPhotoOut, **ERRORS},
     summary="Add a before- or after-photo (multipart)",
 )
 def add_attachment(request, code: str, kind: Form[str], file: File[UploadedFile]):

@@ -61,7 +61,7 @@ class QuestionPageOut(Schema):
     next: str | None
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     question: int
     choice: int | None = None
     choices: list[int] | None = Field(None, max_length=50)
@@ -71,7 +71,7 @@ class AnswerIn(Schema):
 
 class ResponseIn(Schema):
     district: str = Field(max_length=12, description="the district's code, as in the link")
-    answers: list[AnswerIn] = Field(max_length=200)
+    answers: list[SurveyAnswerIn] = Field(max_length=200)
 
 
 class ResponseOut(Schema):

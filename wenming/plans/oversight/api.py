@@ -25,12 +25,12 @@ router = Router(tags=["plans"])
 MAX_PAGE = 200
 
 
-class PageQuery(Schema):
+class OrderPageQuery(Schema):
     after: str | None = Field(None, description="cursor: `next` of the previous page")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-def _page(qs, page: PageQuery, out) -> dict:
+def _page(qs, page: OrderPageQuery, out) -> dict:
     return id_page(qs, after=page.after, limit=page.limit, out=out)
 
 
@@ -80,7 +80,7 @@ def order_out(order: SupervisionOrder, actor=None) -> dict:
     }
 
 
-class OrderFilter(PageQuery):
+class OrderFilter(OrderPageQuery):
     status: str = Field("", description="issued, responded or closed")
     overdue: bool = False
 
@@ -187,7 +187,7 @@ class GuarantorPageOut(Schema):
     next: str | None
 
 
-class GuarantorFilter(PageQuery):
+class GuarantorFilter(OrderPageQuery):
     unit: str = Field("", description="unit code")
     include_ended: bool = False
 
