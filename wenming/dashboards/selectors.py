@@ -311,8 +311,12 @@ def month_totals(scope: DashScope, period: Period, days=None) -> dict:
     """Problems reported and closed in the month. `days`: as for `weekly_chart`."""
     if days is None:
         days = day_counts(scope, period.first, period.last, (Measure.REPORTED, Measure.CLOSED))
+    # One bucket for the whole month (keyed by day, the dict below kept only the last day's).
     month = {
-        measure: n for (_label, measure), n in _summed(days, period.first, period.last, str).items()
+        measure: n
+        for (_month, measure), n in _summed(
+            days, period.first, period.last, lambda _day: period.label
+        ).items()
     }
     return {
         "reported": month.get(Measure.REPORTED, 0) or 0,

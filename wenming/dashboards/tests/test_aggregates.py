@@ -118,3 +118,26 @@ def test_overdue_is_pending_by_deadline(cast):
     stored = aggregates.aggregates_stored()
     assert stored[("region", yesterday, cast.zhongshan_district.pk, -1, Measure.PENDING)] == 1
     assert stored == aggregates.aggregates_recount()
+
+
+def test_the_months_totals_add_up_every_day_of_the_month():
+    """The dashboard's and the briefing's "reported" and "closed" of a month are the sums of
+    its days (they showed the month's last day with any count: 79 of 1,918 in the demo)."""
+    from datetime import date
+
+    from wenming.dashboards import selectors
+    from wenming.dashboards.scope import DashScope
+    from wenming.problems.metrics import period_parse
+
+    period = period_parse("2026-11")
+    days = {
+        (date(2026, 10, 31), Measure.REPORTED): 50,  # the month before: not counted
+        (date(2026, 11, 1), Measure.REPORTED): 3,
+        (date(2026, 11, 2), Measure.REPORTED): 4,
+        (date(2026, 11, 2), Measure.CLOSED): 2,
+        (date(2026, 11, 30), Measure.REPORTED): 5,
+        (date(2026, 11, 30), Measure.CLOSED): 1,
+        (date(2026, 12, 1), Measure.CLOSED): 70,  # the month after: not counted
+    }
+    totals = selectors.month_totals(DashScope("city"), period, days)
+    assert totals == {"reported": 12, "closed": 3}
