@@ -22,14 +22,13 @@ from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
-from wenming.core.roles import is_office
 from wenming.org.models import Region, RegionLevel
 from wenming.problems.deadlines import local_today
 
 from . import scores, selectors
 from .aggregates import ALL
 from .models import Exposure, ExposureStatus, Measure, RegionDay
-from .scope import DashScope
+from .scope import SEES_CITY, DashScope
 
 DOCX = "dashboards.briefing_docx"
 XLSX = "dashboards.briefing_xlsx"
@@ -38,10 +37,17 @@ LIST_SIZE = 3
 CHART_IDS = ("status", "weekly", "overdue", "on_time", "ranking", "category")
 
 
+def may_brief(actor) -> bool:
+    """The briefing is the whole city's month: the office makes it, and a leader downloads it
+    for the Friday meeting (journeys.md)."""
+    return getattr(actor, "role", None) in SEES_CITY
+
+
 def briefing_start(*, actor, month: str, kind: str):
-    """Queue the month's briefing (`kind` docx or xlsx) for the office; returns the Job."""
-    if not is_office(actor):
-        raise NotAllowed(_("Only the Civilization Office makes the monthly briefing."))
+    """Queue the month's briefing (`kind` docx or xlsx) for the office or a leader; returns
+    the Job."""
+    if not may_brief(actor):
+        raise NotAllowed(_("Only the Civilization Office and leaders make the monthly briefing."))
     if kind not in KINDS:
         raise InvalidInput(_("A briefing is docx or xlsx."), code="bad_briefing_kind")
     period = selectors.month_parse(month)

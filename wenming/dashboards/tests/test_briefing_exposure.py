@@ -64,8 +64,9 @@ def test_chart_image_draws_chinese_with_the_packaged_font():
 def test_briefing_is_for_the_office_and_not_for_the_future(cast):
     from wenming.core.errors import InvalidInput, NotAllowed
 
-    with pytest.raises(NotAllowed):
-        briefing.briefing_start(actor=cast.zhongshan, month="2026-01", kind="docx")
+    for who in (cast.zhongshan, cast.urban, cast.inspector):
+        with pytest.raises(NotAllowed):
+            briefing.briefing_start(actor=who, month="2026-01", kind="docx")
     with pytest.raises(InvalidInput):
         briefing.briefing_start(actor=cast.office, month="2999-01", kind="docx")
 
@@ -182,3 +183,21 @@ def test_briefing_workbook_month_metrics(cast, scene):  # noqa: F811
     assert by_name["中山区"] == [9, 2, 4, 25.0, 50.0, 1]
     # Ganjingzi: E, reported, closed and due in P, on its deadline.
     assert by_name["甘井子区"] == [1, 1, 1, 100.0, 100.0, 0]
+
+
+def test_a_leader_downloads_the_monthly_briefing(cast, page_as, settings, tmp_path):
+    """journeys.md: the leader downloads the monthly briefing in Word on Friday. The button
+    and the page were the office's only (403 for the leader)."""
+    settings.MEDIA_ROOT = tmp_path
+    leader = page_as(cast.leader)
+    assert 'data-testid="briefing-link"' in leader.get("/dashboards/").content.decode()
+    month = f"{local_today():%Y-%m}"
+    queued = leader.post("/dashboards/briefing/", {"month": month, "kind": "docx"})
+    assert queued.status_code == 302
+    job = Job.objects.get(owner=cast.leader)
+    assert job_run(job_id=job.pk) == "done"
+    download = leader.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
+    zhongshan = page_as(cast.zhongshan)
+    assert 'data-testid="briefing-link"' not in zhongshan.get("/dashboards/").content.decode()
+    assert zhongshan.get("/dashboards/briefing/").status_code == 403

@@ -1,5 +1,5 @@
-"""The office's pages: the monthly briefing (queued for the worker) and the exposure board's
-management; and the public exposure board (no login)."""
+"""The office's pages: the monthly briefing (queued for the worker; leaders too) and the
+exposure board's management; and the public exposure board (no login)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,8 +27,9 @@ def _office(request):
 
 @login_required
 def briefing(request):
-    """Pick a month and queue its Word briefing or Excel workbook."""
-    _office(request)
+    """Pick a month and queue its Word briefing or Excel workbook (the office, leaders)."""
+    if not briefing_docs.may_brief(request.user):
+        raise PermissionDenied
     error = ""
     month = request.POST.get("month") or f"{local_today():%Y-%m}"
     if request.method == "POST":

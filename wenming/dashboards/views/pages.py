@@ -17,6 +17,7 @@ from wenming.problems.listing import json_response
 
 from .. import bigscreen as bigscreen_data
 from .. import mapdata, selectors
+from ..briefing import may_brief
 from ..scope import SEES_CITY, dashboard_scope
 
 BIGSCREEN_REFRESH_S = 60
@@ -61,6 +62,7 @@ def _page(request, template: str, *, region=None, unit=None, status_ok=200, extr
     )
     month = request.GET.get("month") or ""
     context = {"scope": scope, "month": month, "error": "", "data": None, **(extra or {})}
+    context["can_brief"] = may_brief(request.user)
     context.update(_pickers(request.user, scope))
     try:
         period = selectors.month_parse(month)
