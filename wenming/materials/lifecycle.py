@@ -17,12 +17,26 @@ Order of checks in the services: the input (400), then the state (409), then who
 a submission outside the reader's scope was already a 404 in the selector.
 """
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from .models import SubmissionStatus
 
 UNIT, OFFICE = "unit", "office"
 S = SubmissionStatus
 
 SUBMIT, SCORE, RETURN = "submit", "score", "return"
+OPEN, FILE_ADD, FILE_REMOVE = "open", "file_add", "file_remove"
+
+# What each entry of a submission's history says (MaterialEvent.action).
+ACTION_LABELS = {
+    OPEN: _("Opened"),
+    FILE_ADD: _("File uploaded"),
+    FILE_REMOVE: _("File removed"),
+    SUBMIT: _("Submitted for pre-review"),
+    SCORE: pgettext_lazy("material history", "Pre-scored"),
+    RETURN: pgettext_lazy("material history", "Returned"),
+}
 
 TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (S.DRAFT, SUBMIT): (S.SUBMITTED, UNIT),

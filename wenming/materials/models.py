@@ -242,3 +242,9 @@ class MaterialEvent(ActivityRecord):
         verbose_name = _("material event")
         verbose_name_plural = _("material events")
         indexes = [models.Index(fields=["submission", "-at"], name="material_event_submission")]
+
+    @property
+    def action_label(self) -> str:
+        from .lifecycle import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -283,7 +283,7 @@ def submission_open(*, actor, window: AssessmentWindow, clause: Clause, unit=Non
             defaults={"owner_role": role, "is_demo": window.is_demo},
         )
         if created:
-            _event(submission, actor, "open")
+            _event(submission, actor, lifecycle.OPEN)
     return submission, created
 
 
@@ -373,7 +373,7 @@ def evidence_add(
             _event(
                 submission,
                 actor,
-                "file_add",
+                lifecycle.FILE_ADD,
                 {
                     "file": validated.name,
                     "kind": kind,
@@ -394,7 +394,7 @@ def evidence_remove(*, actor, evidence: EvidenceFile) -> None:
         _check_editable(actor, submission)
         path, name = evidence.path, evidence.name
         EvidenceFile.objects.filter(pk=evidence.pk).delete()
-        _event(submission, actor, "file_remove", {"file": name})
+        _event(submission, actor, lifecycle.FILE_REMOVE, {"file": name})
     transaction.on_commit(lambda: document_delete(path))
 
 
@@ -434,7 +434,7 @@ def submission_submit(*, actor, submission: Submission) -> Submission:
         _event(
             submission,
             actor,
-            "submit",
+            lifecycle.SUBMIT,
             {"from": before, "to": to, "files": submission.files.count(), "outside": outside},
         )
     return submission

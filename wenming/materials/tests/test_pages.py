@@ -49,6 +49,10 @@ def test_a_unit_uploads_on_the_page_and_a_wrong_file_is_refused_beside_the_form(
         headers=HX,
     )
     assert added.status_code == 200 and 'data-testid="action-result"' in added.content.decode()
+    # The answer also brings the history up to date (out of band), in words, not codes.
+    history = added.content.decode().split('id="submission-history"', 1)[1]
+    assert 'hx-swap-oob="true"' in history.split(">", 1)[0]
+    assert 'data-action="file_add"' in history and "上传文件" in history and "通知.pdf" in history
     done = page.post(f"/materials/{sub.pk}/submit/")
     assert done.status_code == 302
     sub.refresh_from_db()

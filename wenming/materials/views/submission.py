@@ -92,7 +92,9 @@ def _answer(request, pk, action, *, done: str):
     if not _is_htmx(request):
         return redirect(reverse("materials:detail", args=[pk]))
     submission = _submission_or_404(request, pk)
-    return render(request, "materials/_actions.html", _context(request, submission, result=done))
+    return render(
+        request, "materials/_actions_answer.html", _context(request, submission, result=done)
+    )
 
 
 @login_required
