@@ -142,6 +142,10 @@ def test_predicted_and_priorities_cached_until_an_input_moves(cast, page_as, app
     client = page_as(cast.office)
     first, page = _queries(client, "/scores/predicted/")
     assert "73.33" in page
+    # The weakest standards name their methods in the reader's language, not by code.
+    weakest = page.split('data-testid="weakest"', 1)[1].split("</ul>", 1)[0]
+    assert "<li>" in weakest and "material " not in weakest and "field " not in weakest
+    assert "材料审核" in weakest or "实地考察" in weakest or "问卷调查" in weakest
     second, page = _queries(client, "/scores/predicted/")
     assert "73.33" in page and second * 2 < first, (first, second)
     # A new questionnaire figure (an audited scoring event) is a new key: 0.5 × 20 = 10 →

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wenming.core.errors import DomainError, InvalidInput, NotAllowed
 from wenming.core.roles import is_office
-from wenming.standards.models import NegativeEffect, NegativeListEntry
+from wenming.standards.models import Method, NegativeEffect, NegativeListEntry
 
 from .. import prediction, services
 from ..api import resolve_scope
@@ -64,6 +64,18 @@ def settings_page(request):
     )
 
 
+def _weakest(standards, limit: int = 15) -> list[tuple]:
+    """The standards furthest from full marks, each with its methods' achievement rates named
+    in the reader's language (the method codes showed as English words)."""
+    lines = sorted(
+        (line for line in standards if line.achievement),
+        key=lambda line: min(a.rate for a in line.achievement.values()),
+    )[:limit]
+    return [
+        (line, [(Method(m).label, a.rate) for m, a in line.achievement.items()]) for line in lines
+    ]
+
+
 @login_required
 def predicted_page(request):
     """The predicted national score with its range, cycle, prerequisite and events."""
@@ -82,10 +94,7 @@ def predicted_page(request):
             "p": result,
             "entries": entries,
             "can_act": is_office(request.user),
-            "weakest": sorted(
-                (line for line in result.standards if line.achievement),
-                key=lambda line: min(a.rate for a in line.achievement.values()),
-            )[:15],
+            "weakest": _weakest(result.standards),
         },
     )
 
