@@ -38,6 +38,12 @@ class Chart:
     rows: list[list]
     unit: str = ""  # "%" for rates
     extra: dict = field(default_factory=dict)
+    # Per column, where a table mixes rates and counts (the on-time chart's "problems due").
+    units: list[str] | None = None
+
+    @property
+    def column_units(self) -> list[str]:
+        return self.units or ["", *[self.unit] * (len(self.columns) - 1)]
 
     @property
     def empty(self) -> bool:
@@ -53,6 +59,7 @@ class Chart:
             "columns": self.columns,
             "rows": self.rows,
             "unit": self.unit,
+            "column_units": self.column_units,
             "empty": self.empty,
             "extra": self.extra,
             "option": echarts_option(self),
@@ -298,6 +305,7 @@ def on_time_chart(scope: DashScope, period: Period, days=None) -> tuple[Chart, d
         [_("Month"), _("On-time closing rate"), _("On-time handling rate"), _("Problems due")],
         table,
         unit="%",
+        units=["", "%", "%", ""],
     )
     month = {
         "due": counts.get((period.label, Measure.DUE), 0),

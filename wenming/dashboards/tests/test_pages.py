@@ -155,3 +155,28 @@ def test_dashboard_reads_no_ledger_rows(cast, ledger, api_as, django_assert_max_
     client.get("dashboard/bigscreen")
     with django_assert_max_num_queries(16):
         assert client.get("dashboard/bigscreen").status_code == 200
+
+
+def test_a_count_beside_rates_has_no_percent_sign(cast, ledger):
+    """The on-time chart's table showed its "problems due" as "1755%"."""
+    from django.template.loader import render_to_string
+
+    from wenming.dashboards import selectors
+    from wenming.dashboards.scope import DashScope
+    from wenming.problems.metrics import period_parse
+
+    period = period_parse(f"{local_today():%Y-%m}")
+    on_time, _month = selectors.on_time_chart(DashScope("city"), period)
+    assert on_time.column_units == ["", "%", "%", ""]
+    table = selectors.Chart(
+        "on_time",
+        "t",
+        "rates",
+        on_time.columns,
+        [["2026-11", 80.5, 90.0, 1755]],
+        unit="%",
+        units=on_time.column_units,
+    )
+    html = render_to_string("dashboards/_charts.html", {"data": {"charts": [table.as_dict()]}})
+    assert 'data-value="1755">1755<' in html and "1755%" not in html
+    assert 'data-value="80.5">80.5%<' in html
