@@ -29,6 +29,7 @@ def test_a_workbook_export_is_a_job_the_worker_makes_for_its_owner_only(cast, sy
     # No worker yet: the page says the document waits, and there is nothing to download.
     page = office.get(f"/jobs/{job.pk}/").content.decode()
     assert 'data-status="queued"' in page and "hx-trigger" in page
+    assert 'data-testid="job-background"' in page and "`" not in page.split("<main", 1)[-1]
     assert office.get(f"/jobs/{job.pk}/download/").status_code == 404
 
     assert run_worker() == 1
@@ -38,6 +39,8 @@ def test_a_workbook_export_is_a_job_the_worker_makes_for_its_owner_only(cast, sy
     status = office.get(f"/jobs/{job.pk}/status/").content.decode()
     assert 'data-status="done"' in status and "hx-trigger" not in status  # polling stops
     assert f"/jobs/{job.pk}/download/" in status and "100%" in status
+    # Done: the page no longer says the document is being made.
+    assert 'data-testid="job-background"' not in office.get(f"/jobs/{job.pk}/").content.decode()
 
     download = office.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200
