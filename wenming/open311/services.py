@@ -250,12 +250,19 @@ def _description(posted: Posted, category, answers: dict) -> str:
     """The citizen's text, with the attribute answers after it (the office reads one text)."""
     if not answers:
         return posted.description
-    names = {a.code: a.description for a in ServiceAttribute.objects.filter(category=category)}
-    lines = [
-        f"{names.get(code, code)}: {', '.join(v) if isinstance(v, list) else v}"
-        for code, v in answers.items()
-    ]
+    asked = {a.code: a for a in ServiceAttribute.objects.filter(category=category)}
+    lines = [_answer_line(asked.get(code), code, value) for code, value in answers.items()]
     return "\n".join(filter(None, [posted.description, *lines]))
+
+
+def _answer_line(attribute, code: str, value) -> str:
+    """One line of the office's text, question then answer; a list answer by its values'
+    names (the keys are the partner app's words: "medium", "no")."""
+    if attribute is None:
+        return f"{code}: {value}"
+    names = {v.get("key"): v.get("name") or v.get("key") for v in attribute.values or []}
+    values = value if isinstance(value, list) else [value]
+    return f"{attribute.description}: {', '.join(str(names.get(v, v)) for v in values)}"
 
 
 def open311_request_post(

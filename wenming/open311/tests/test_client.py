@@ -155,6 +155,8 @@ def test_a_client_lists_services_reads_a_definition_posts_and_reads_back(
     assert back["service_code"] == asking.code
     assert back["status"] == "open"
     assert back["description"].startswith("路灯不亮了")
+    # The office reads the answers by their names, not the partner's keys.
+    assert "How big is it?: Large" in back["description"] and ": large" not in back["description"]
     assert back["media_url"] == "https://partner.example.com/photos/1.jpg"
     assert back["agency_responsible"] and back["status_notes"]
     for stamp in ("requested_datetime", "updated_datetime"):
