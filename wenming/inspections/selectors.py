@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from wenming.core.errors import NotFound
 from wenming.core.scope import scope_queryset, scope_unrestricted
+from wenming.org.selectors import REGIONS
 from wenming.standards.models import PointType
 
 from . import estimate, scoring
@@ -133,6 +134,12 @@ def round_summary(*, actor, round_: Round) -> RoundSummary:
     return summary
 
 
+def _region_name(code: str) -> str:
+    """A stratum's district by name, from the reference copy (no query per row)."""
+    row = REGIONS.by_key(code) if code else None
+    return row.display_name if row is not None else code
+
+
 def _add_estimate(summary: RoundSummary, round_: Round, weights: dict) -> None:
     """The stratified estimate from the stored draw frame (see estimate.py)."""
     from .services import round_frame
@@ -154,8 +161,19 @@ def _add_estimate(summary: RoundSummary, round_: Round, weights: dict) -> None:
         estimate.Stratum(t, d, max(population.get((t, d), 0), len(s)), tuple(s))
         for (t, d), s in sorted(scores.items())
     ]
+    type_names = {
+        t.code: t.display_name
+        for t in PointType.objects.filter(code__in={s.point_type for s in strata})
+    }
     summary.strata = [
-        {"type": s.point_type, "district": s.district, "n": s.n, "population": s.population}
+        {
+            "type": s.point_type,
+            "type_name": type_names.get(s.point_type, s.point_type),
+            "district": s.district,
+            "district_name": _region_name(s.district),
+            "n": s.n,
+            "population": s.population,
+        }
         for s in strata
     ]
     summary.estimate = estimate.stratified_estimate(strata, weights)

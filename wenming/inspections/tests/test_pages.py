@@ -210,6 +210,10 @@ def test_the_round_page_shows_scores_the_estimate_and_the_review(cast, page_as, 
     page = office.get(f"/inspections/rounds/{drawn.pk}/").content.decode()
     assert 'data-testid="estimate"' in page and 'data-testid="strata"' in page
     assert "100.00" in page and 'data-testid="review-row"' in page
+    # The strata by name (they read "MARKET 210202"): the point type's and the district's.
+    strata = page.split('data-testid="strata"', 1)[1].split("</table>", 1)[0]
+    assert "<td>MARKET</td>" not in strata and "<td>210202</td>" not in strata
+    assert visit.point_type.display_name in strata
     htmx = {"HTTP_HX_REQUEST": "true"}
     refused = office.post(f"/inspections/visits/{visit.pk}/review/", {"decision": "reject"}, **htmx)
     assert refused.status_code == 400 and 'data-testid="review-error"' in refused.content.decode()
