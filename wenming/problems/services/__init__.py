@@ -21,6 +21,7 @@ from .office import (
 )
 from .transitions import (
     ACTION_FUNCTIONS,
+    dispatches_to_units,
     problem_accept,
     problem_approve_extension,
     problem_deny_extension,
@@ -40,6 +41,7 @@ from .transitions import (
 
 __all__ = [
     "ACTION_FUNCTIONS",
+    "dispatches_to_units",
     "category_create",
     "category_update",
     "code_allocate",

@@ -193,6 +193,12 @@ def problem_reject(
     return p
 
 
+def dispatches_to_units(actor, p: Problem) -> bool:
+    """Whether `actor` may dispatch `p` to a member unit: the office only; a district or
+    street officer passes it down to a region of theirs."""
+    return actor is None or OFFICE in relations(actor, p)
+
+
 def _check_dispatch_target(p: Problem, actor, unit, region) -> None:
     if (unit is None) == (region is None):
         raise InvalidInput(
@@ -207,7 +213,7 @@ def _check_dispatch_target(p: Problem, actor, unit, region) -> None:
             _("The region must contain the problem's place (%(place)s).") % {"place": p.region},
             code="bad_region",
         )
-    if actor is None or OFFICE in relations(actor, p):
+    if dispatches_to_units(actor, p):
         return
     # A district (or street) officer passes the problem down, never sideways or to a unit.
     if FORWARDER in relations(actor, p):

@@ -272,3 +272,17 @@ def test_a_photo_sent_from_the_page_with_htmx_answers_in_place(cast, page_as):
     # The upload form is kept as the user left it, the reason beside it.
     assert 'id="photo-upload-form"' in html and 'hx-preserve="true"' in html
     assert problem.photos.count() == 1
+
+
+def test_a_district_officer_is_offered_regions_only_to_pass_a_problem_down(cast, page_as):
+    """The service refuses a district officer's dispatch to a member unit (403); the form
+    offered all the city's units anyway."""
+    problem = dispatched(cast, region=cast.zhongshan_district)
+    html = page_as(cast.zhongshan).get(detail_url(problem)).content.decode()
+    form = html.split('data-action="dispatch"', 1)[1].split("</form>", 1)[0]
+    assert 'name="unit"' not in form and 'name="region"' in form
+    assert cast.zhongshan_community.code in form
+    office = page_as(cast.office).get(
+        detail_url(report(cast.office, region=cast.zhongshan_community))
+    )
+    assert 'id="dispatch-unit"' in office.content.decode()

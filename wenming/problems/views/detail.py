@@ -77,7 +77,12 @@ def _detail_context(request, problem, *, error=None, refused=None, result=None) 
             if Action.REJECT in actions
             else []
         ),
-        "units": units_visible(actor=actor, active_only=True) if Action.DISPATCH in actions else [],
+        # A district or street officer passes a problem down to a region: no unit list.
+        "units": (
+            units_visible(actor=actor, active_only=True)
+            if Action.DISPATCH in actions and services.dispatches_to_units(actor, problem)
+            else []
+        ),
         "localities": regions_visible(actor=actor)
         .filter(code__in=problem.region.lineage_codes())
         .exclude(level="city")
