@@ -11,6 +11,7 @@
   "use strict";
   var instances = [];
   var popups = {};
+  var MIN_ZOOM = 0, MAX_ZOOM = 19;  // the tile servers' range (OpenStreetMap's and most others')
 
   // --- WGS-84 ↔ GCJ-02 (public-domain approximation; identity outside mainland China) ---
   var A = 6378245.0, EE = 0.00669342162296594323;
@@ -86,11 +87,14 @@
     if (notice) { notice.classList.add("d-none"); }
     var regionsEl = el.dataset.regions ? document.getElementById(el.dataset.regions) : null;
     var regions = regionsEl ? JSON.parse(regionsEl.textContent) : [];
-    var map = L.map(el, { preferCanvas: !!el.dataset.markersUrl });
+    // The zoom range belongs to the map, not to its tile layer: the fallback removes the tiles,
+    // and layers that need a finite range (Leaflet.markercluster throws "Map has no maxZoom
+    // specified" without one) still find it.
+    var map = L.map(el, { preferCanvas: !!el.dataset.markersUrl, minZoom: MIN_ZOOM, maxZoom: MAX_ZOOM });
     var item = { el: el, map: map, observer: null };
     el._wmMap = map;
     instances.push(item);
-    var tiles = L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.attribution });
+    var tiles = L.tileLayer(el.dataset.tileUrl, { maxZoom: MAX_ZOOM, attribution: el.dataset.attribution });
     var loaded = 0, failed = 0, plain = false;
     tiles.on("tileload", function () { loaded += 1; });
     tiles.on("tileerror", function () {

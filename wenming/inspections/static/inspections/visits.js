@@ -1,5 +1,6 @@
 // "My visits": the distance from here to each visit (the browser's position, computed here,
-// never sent), the cards ordered by it when known, and the map fitted to the visits.
+// never sent), the cards ordered by it when known (open visits still first), and the map
+// fitted to the visits.
 (function () {
   "use strict";
   var root = document.querySelector("[data-wm-visits]");
@@ -15,6 +16,7 @@
       Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
     return 2 * r * Math.asin(Math.min(1, Math.sqrt(a)));
   }
+  function open(card) { return card.dataset.open === "1" ? 1 : 0; }
   function label(m) {
     if (m < 1000) { return (root.dataset.msgM || "{n} m").replace("{n}", Math.round(m)); }
     return (root.dataset.msgKm || "{n} km").replace("{n}", (m / 1000).toFixed(1));
@@ -39,8 +41,12 @@
       var out = card.querySelector("[data-distance]");
       if (out) { out.textContent = "· " + label(m); }
     });
+    // Open visits (the server's data-open) stay before the finished ones, as the server sent
+    // them; each group nearest first (ties keep the server's order).
     cards.slice().sort(function (a, b) {
-      return parseFloat(a.dataset.distance) - parseFloat(b.dataset.distance);
+      return (open(b) - open(a)) ||
+        (parseFloat(a.dataset.distance) - parseFloat(b.dataset.distance)) ||
+        (parseInt(a.dataset.order, 10) - parseInt(b.dataset.order, 10));
     }).forEach(function (card) { list.appendChild(card); });
     var note = root.querySelector("[data-distance-note]");
     if (note) { note.hidden = true; }
