@@ -371,7 +371,7 @@ BACK = "/problems/?status=new"
         ({"region": "210202"}, 400, "请选择问题，并选择一个成员单位或属地"),  # unit and region
         ({"unit": "NOPE"}, 400, "成员单位"),  # unknown unit: the field is named
         ({"deadline": "31.02.2027"}, 400, "整改期限"),
-        ({"deadline": "2020-01-01"}, 400, "整改期限 早于今天"),
+        ({"deadline": "2020-01-01"}, 400, "整改期限早于今天"),
         ({"codes": ["WM1999-000001"]}, 404, "WM1999-000001"),
     ],
 )
