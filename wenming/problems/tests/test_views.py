@@ -367,8 +367,9 @@ BACK = "/problems/?status=new"
 @pytest.mark.parametrize(
     ("change", "status", "says"),
     [
-        ({"codes": []}, 400, "请选择问题，并选择一个成员单位或属地"),
-        ({"region": "210202"}, 400, "请选择问题，并选择一个成员单位或属地"),  # unit and region
+        ({"codes": []}, 400, "请勾选要派遣的问题"),
+        ({"unit": ""}, 400, "请选择派遣给哪个成员单位"),  # the page's form offers a unit
+        ({"region": "210202"}, 400, "成员单位和属地只能选择其一"),  # unit and region
         ({"unit": "NOPE"}, 400, "成员单位"),  # unknown unit: the field is named
         ({"deadline": "31.02.2027"}, 400, "整改期限"),
         ({"deadline": "2020-01-01"}, 400, "整改期限早于今天"),

@@ -223,6 +223,17 @@ def _bulk_refused(request, back: str, message, *, status: int, lines=(), codes=(
     return _ledger_response(request, context, status=status)
 
 
+def _bulk_choice_missing(codes: list, data: dict) -> str:
+    """What the clerk still has to choose, in the page's words (its form offers a unit)."""
+    if not codes:
+        return _("Tick the problems to dispatch.")
+    if data["unit"] is None and data["region"] is None:
+        return _("Choose the member unit to dispatch them to.")
+    if data["unit"] is not None and data["region"] is not None:
+        return _("Choose one member unit or one region, not both.")
+    return ""
+
+
 @login_required
 @require_POST
 def bulk_dispatch(request):
@@ -248,14 +259,9 @@ def bulk_dispatch(request):
             request, back, _("Nothing was dispatched."), status=400, lines=lines, codes=codes
         )
     data = form.cleaned_data
-    if not codes or (data["unit"] is None) == (data["region"] is None):
-        return _bulk_refused(
-            request,
-            back,
-            _("Choose problems and one member unit or region."),
-            status=400,
-            codes=codes,
-        )
+    missing = _bulk_choice_missing(codes, data)
+    if missing:
+        return _bulk_refused(request, back, missing, status=400, codes=codes)
     problems, unknown = selectors.problems_get_many(actor=request.user, codes=codes)
     if unknown:
         return _bulk_refused(
