@@ -154,7 +154,12 @@ def test_predicted_and_priorities_cached_until_an_input_moves(cast, page_as, app
     services.questionnaire_figure_set(actor=cast.office, standard=standard, rate="0.5")
     third, page = _queries(client, "/scores/predicted/")
     assert "60.00" in page and third > second
-    p1, _page = _queries(client, "/scores/priorities/")
+    p1, page = _queries(client, "/scores/priorities/")
+    # The larger gains (weak standards) lead; no pointer into the source tree for a leader.
+    assert page.index('data-testid="standard-priorities"') < page.index(
+        'data-testid="problem-priorities"'
+    )
+    assert "docs/" not in page
     p2, _page = _queries(client, "/scores/priorities/")
     assert p2 * 2 < p1, (p1, p2)
     # A problem's event (here a return to the office) moves the key too.
