@@ -59,13 +59,13 @@ def latest_snapshot(period: Period):
 def ranking_rows(*, snapshot, tier: str, region=None) -> list[dict]:
     """The ranked subjects of one tier of a snapshot, best first (names and composites only,
     as published rankings are shown to everyone who works in the campaign)."""
-    from wenming.scoring.models import Score
+    from wenming.scoring.models import RANKING_ORDER, Score
 
     qs = Score.objects.filter(snapshot=snapshot, tier=tier).select_related("region", "unit")
     if region is not None:
         qs = qs.filter(region__parent=region)
     rows = []
-    for score in qs.order_by("rank", "subject"):  # as scoring.selectors.ranking orders them
+    for score in qs.order_by(*RANKING_ORDER):
         subject = score.region or score.unit
         rows.append(
             {

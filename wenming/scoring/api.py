@@ -12,7 +12,7 @@ from wenming.core.errors import NotAllowed, NotFound
 from wenming.org.models import Region, Unit
 
 from . import prediction, selectors, weeks
-from .models import Component, Score
+from .models import RANKING_ORDER, Component, Score
 from .priorities import priorities as priorities_for
 from .selectors import sees_all
 
@@ -129,7 +129,7 @@ def scores(request, month: str | None = None, level: str | None = None, week: st
     return {
         "month": period.label,
         "snapshot": _snapshot_out(snapshot),
-        "items": [score_out(s) for s in rows.order_by("tier", "rank", "subject")],
+        "items": [score_out(s) for s in rows.order_by("tier", *RANKING_ORDER)],
     }
 
 

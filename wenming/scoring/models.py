@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from wenming.core.models import ActivityRecord
@@ -207,6 +207,12 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} v{self.version}"
+
+
+# A tier's table: ranked subjects best first, then those with insufficient data (no rank).
+# Written out because the databases disagree on where NULL sorts: SQLite put the unranked
+# first, PostgreSQL last.
+RANKING_ORDER = (F("rank").asc(nulls_last=True), "subject")
 
 
 class Score(models.Model):

@@ -27,6 +27,7 @@ from wenming.problems.metrics import DUE_STATUSES, Period
 from wenming.problems.models import Problem
 
 from .models import (
+    RANKING_ORDER,
     Component,
     EscalationStep,
     Score,
@@ -82,7 +83,7 @@ def ranking(*, actor, snapshot: Snapshot, tier: str) -> QuerySet:
     return (
         Score.objects.filter(snapshot=snapshot, tier=tier)
         .select_related("region", "unit")
-        .order_by("rank", "subject")
+        .order_by(*RANKING_ORDER)
     )
 
 
@@ -119,7 +120,7 @@ def public_lists(*, snapshot: Snapshot, tier: str, size: int) -> Lists:
     if snapshot.status != SnapshotStatus.PUBLISHED:
         return Lists(tier, [], [], [])
     rows = Score.objects.filter(snapshot=snapshot, tier=tier).select_related("region", "unit")
-    return _lists(tier, list(rows.order_by("rank", "subject")), size)
+    return _lists(tier, list(rows.order_by(*RANKING_ORDER)), size)
 
 
 def subject_parse(subject: str) -> tuple[str, str]:

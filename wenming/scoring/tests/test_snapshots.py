@@ -191,3 +191,19 @@ def test_weights_per_campaign(cast, scene, small_sample):
     assert _score(snap, region=cast.zhongshan_district).composite == D("25.00")
     assert _score(snap, region=cast.zhongshan_community).composite is not None
     assert _score(snap, region=cast.ganjingzi_district).composite == D("100.00")
+
+
+def test_a_tier_lists_the_ranked_first_and_the_insufficient_last(cast, scene, small_sample):
+    """SQLite sorts NULL first: an unranked district headed the table above rank 1."""
+    from wenming.scoring import selectors
+
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    services.snapshot_publish(snapshot=snap, actor=cast.office)
+    tier = _score(snap, region=cast.zhongshan_district).tier
+    rows = list(Score.objects.filter(snapshot=snap, tier=tier))
+    assert len(rows) >= 2
+    unranked = rows[0]
+    Score.objects.filter(pk=unranked.pk).update(rank=None, status=ScoreStatus.INSUFFICIENT)
+    listed = list(selectors.ranking(actor=cast.leader, snapshot=snap, tier=tier))
+    assert [s.pk for s in listed][-1] == unranked.pk
+    assert [s.rank for s in listed[:-1]] == sorted(s.rank for s in listed[:-1])

@@ -16,7 +16,7 @@ from wenming.problems.deadlines import local_today
 from wenming.problems.metrics import Period
 
 from .. import selectors, services, weeks
-from ..models import SnapshotStatus, Tier
+from ..models import RANKING_ORDER, SnapshotStatus, Tier
 from ..tasks import snapshot_queue
 from .common import month_links, month_or_error
 
@@ -51,7 +51,7 @@ def month_page(request):
             # The table shows no component: not loading them saves ten rows per subject
             # (half a second for the 934 communities of a 1,000,000-problem city).
             .prefetch_related(None)
-            .order_by("rank", "subject")
+            .order_by(*RANKING_ORDER)
         )
         # Pages of the ledger's size: the 934 communities in one table took ~0.3 s to render.
         page = Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page"))
