@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -161,6 +162,70 @@ def _check_phone(phone: str) -> str:
     return phone
 
 
+def description_too_long_message(length: int) -> str:
+    """The refusal of an over-long description, with both numbers as the language writes them."""
+    return _("The description may be at most %(limit)s characters; it has %(count)s.") % {
+        "limit": number_format(DESCRIPTION_LIMIT, force_grouping=True),
+        "count": number_format(length, force_grouping=True),
+    }
+
+
+def _check_description(description) -> str:
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(_("Describe the problem."), code="description_required")
+    if len(description) > DESCRIPTION_LIMIT:
+        raise InvalidInput(
+            description_too_long_message(len(description)), code="description_too_long"
+        )
+    return description
+
+
+def _check_photos(photos) -> list:
+    photos = list(photos or ())
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput(
+            _("Too many photos: at most %(limit)d.") % {"limit": MAX_PHOTOS}, code="too_many_photos"
+        )
+    return photos
+
+
+def _check_name(reporter_name) -> None:
+    if len((reporter_name or "").strip()) > 100:
+        raise InvalidInput(
+            pgettext("person", "The name is too long (100 characters at most)."), code="too_long"
+        )
+
+
+def citizen_report_problems(
+    *,
+    category,
+    description: str,
+    lat=None,
+    lon=None,
+    photos=(),
+    reporter_name: str = "",
+    reporter_phone: str = "",
+) -> list[InvalidInput]:
+    """Every reason the fields of a report would be refused, not only the first: a form
+    shows them all at once (`citizen_report_create` refuses at the first, in this order)."""
+    checks = (
+        lambda: _check_category(category),
+        lambda: _check_place(lat, lon),
+        lambda: _check_description(description),
+        lambda: _check_photos(photos),
+        lambda: _check_phone(reporter_phone),
+        lambda: _check_name(reporter_name),
+    )
+    problems = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as exc:
+            problems.append(exc)
+    return problems
+
+
 def _title(category, description: str) -> str:
     words = " ".join(description.split())
     if len(words) > TITLE_WORDS:
@@ -200,25 +265,10 @@ def citizen_report_create(
         raise InvalidInput(_("Unknown channel."), code="bad_channel")
     category = _check_category(category)
     lat, lon, region = _check_place(lat, lon)
-    description = (description or "").strip()
-    if not description:
-        raise InvalidInput(_("Describe the problem."), code="description_required")
-    if len(description) > DESCRIPTION_LIMIT:
-        raise InvalidInput(
-            _("The description is too long (%(limit)d characters at most).")
-            % {"limit": DESCRIPTION_LIMIT},
-            code="description_too_long",
-        )
-    photos = list(photos or ())
-    if len(photos) > MAX_PHOTOS:
-        raise InvalidInput(
-            _("Too many photos: at most %(limit)d.") % {"limit": MAX_PHOTOS}, code="too_many_photos"
-        )
+    description = _check_description(description)
+    photos = _check_photos(photos)
     reporter_phone = _check_phone(reporter_phone)
-    if len((reporter_name or "").strip()) > 100:
-        raise InvalidInput(
-            pgettext("person", "The name is too long (100 characters at most)."), code="too_long"
-        )
+    _check_name(reporter_name)
     title = (title or "").strip()[:200] or _title(category, description)
     rate_limit_check(client_ip=client_ip, phone=reporter_phone)
     now = timezone.now()

@@ -84,8 +84,9 @@ def test_a_citizen_reports_with_a_photo_and_the_served_photo_has_no_exif(cast, p
     [
         ({"website": "http://spam"}, 400, "隐藏"),
         ({"category": ""}, 400, "error-category"),
-        ({"lat": "", "lon": ""}, 400, "error-lat"),
-        ({"lat": 31.2, "lon": 121.4}, 400, "error-lat"),
+        # The place is said beside the map, not on the coordinates a citizen never types.
+        ({"lat": "", "lon": ""}, 400, "error-location"),
+        ({"lat": 31.2, "lon": 121.4}, 400, "error-location"),
         ({"description": "x" * 1001}, 400, "error-description"),
     ],
 )

@@ -1,8 +1,9 @@
 """The citizens' pages: no login, no third-party anything, light enough for a phone on 3G
 inside a messaging app's browser (public/base.html: one small style sheet, no Bootstrap).
 
-A refused report keeps what was typed (the whole page comes back with the message beside the
-field); the chosen photos must be chosen again, and the page says so. A blocked request
+A refused report keeps what was typed and names every problem at once (the whole page comes back
+with each message beside its field, the place's beside the map); the chosen photos must be
+chosen again, and the page says so. A blocked request
 (honeypot, rate limit, too large) gets its message and writes nothing.
 """
 
@@ -11,12 +12,13 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wenming.core.audit import client_ip
 from wenming.core.errors import DomainError, InvalidInput
-from wenming.core.uploads import max_upload_bytes, validate_image
+from wenming.core.uploads import max_upload_bytes
 from wenming.org.models import RegionLevel
 from wenming.org.selectors import REGIONS
 from wenming.points.geo import for_display, from_display
@@ -26,18 +28,6 @@ from .. import selectors, services
 from ..forms import RateForm, ReportForm
 from ..services.reports import MAX_PHOTOS
 
-FIELD_OF_ERROR = {
-    "category_required": "category",
-    "category_unknown": "category",
-    "location_required": "lat",
-    "outside_city": "lat",
-    "bad_coordinates": "lat",
-    "description_required": "description",
-    "description_too_long": "description",
-    "too_many_photos": "photos",
-    "bad_phone": "reporter_phone",
-    "too_long": "reporter_name",
-}
 # The text fields of a report are a few KB; the rest of a request is its photos.
 FORM_OVERHEAD_BYTES = 256 * 1024
 
@@ -90,21 +80,11 @@ def _form_page(request, form, *, status=200, dropped=False, blocked=""):
             map_regions=_map_regions(),
             files_dropped=dropped,
             blocked=blocked,
+            # The description's counter (public/counter.js) groups digits as the server does.
+            thousand_separator=get_format("THOUSAND_SEPARATOR"),
         ),
         status=status,
     )
-
-
-def _photos(form, uploads) -> list:
-    photos = []
-    for upload in uploads:
-        try:
-            photos.append(validate_image(upload))
-        except DomainError as exc:
-            form.add_error(
-                "photos", _("%(file)s: %(reason)s") % {"file": upload.name, "reason": exc.message}
-            )
-    return photos
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,12 +101,9 @@ def report_new(request):
     if request.method != "POST":
         return _form_page(request, form)
     dropped = bool(request.FILES)
-    if not form.is_valid():
+    if not form.is_valid():  # every problem at once: fields, place, photos
         return _form_page(request, form, status=400, dropped=dropped)
     data = form.cleaned_data
-    photos = _photos(form, data.get("photos") or [])
-    if form.errors:
-        return _form_page(request, form, status=400, dropped=dropped)
     try:
         report = services.citizen_report_create(
             category=data["category"],
@@ -137,23 +114,31 @@ def report_new(request):
             reporter_name=data["reporter_name"],
             reporter_phone=data["reporter_phone"],
             is_anonymous=data["is_anonymous"],
-            photos=photos,
+            photos=data["photos"],
             client_ip=client_ip(request),
             honeypot=data["website"],
         )
-    except DomainError as exc:
-        form.add_error(FIELD_OF_ERROR.get(exc.code), exc.message)
+    except DomainError as exc:  # the honeypot, the hour's limit, or a category just withdrawn
+        form.add_report_error(exc)
         return _form_page(request, form, status=exc.status, dropped=dropped)
     return redirect(reverse("public:follow", kwargs={"code": report.tracking_code}) + "?new=1")
 
 
 @require_GET
 def follow_lookup(request):
-    """The "follow a report" box: a typed code goes to its page, an unknown one is said so."""
-    raw = request.GET.get("code", "")
-    code = selectors.normalise_tracking_code(raw)
-    if not code:
+    """The "follow a report" box: a typed code goes to its page, an unknown one is said so,
+    and a box sent empty asks for the code (400) instead of coming back silently."""
+    if "code" not in request.GET:
         return render(request, "public/follow_lookup.html", _context(request), status=200)
+    raw = request.GET["code"]
+    if not raw.strip():
+        return render(
+            request,
+            "public/follow_lookup.html",
+            _context(request, error=_("Enter your tracking code.")),
+            status=400,
+        )
+    code = selectors.normalise_tracking_code(raw)
     if selectors.report_by_tracking_code(code) is None:
         return render(
             request,
