@@ -9,7 +9,7 @@ Office reads are scope-aware through `scope_queryset` like every other list.
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from wenming.core.refcache import Reference
 from wenming.core.scope import scope_queryset
@@ -175,7 +175,7 @@ def public_timeline(problem: Problem, *, report: CitizenReport | None = None) ->
                 "at": at,
                 "event_id": event_id,
                 "status": to_status,
-                "status_label": str(Status(to_status).label),
+                "status_label": _status_label(problem, to_status),
                 "text": template_reply(problem.category_id, to_status),
                 "photos": [],
             }
@@ -201,19 +201,48 @@ def public_timeline(problem: Problem, *, report: CitizenReport | None = None) ->
             }
         )
     if report is not None:
-        for reply in PublicReply.objects.filter(report=report):
-            items.append(
-                {
-                    "kind": "reply",
-                    "at": reply.created_at,
-                    "status": reply.status,
-                    "status_label": str(Status(reply.status).label) if reply.status else "",
-                    "text": _in_language(reply.text, reply.text_en),
-                    "photos": [],
-                }
-            )
+        for reply in PublicReply.objects.filter(report=report).order_by("created_at", "id"):
+            _add_reply(items, problem, reply)
     items.sort(key=lambda item: item["at"])
     return items
+
+
+def _status_label(problem: Problem, status: str) -> str:
+    """A status as the citizen reads it; a report merged into another is "merged", not
+    "rejected" (its reporter follows the surviving problem)."""
+    if status == Status.REJECTED and problem.duplicate_of_id:
+        return pgettext("citizen timeline", "Merged with the same problem")
+    return str(Status(status).label)
+
+
+def _add_reply(items: list, problem: Problem, reply: PublicReply) -> None:
+    """The office's reply in place of the template text of the status it was written with
+    (one entry, not the status twice); a reply to no such status is an entry of its own."""
+    text = _in_language(reply.text, reply.text_en)
+    answered = next(
+        (
+            item
+            for item in reversed(items)
+            if item["kind"] == "status"
+            and item["status"] == reply.status
+            and item["at"] <= reply.created_at
+            and not item.get("replied")
+        ),
+        None,
+    )
+    if answered is not None:
+        answered["text"], answered["replied"] = text, True
+        return
+    items.append(
+        {
+            "kind": "reply",
+            "at": reply.created_at,
+            "status": reply.status,
+            "status_label": _status_label(problem, reply.status) if reply.status else "",
+            "text": text,
+            "photos": [],
+        }
+    )
 
 
 @dataclass

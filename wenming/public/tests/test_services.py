@@ -218,6 +218,10 @@ def test_a_merged_reporter_follows_the_surviving_problem(cast, public_cats):
     services.citizen_report_merge(report=report, actor=cast.office, into=survivor)
     followed = selectors.report_follow(report.tracking_code)
     assert followed.surviving.pk == survivor.pk
+    # One entry says the report was merged, with the office's words: it said "rejected" twice.
+    own = [item for item in followed.timeline if item["status"] == Status.REJECTED]
+    assert len(own) == 1 and own[0]["status_label"] == "已与相同问题合并"
+    assert "合并" in own[0]["text"]
     assert Status.IN_PROGRESS in [item["status"] for item in followed.surviving_timeline]
     _rectify(cast, survivor)
     followed = selectors.report_follow(report.tracking_code)
