@@ -1,5 +1,6 @@
 """The monthly briefing (Word with Chinese charts, Excel) and the exposure board."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -191,6 +192,9 @@ def test_a_leader_downloads_the_monthly_briefing(cast, page_as, settings, tmp_pa
     settings.MEDIA_ROOT = tmp_path
     leader = page_as(cast.leader)
     assert 'data-testid="briefing-link"' in leader.get("/dashboards/").content.decode()
+    # The form offers the month just ended.
+    last_month = local_today().replace(day=1) - dt.timedelta(days=1)
+    assert f'value="{last_month:%Y-%m}"' in leader.get("/dashboards/briefing/").content.decode()
     month = f"{local_today():%Y-%m}"
     queued = leader.post("/dashboards/briefing/", {"month": month, "kind": "docx"})
     assert queued.status_code == 302

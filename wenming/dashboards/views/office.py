@@ -1,6 +1,8 @@
 """The office's pages: the monthly briefing (queued for the worker; leaders too) and the
 exposure board's management; and the public exposure board (no login)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,7 +33,8 @@ def briefing(request):
     if not briefing_docs.may_brief(request.user):
         raise PermissionDenied
     error = ""
-    month = request.POST.get("month") or f"{local_today():%Y-%m}"
+    # By default the month just ended: the briefing reports a whole month.
+    month = request.POST.get("month") or f"{local_today().replace(day=1) - timedelta(days=1):%Y-%m}"
     if request.method == "POST":
         try:
             job = briefing_docs.briefing_start(
