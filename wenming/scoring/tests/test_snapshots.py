@@ -207,3 +207,13 @@ def test_a_tier_lists_the_ranked_first_and_the_insufficient_last(cast, scene, sm
     listed = list(selectors.ranking(actor=cast.leader, snapshot=snap, tier=tier))
     assert [s.pk for s in listed][-1] == unranked.pk
     assert [s.rank for s in listed[:-1]] == sorted(s.rank for s in listed[:-1])
+
+
+def test_a_community_is_named_with_its_district_and_street(cast, scene, small_sample, page_as):
+    """Same-named communities (和平社区 twice) could not be told apart in the tier's table."""
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    services.snapshot_publish(snapshot=snap, actor=cast.office)
+    page = page_as(cast.office).get("/scores/", {"month": scene.label, "tier": "community"})
+    html = page.content.decode()
+    street, community = cast.zhongshan_street.display_name, cast.zhongshan_community.display_name
+    assert f"{street} › {community}" in html
