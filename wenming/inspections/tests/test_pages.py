@@ -169,8 +169,15 @@ def test_the_phone_endpoints_answer_idempotently_and_refuse_bad_input_clearly(ca
     assert done.status_code == 200 and done.json()["score"] == pytest.approx(61.54)
     assert client.post(f"/inspections/visits/{visit.pk}/submit/", **JSON).json() == done.json()
     assert Problem.objects.filter(point=visit.point).count() == 1
+    # The answer says the failure is in the ledger, and the page links it beside its item.
+    assert "1 项不合格已登记为问题" in done.json()["message"]
     page = client.get(f"/inspections/visits/{visit.pk}/").content.decode()
     assert 'data-testid="visit-score"' in page and 'data-testid="submit"' not in page
+    raised = Problem.objects.get(point=visit.point)
+    item = page.split('data-item="MARKET-01"', 1)[1].split("</fieldset>", 1)[0]
+    assert f'href="/problems/{raised.code}/"' in item
+    assert page.count('data-testid="item-problem"') == 1
+    assert client.get(f"/problems/{raised.code}/").status_code == 200  # the inspector's own
 
 
 def photo_file(data: bytes):

@@ -17,11 +17,13 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wenming.core.errors import DomainError, InvalidInput
 from wenming.points.geo import for_display, from_display
 from wenming.points.selectors import bbox_parse
+from wenming.problems.selectors import problems_visible
 
 from .. import selectors, services
 from ..forms import StartForm
@@ -123,6 +125,13 @@ def _is_sampled(item) -> bool:
 def _visit_context(request, visit, *, error=None, error_item=None) -> dict:
     team = _is_team(request, visit)
     answers = {a.item_id: a for a in visit.answers.all()}
+    # The problems the failures became, by code, where the reader may open them (a failure
+    # may join an open problem someone else reported).
+    problem_codes = dict(
+        problems_visible(actor=request.user)
+        .filter(pk__in=[a.problem_id for a in answers.values() if a.problem_id])
+        .values_list("pk", "code")
+    )
     photos = dict(
         visit.photos.order_by()
         .values_list("item_id")
@@ -135,6 +144,9 @@ def _visit_context(request, visit, *, error=None, error_item=None) -> dict:
             {
                 "item": item,
                 "answer": answers.get(item.pk),
+                "problem_code": problem_codes.get(
+                    getattr(answers.get(item.pk), "problem_id", None)
+                ),
                 "photos": photos.get(item.pk, 0),
                 "sampled": _is_sampled(item),
                 "rule": sampling_rule_text(item),
@@ -311,7 +323,14 @@ def visit_submit(request, pk):
         visit = services.visit_submit(actor=request.user, visit=visit)
     except DomainError as exc:
         return _refused(request, visit, exc)
+    raised = visit.answers.filter(problem__isnull=False).count()
     done = _("Submitted: score %(score)s.") % {"score": visit.score}
+    if raised:
+        done += " " + ngettext(
+            "%(n)d failure is in the problem ledger; its code is beside the item.",
+            "%(n)d failures are in the problem ledger; their codes are beside the items.",
+            raised,
+        ) % {"n": raised}
     messages.success(request, done)
     if wants_json(request):
         return JsonResponse({"status": visit.status, "score": float(visit.score), "message": done})
