@@ -286,3 +286,14 @@ def test_a_district_officer_is_offered_regions_only_to_pass_a_problem_down(cast,
         detail_url(report(cast.office, region=cast.zhongshan_community))
     )
     assert 'id="dispatch-unit"' in office.content.decode()
+
+
+def test_a_problem_reported_by_staff_names_them_as_its_reporter(cast, page_as):
+    """An inspection's problem has no citizen's name: the page showed "Reporter —" while its
+    timeline named the inspector."""
+    from wenming.problems.models import Source
+
+    problem = report(cast.inspector, region=cast.zhongshan_community, source=Source.INSPECTION)
+    html = page_as(cast.office).get(detail_url(problem)).content.decode()
+    shown = html.split('data-testid="reporter">', 1)[1].split("</dd>", 1)[0]
+    assert cast.inspector.display_name in shown
