@@ -270,5 +270,9 @@ def test_the_office_home_shows_reports_to_triage_and_others_do_not(cast, public_
     )
     office = page_as(cast.office).get("/").content.decode()
     assert 'href="/report/office/"' in office
+    # The triage page is headed as the panel that links to it (not as the ledger's "new
+    # reports", a different count under the same words).
+    triage = page_as(cast.office).get("/report/office/").content.decode()
+    assert "待分拣的市民反映" in triage and "待分拣的新上报" not in triage
     zhongshan = page_as(cast.zhongshan).get("/").content.decode()
     assert 'href="/report/office/"' not in zhongshan
