@@ -9,12 +9,13 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from wenming.core.errors import NotFound
+from wenming.core.roles import Role
 from wenming.core.scope import scope_queryset, scope_unrestricted
 from wenming.org.selectors import REGIONS
 from wenming.standards.models import PointType
 
 from . import estimate, scoring
-from .models import Round, Visit, VisitStatus
+from .models import Round, RoundKind, Visit, VisitStatus
 
 # The visits whose scores count: submitted and not sent back (a rejected visit is redone).
 SCORED = (VisitStatus.SUBMITTED, VisitStatus.APPROVED, VisitStatus.HAS_ISSUES)
@@ -129,9 +130,28 @@ def round_summary(*, actor, round_: Round) -> RoundSummary:
         score_rate=scoring.VisitSums(Decimal(0), Decimal(0), observed, passed).score_rate,
         whole_round=scope_unrestricted(actor, Visit),
     )
-    if summary.whole_round:
-        _add_estimate(summary, round_, {line.code: float(line.weight) for line in lines})
+    if summary.whole_round or evaluates_round(actor, round_):
+        # The estimate is always the whole round's: an evaluator working a mock assessment
+        # reads it as the visits come in (journeys.md), not the other evaluators' visits.
+        weights = {t.code: float(t.sampling_weight) for t in _round_types(round_)}
+        _add_estimate(summary, round_, weights)
     return summary
+
+
+def evaluates_round(actor, round_: Round) -> bool:
+    """A third-party evaluator on the team of one of a mock assessment's visits."""
+    return (
+        getattr(actor, "role", None) == Role.EVALUATOR
+        and round_.kind == RoundKind.MOCK
+        and Visit.objects.filter(round=round_, team=actor).exists()
+    )
+
+
+def _round_types(round_: Round):
+    """The point types a round's visits cover (for the estimate's weights)."""
+    return PointType.objects.filter(
+        pk__in=Visit.objects.filter(round=round_).values("point_type_id")
+    )
 
 
 def _region_name(code: str) -> str:

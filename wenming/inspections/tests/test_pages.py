@@ -254,3 +254,25 @@ def test_the_service_worker_and_manifest_make_it_installable(cast, page_as, clie
     home = page_as(cast.inspector).get("/").content.decode()
     assert 'href="/inspections/visits/"' in home
     assert 'href="/inspections/"' in page_as(cast.office).get("/").content.decode()
+
+
+def test_an_evaluator_reads_the_mock_assessments_estimate(cast, page_as, drawn):
+    """journeys.md: the round page shows the evaluator the city's estimated field score as the
+    visits come in; it was for readers of the whole round only. The visits of others stay
+    out of the evaluator's counts."""
+    from wenming.inspections.models import RoundKind
+
+    type(drawn).objects.filter(pk=drawn.pk).update(kind=RoundKind.MOCK)
+    mine = _visit(drawn, "ZS-MKT-1")
+    mine.team.set([cast.evaluator])
+    evaluator = page_as(cast.evaluator)
+    evaluator.post(f"/inspections/visits/{mine.pk}/start/")
+    _put(evaluator, mine, _answers(["MARKET-01", "MARKET-02", "MARKET-03"]))
+    assert evaluator.post(f"/inspections/visits/{mine.pk}/submit/", **JSON).status_code == 200
+    page = evaluator.get(f"/inspections/rounds/{drawn.pk}/").content.decode()
+    assert 'data-testid="estimate"' in page and "100.00" in page
+    assert 'data-testid="partial"' in page  # the counts are still the evaluator's own
+    # Not for an evaluator outside the round, nor in a round that is not a mock assessment.
+    type(drawn).objects.filter(pk=drawn.pk).update(kind=RoundKind.SUPERVISION)
+    page = evaluator.get(f"/inspections/rounds/{drawn.pk}/").content.decode()
+    assert 'data-testid="estimate"' not in page
