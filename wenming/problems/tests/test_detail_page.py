@@ -297,3 +297,16 @@ def test_a_problem_reported_by_staff_names_them_as_its_reporter(cast, page_as):
     html = page_as(cast.office).get(detail_url(problem)).content.decode()
     shown = html.split('data-testid="reporter">', 1)[1].split("</dd>", 1)[0]
     assert cast.inspector.display_name in shown
+
+
+def test_on_a_phone_each_action_says_what_it_does_and_its_reason_takes_the_width(cast, page_as):
+    """Five stacked forms had no heading (only the button said what a row does), and the
+    extension's reason sat beside the date at half width on a phone."""
+    problem = accepted(cast)
+    html = page_as(cast.urban).get(detail_url(problem)).content.decode()
+    form = html.split('data-action="request_extension"', 1)[1].split("</form>", 1)[0]
+    assert 'data-testid="action-heading"' in form
+    assert (
+        '<div class="col-12 col-md"><label class="form-label small mb-0" for="request_extension-note">'
+        in form
+    )
