@@ -185,9 +185,15 @@ class LedgerFilters:
 
     def clean(self) -> LedgerFilters:
         if self.status and self.status not in Status.values:
-            raise InvalidInput(f"unknown status {self.status!r}", code="bad_status")
+            raise InvalidInput(
+                _("Unknown status: %(value)s.") % {"value": str(self.status)[:40]},
+                code="bad_status",
+            )
         if self.missing and self.missing not in implementations.CODES:
-            raise InvalidInput(f"unknown implementation {self.missing!r}", code="bad_missing")
+            raise InvalidInput(
+                _("Unknown implementation: %(value)s.") % {"value": str(self.missing)[:40]},
+                code="bad_missing",
+            )
         return self
 
 

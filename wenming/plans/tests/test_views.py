@@ -114,3 +114,20 @@ def test_ledger_excel_is_streamed_and_scoped(cast, page_as, urban_task, educatio
 def test_home_panel_lists_the_officers_tasks(cast, page_as, urban_task):
     home = page_as(cast.urban).get("/")
     assert urban_task.title in home.text and "方案" in home.text
+
+
+def test_a_filter_outside_the_readers_area_says_so(cast, page_as, urban_task):
+    """/plans/?region=<another district> listed nothing with "no task matches"; the problem
+    ledger says the region is outside the reader's area, and so does this page now."""
+    zhongshan = page_as(cast.zhongshan)
+    outside = zhongshan.get("/plans/", {"region": cast.ganjingzi_district.pk})
+    assert 'data-testid="outside-scope"' in outside.text
+    inside = zhongshan.get("/plans/", {"region": cast.zhongshan_district.pk})
+    assert 'data-testid="outside-scope"' not in inside.text
+    unit = page_as(cast.urban).get("/plans/", {"unit": cast.education_unit.pk})
+    assert 'data-testid="outside-scope"' in unit.text
+
+
+def test_the_task_ledger_refuses_an_unknown_filter_in_the_readers_language(cast, api_as):
+    answer = api_as(cast.office).get("tasks", status="bogus")
+    assert answer.status_code == 400 and "未知状态" in answer.json()["message"]

@@ -75,6 +75,15 @@ def ledger(request):
     except DomainError:
         raise Http404 from None
     counts = selectors.task_counts(actor=actor, filters=filters)
+    # A region or unit outside the reader's area lists nothing: say why, as the problem
+    # ledger does, rather than "no task matches".
+    outside = (
+        filters.region is not None
+        and not scope_queryset(Region.objects.filter(pk=filters.region), actor).exists()
+    ) or (
+        filters.unit is not None
+        and not scope_queryset(Unit.objects.filter(pk=filters.unit), actor).exists()
+    )
     query = request.GET.copy()
     query.pop("after", None)
     status_labels = dict(Status.choices)
@@ -91,6 +100,7 @@ def ledger(request):
             "labels": implementations.LABELS,
             "status_labels": status_labels,
             "is_office": is_office(actor),
+            "outside": outside,
             **_choices(request, campaign),
         },
     )
