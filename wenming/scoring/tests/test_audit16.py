@@ -124,6 +124,13 @@ def test_week_refusals_and_page(cast, api_as, page_as, split_weeks):
     assert b"hx-trigger" not in polled.content
     page = page_as(cast.office).get("/scores/weeks/", {"week": tenth, "tier": "district"})
     assert b'data-testid="score-row"' in page.content and b"55.00" in page.content
+    # A district officer has nothing in the member units' tier: said as on the month's page,
+    # not as "there are no scores for the week".
+    zhongshan = page_as(cast.zhongshan)
+    zhongshan.get("/scores/weeks/", {"week": tenth, "tier": "member_unit"})
+    run_worker()
+    units = zhongshan.get("/scores/weeks/", {"week": tenth, "tier": "member_unit"})
+    assert b'data-testid="no-rows"' in units.content and b'data-testid="no-data"' not in units.content
     page_as(cast.office).get("/scores/weeks/", {"week": "2020-W02"})
     run_worker()
     empty = page_as(cast.office).get("/scores/weeks/", {"week": "2020-W02"})

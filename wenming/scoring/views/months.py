@@ -143,6 +143,7 @@ def week_page(request):
             "page": page,
             "pager_extra": f"&week={weeks.week_label(period)}&tier={tier}",
             "has_data": has_data,
+            "any_rows": bool(rows),
             "tier": tier,
             "tiers": [(t, Tier(t).label) for t in TIERS],
             "before": before,
