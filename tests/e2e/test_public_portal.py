@@ -122,3 +122,29 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(phone, live_server, cast
     assert report.rating == "not_satisfied" and report.review == Review.PENDING
     assert phone.evaluate(OVERFLOW) <= 0
     assert phone.js_errors == []
+
+
+def test_the_office_triages_from_a_phone_without_scrolling_sideways(phone, live_server, cast):
+    """The triage list at 390 px needed a sideways scroll to reach its "Triage" button: on a
+    phone it shows the code, the title and the button (time, category and place from md up)."""
+    from wenming.public import services as portal
+    from wenming.public.models import PublicCategory
+    from wenming.public.testing import HERE
+
+    category = PublicCategory.objects.filter(is_public=True).first().category
+    portal.citizen_report_create(
+        category=category,
+        description="人行道上长期堆放建筑垃圾，行人只能绕到机动车道上通行，存在安全隐患",
+        lat=HERE[0],
+        lon=HERE[1],
+    )
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("#id_username", "office")
+    phone.fill("#id_password", "wenming-demo")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/report/office/")
+    button = phone.get_by_test_id("triage-queue").get_by_role("link").first
+    expect(button).to_be_in_viewport()
+    assert phone.evaluate(OVERFLOW) <= 0
+    assert phone.js_errors == []
