@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from wenming.org.roles import Role, is_office
 
 from . import selectors
+from .deadlines import local_today
 
 
 def _url(**params) -> str:
@@ -111,7 +112,23 @@ def panel_handler(request):
             _url(mine=1, status="in_progress", sort="deadline"),
         ),
     ]
-    return {"title": _("Problems dispatched to you"), "items": items, "order": 10}
+    today = local_today()
+    rows = [
+        {
+            "label": f"{row['code']} {row['title']}",
+            "url": reverse("problems:detail", args=[row["code"]]),
+            "note": row["deadline"],
+            "tone": "danger" if row["deadline"] < today else "secondary",
+        }
+        for row in selectors.handler_next(actor=user)
+    ]
+    return {
+        "title": _("Problems dispatched to you"),
+        "items": items,
+        "rows": rows,
+        "rows_title": _("Next deadlines"),
+        "order": 10,
+    }
 
 
 def panel_reporter(request):

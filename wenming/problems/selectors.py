@@ -601,6 +601,17 @@ def handler_queues(*, actor) -> dict[str, int]:
     }
 
 
+def handler_next(*, actor, limit: int = 5) -> list[dict]:
+    """The handler's pending problems with the nearest deadlines (journeys.md: "due soon
+    first"), for the home page: code, title, deadline."""
+    return list(
+        problems_visible(actor=actor)
+        .filter(_handler_is(actor), is_pending=True, deadline__isnull=False)
+        .order_by("deadline", "id")
+        .values("code", "title", "deadline")[:limit]
+    )
+
+
 def reported_by_me(*, actor) -> dict[str, int]:
     qs = problems_visible(actor=actor).filter(reported_by=actor)
     return {"open": qs.filter(is_open=True).count(), "all": qs.count()}
