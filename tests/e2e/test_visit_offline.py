@@ -13,7 +13,6 @@ import gzip
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from wenming.inspections import services
@@ -26,10 +25,10 @@ from wenming.testing.inspections import drawn_round
 from wenming.testing.personas import build_cast
 
 from .axe import assert_no_axe_violations
+from .walk_pages import phone_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 HERE = {"latitude": 38.9184, "longitude": 121.6406}  # at the gate of 天津街农贸市场
 BUDGET = 300 * 1024
@@ -64,27 +63,8 @@ def city():
 
 
 def _phone(browser, live_server, person):
-    """A fresh phone (empty caches) signed in as `person` through a session cookie."""
-    client = Client()
-    client.force_login(person, backend="wenming.core.backends.WenmingModelBackend")
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        permissions=["geolocation"],
-        geolocation=HERE,
-        service_workers="allow",
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    context.route("**/no-tiles/**", lambda route: route.fulfill(status=404, body=""))
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    return context, page
+    """A fresh phone (empty caches) signed in as `person`, at the market's gate."""
+    return phone_as(browser, live_server, person, geolocation=HERE)
 
 
 def _measure_first_load(browser, live_server, cast, visit) -> dict:

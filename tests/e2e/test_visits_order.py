@@ -5,7 +5,6 @@ the server sent them. A finished visit nearer than an open one never buries it."
 import math
 
 import pytest
-from django.test import Client
 
 from wenming.inspections import services
 from wenming.inspections.models import Visit, VisitStatus
@@ -14,11 +13,10 @@ from wenming.standards.tests.factories import small_system
 from wenming.testing.inspections import drawn_round
 from wenming.testing.personas import build_cast
 
-from .walk_pages import no_tiles
+from .walk_pages import no_tiles, phone_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 HERE = {"latitude": 38.91, "longitude": 121.61, "accuracy": 10}  # Dalian
 OPEN = {VisitStatus.ASSIGNED, VisitStatus.STARTED, VisitStatus.REJECTED}
 
@@ -80,24 +78,9 @@ def visits(settings, live_server):
 
 def test_open_visits_stay_first_each_group_by_distance(browser, live_server, visits):
     cast, listed = visits
-    client = Client()
-    client.force_login(cast.inspector, backend="wenming.core.backends.WenmingModelBackend")
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        permissions=["geolocation"],
-        geolocation=HERE,
-        service_workers="block",
+    context, page = phone_as(
+        browser, live_server, cast.inspector, geolocation=HERE, service_workers="block"
     )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         page.goto(f"{live_server.url}/inspections/visits/")
         page.wait_for_selector('[data-wm-visits][data-sorted="1"]')
@@ -122,4 +105,4 @@ def test_open_visits_stay_first_each_group_by_distance(browser, live_server, vis
     assert is_open == sorted(is_open, reverse=True), [(v.point.code, v.status) for v in shown]
     assert opened == sorted(opened)
     assert finished == sorted(finished)
-    assert errors == []
+    assert page.js_errors == []

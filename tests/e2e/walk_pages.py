@@ -85,3 +85,34 @@ def fast_sign_in(settings) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_as(browser, live_server, person, *, geolocation: dict, service_workers="allow"):
+    """A fresh phone (empty caches) signed in as `person` through a session cookie, its
+    position at `geolocation`, map tiles answered 404 and page errors kept in
+    `page.js_errors`; returns (context, page)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(person, backend="wenming.core.backends.WenmingModelBackend")
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        permissions=["geolocation"],
+        geolocation=geolocation,
+        service_workers=service_workers,
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    context.route("**/no-tiles/**", lambda route: route.fulfill(status=404, body=""))
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    return context, page

@@ -51,3 +51,20 @@ def jpeg_with_exif(*, size=(320, 240), seed: int = 3) -> bytes:
 
 def upload(data: bytes | None = None, name: str = "photo.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data or jpeg_with_exif(), content_type="image/jpeg")
+
+
+def post_report(client, cats, *, ip: str = "192.0.2.1", **fields):
+    """POST the portal's report form: a valid report in the first public category at HERE,
+    with `fields` changed; `ip` the sender's address (the hourly limit counts per address)."""
+    data = {
+        "category": cats[0].pk,
+        "description": "路灯坏了，晚上很黑",
+        "lat": HERE[0],
+        "lon": HERE[1],
+        "address": "天津街",
+        "reporter_name": "王先生",
+        "reporter_phone": "13800000000",
+        "website": "",
+        **fields,
+    }
+    return client.post("/report/new/", data, REMOTE_ADDR=ip)

@@ -11,24 +11,13 @@ from PIL import Image
 from wenming.problems.models import Problem, Status
 from wenming.public import services
 from wenming.public.models import CitizenReport, Review
-from wenming.public.testing import HERE, jpeg_with_exif, upload
+from wenming.public.testing import HERE, jpeg_with_exif, post_report, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(client, cats, **extra):
-    data = {
-        "category": cats[0].pk,
-        "description": "路灯坏了，晚上很黑",
-        "lat": HERE[0],
-        "lon": HERE[1],
-        "address": "天津街",
-        "reporter_name": "王先生",
-        "reporter_phone": "13800000000",
-        "website": "",
-    }
-    data.update(extra)
-    return client.post("/report/new/", data, REMOTE_ADDR=extra.pop("ip", "192.0.2.1"))
+    return post_report(client, cats, **extra)
 
 
 def _counts():

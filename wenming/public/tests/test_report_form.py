@@ -9,7 +9,7 @@ from django.test import Client
 
 from wenming.problems.models import Problem
 from wenming.public.models import CitizenReport
-from wenming.public.testing import HERE, upload
+from wenming.public.testing import post_report, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,7 @@ def _client(language="zh-hans"):
 
 
 def _post(client, cats, **extra):
-    data = {
-        "category": cats[0].pk,
-        "description": "路灯坏了，晚上很黑",
-        "lat": HERE[0],
-        "lon": HERE[1],
-        "address": "天津街",
-        "reporter_name": "王先生",
-        "reporter_phone": "13800000000",
-        "website": "",
-    }
-    data.update(extra)
-    return client.post("/report/new/", data, REMOTE_ADDR="192.0.2.9")
+    return post_report(client, cats, ip="192.0.2.9", **extra)
 
 
 def _counts():
