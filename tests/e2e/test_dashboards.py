@@ -43,4 +43,9 @@ def test_overview_and_big_screen_draw_their_charts(live_server, page, login):
     page.wait_for_selector("[data-wm-bigscreen][data-ready='1']")
     assert page.eval_on_selector_all(".wm-bs-card [data-drawn='1']", "els => els.length") >= 4
     assert page.text_content("[data-testid=bs-open]").strip() == "1"
+    # Made for a wall, readable on a leader's phone: nothing wider than 390 px (it was 473).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("[data-wm-bigscreen][data-ready='1']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not errors, errors
