@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from .walk_pages import sign_in
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -75,11 +77,6 @@ def login(page, live_server):
     """Sign in through the real form as a persona."""
 
     def do(username, password="wenming-demo"):
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
+        return sign_in(page, live_server, username, password)
 
     return do

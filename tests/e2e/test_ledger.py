@@ -18,6 +18,8 @@ from wenming.problems.models import Problem
 from wenming.problems.tests import factories as f
 from wenming.testing.personas import build_cast
 
+from .walk_pages import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -343,11 +345,7 @@ def test_inspector_on_a_phone_reports_with_the_phones_location(cast, live_server
     )
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "inspector")
-    page.fill("#id_password", "wenming-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "inspector")
     page.goto(f"{live_server.url}/problems/new/")
     page.fill("#id_title", "天津街垃圾桶满溢")
     page.select_option("#id_category", label=f.category("dirty.sanitation").display_name)

@@ -14,6 +14,8 @@ from wenming.standards.tests.factories import small_system
 from wenming.testing.personas import build_cast
 from wenming.testing.storage import isolate_media
 
+from .walk_pages import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -43,11 +45,7 @@ def test_a_unit_uploads_and_submits_and_the_office_pre_scores(
     page.set_default_timeout(15000)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "urban")
-    page.fill("#id_password", "wenming-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "urban")
     page.goto(f"{live_server.url}/materials/")
     page.click(f"[data-testid=due-row][href='/materials/{submission.pk}/']")
     page.select_option("#f-kind", "document")

@@ -15,7 +15,7 @@ from wenming.public.models import CitizenReport, Review
 from wenming.public.testing import ensure_public_categories, jpeg_with_exif
 from wenming.testing.personas import build_cast
 
-from .walk_pages import block_tiles, fast_sign_in, no_tiles
+from .walk_pages import block_tiles, fast_sign_in, no_tiles, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -138,11 +138,7 @@ def test_the_office_triages_from_a_phone_without_scrolling_sideways(phone, live_
         lat=HERE[0],
         lon=HERE[1],
     )
-    phone.goto(f"{live_server.url}/login/")
-    phone.fill("#id_username", "office")
-    phone.fill("#id_password", "wenming-demo")
-    phone.click("button[type=submit]")
-    phone.wait_for_url(f"{live_server.url}/")
+    sign_in(phone, live_server, "office")
     phone.goto(f"{live_server.url}/report/office/")
     button = phone.get_by_test_id("triage-queue").get_by_role("link").first
     expect(button).to_be_in_viewport()

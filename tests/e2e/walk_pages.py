@@ -87,6 +87,16 @@ def fast_sign_in(settings) -> None:
     ]
 
 
+def sign_in(page, live_server, username: str, password: str = "wenming-demo"):
+    """Sign in through the real form as a persona, on any page (desk or phone)."""
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
 PHONE = {"width": 390, "height": 844}
 
 
