@@ -49,3 +49,25 @@ def test_overview_and_big_screen_draw_their_charts(live_server, page, login):
     page.wait_for_selector("[data-wm-bigscreen][data-ready='1']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not errors, errors
+
+
+def test_charts_follow_a_narrowed_window(live_server, page, login):
+    """Drawn on a wide screen, then the window narrowed: every chart shrinks with its box."""
+    cast = build_cast()
+    dispatched(cast)
+    aggregates.aggregates_refresh()
+    login("office")
+    for url, ready, charts in (
+        ("/dashboards/bigscreen/", "[data-wm-bigscreen][data-ready='1']", ".wm-bs-card .wm-chart"),
+        ("/dashboards/", "[data-wm-dashboard][data-ready='1']", "[data-wm-chart][data-drawn='1']"),
+    ):
+        page.set_viewport_size({"width": 1600, "height": 900})
+        page.goto(f"{live_server.url}{url}")
+        page.wait_for_selector(ready)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(
+            """selector => [...document.querySelectorAll(selector)].every(box =>
+                   echarts.getInstanceByDom(box).getWidth() <= box.parentNode.clientWidth)""",
+            arg=charts,
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url

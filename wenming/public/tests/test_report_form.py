@@ -135,6 +135,18 @@ def test_an_over_long_description_gets_the_forms_own_message(cast, public_cats, 
     assert _counts() == before
 
 
+@pytest.mark.parametrize(
+    ("field", "limit"), [("address", 300), ("reporter_name", 100), ("reporter_phone", 30)]
+)
+def test_an_over_long_field_says_its_limit_in_plain_words(cast, public_cats, field, limit):
+    before = _counts()
+    response = _post(_client(), public_cats, **{field: "1" * (limit + 5)})
+    assert response.status_code == 400
+    error = re.search(rf'data-testid="error-{field}">([^<]*)<', response.content.decode())
+    assert error.group(1) == f"最多 {limit} 个字，现在是 {limit + 5} 个字。"
+    assert _counts() == before
+
+
 def test_line_breaks_count_once_as_the_counter_and_the_browser_count_them(cast, public_cats):
     """A browser sends each line break of a textarea as two characters (CR LF) but counts
     one against maxlength and in the counter: a description that fits there is accepted."""

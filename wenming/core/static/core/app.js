@@ -15,3 +15,10 @@ document.body.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+// A form that cannot be undone asks first: `data-wm-confirm="question"` on the form (an inline
+// `onsubmit` would be refused by the CSP).
+document.body.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.dataset && form.dataset.wmConfirm;
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
