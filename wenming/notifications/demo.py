@@ -121,7 +121,9 @@ def _problem_notices(rng: random.Random, now) -> int:
             )
         except Exception:  # the ledger's schema is not what this demo expects: skip politely
             return created
-        for age, problem in enumerate(problems):
+        # Oldest first, so that each inbox's ids follow its (back-dated) times as live ones do:
+        # the inbox is read newest id first.
+        for age, problem in reversed(list(enumerate(problems))):
             kind, title, body = STATUS_NOTICE[problem.status]
             title_en, body_en = STATUS_NOTICE_EN[problem.status]
             key = f"demo:{person.pk}:{problem.pk}:{kind}"
