@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
 from wenming.core.roles import Role
+from wenming.core.spreadsheets import append_row
 
 from . import coverage, selectors
 
@@ -83,9 +84,10 @@ def make_roll(*, job, out, progress) -> str:
             _("Status"),
             _("Score"),
         ]
-        sheet.append(header)
+        append_row(sheet, header)
         for a in rows.iterator(chunk_size=2000):
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     a.type.display_name,
                     a.entry.name,
@@ -97,7 +99,7 @@ def make_roll(*, job, out, progress) -> str:
                     a.valid_until,
                     a.get_status_display(),
                     _f(a.office_score),
-                ]
+                ],
             )
             progress()
         book.save(out)
@@ -113,8 +115,9 @@ def make_coverage(*, job, out, progress) -> str:
         progress.total(len(rows))
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Coverage"))
-        sheet.append([kind.display_name])
-        sheet.append(
+        append_row(sheet, [kind.display_name])
+        append_row(
+            sheet,
             [
                 _("County-level region"),
                 _("Candidates"),
@@ -129,11 +132,12 @@ def make_coverage(*, job, out, progress) -> str:
                 _("Gained in 12 months"),
                 _("Lost in 12 months"),
                 _("Own campaign's scheme"),
-            ]
+            ],
         )
         for r in rows:
             t = r.target
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     r.district.display_name,
                     r.population,
@@ -148,11 +152,11 @@ def make_coverage(*, job, out, progress) -> str:
                     r.gained,
                     r.lost,
                     r.campaign.code if r.campaign else "",
-                ]
+                ],
             )
             progress()
         total = coverage.totals(rows)
-        sheet.append([_("Total"), total["population"], total["reached"], _f(total["share"])])
+        append_row(sheet, [_("Total"), total["population"], total["reached"], _f(total["share"])])
         book.save(out)
         return f"coverage-{kind.code}.xlsx"
 

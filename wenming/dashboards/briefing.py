@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
+from wenming.core.spreadsheets import append_row
 from wenming.org.models import Region, RegionLevel
 from wenming.problems.deadlines import local_today
 
@@ -390,17 +391,17 @@ def make_xlsx(*, job, out, progress) -> str:
     wb = Workbook()
     sheet = wb.active
     sheet.title = _("Districts")[:31]
-    sheet.append([_("Month"), label])
-    sheet.append(_district_header())
+    append_row(sheet, [_("Month"), label])
+    append_row(sheet, _district_header())
     for row in data["districts"]:
-        sheet.append(_district_cells(row))
+        append_row(sheet, _district_cells(row))
     progress()
     for chart in charts:
         ws = wb.create_sheet(f"{chart['id']}"[:31])
-        ws.append([chart["title"]])
-        ws.append(list(chart["columns"]))
+        append_row(ws, [chart["title"]])
+        append_row(ws, list(chart["columns"]))
         for row in chart["rows"]:
-            ws.append(list(row))
+            append_row(ws, list(row))
         progress()
     wb.save(out)
     return f"briefing-{label}.xlsx"

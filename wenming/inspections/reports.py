@@ -29,6 +29,7 @@ from django.utils.translation import pgettext
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
 from wenming.core.roles import Role
+from wenming.core.spreadsheets import append_row
 from wenming.standards.models import PointType
 
 from . import scoring, selectors
@@ -124,17 +125,19 @@ def _write_xlsx(job, out, progress) -> str:
             (_("Interval high (95%)"), round(summary.estimate.high, 2)),
         ]
     for row in rows:
-        sheet.append(row)
-    sheet.append(())
-    sheet.append((_("Point type"), _("Weight"), _("Visits"), _("Score"), _("Score rate (%)")))
+        append_row(sheet, row)
+    append_row(sheet, ())
+    append_row(sheet, (_("Point type"), _("Weight"), _("Visits"), _("Score"), _("Score rate (%)")))
     for line in summary.types:
-        sheet.append(
-            (line.name, _num(line.weight), line.visits, _num(line.score), _num(line.score_rate))
+        append_row(
+            sheet,
+            (line.name, _num(line.weight), line.visits, _num(line.score), _num(line.score_rate)),
         )
     progress()
 
     sheet = book.create_sheet(_("Visits"))
-    sheet.append(
+    append_row(
+        sheet,
         (
             _("Point code"),
             _("Point"),
@@ -150,7 +153,7 @@ def _write_xlsx(job, out, progress) -> str:
             _("Score"),
             _("Places observed"),
             _("Places passed"),
-        )
+        ),
     )
     teams: dict[int, list[str]] = {}
     for visit_id, name, username in visits.values_list(
@@ -159,7 +162,8 @@ def _write_xlsx(job, out, progress) -> str:
         if username:
             teams.setdefault(visit_id, []).append(name or username)
     for v in visits.order_by("district__code", "point__code"):
-        sheet.append(
+        append_row(
+            sheet,
             (
                 v.point.code,
                 v.point.name,
@@ -175,12 +179,13 @@ def _write_xlsx(job, out, progress) -> str:
                 _num(v.score),
                 v.places_observed,
                 v.places_passed,
-            )
+            ),
         )
         progress()
 
     sheet = book.create_sheet(_("Item results"))
-    sheet.append(
+    append_row(
+        sheet,
         (
             _("Point code"),
             _("Item code"),
@@ -192,11 +197,12 @@ def _write_xlsx(job, out, progress) -> str:
             _("Sampling rule shown"),
             _("Note"),
             _("Problem"),
-        )
+        ),
     )
     problems = {}
     for a in answers.iterator(chunk_size=2000):
-        sheet.append(
+        append_row(
+            sheet,
             (
                 a.visit.point.code,
                 a.item.code,
@@ -208,18 +214,20 @@ def _write_xlsx(job, out, progress) -> str:
                 a.sampling_rule,
                 a.note,
                 a.problem.code if a.problem_id else "",
-            )
+            ),
         )
         if a.problem_id:
             problems[a.problem_id] = (a.problem, a.visit.point.code, a.item.code)
         progress()
 
     sheet = book.create_sheet(_("Problems"))
-    sheet.append(
-        (_("Problem"), _("Title"), _("Status"), _("Point code"), _("Item code"), _("Deadline"))
+    append_row(
+        sheet,
+        (_("Problem"), _("Title"), _("Status"), _("Point code"), _("Item code"), _("Deadline")),
     )
     for problem, point_code, item_code in sorted(problems.values(), key=lambda r: r[0].code):
-        sheet.append(
+        append_row(
+            sheet,
             (
                 problem.code,
                 problem.title,
@@ -227,7 +235,7 @@ def _write_xlsx(job, out, progress) -> str:
                 point_code,
                 item_code,
                 problem.deadline,
-            )
+            ),
         )
     for ws in book.worksheets:
         for cell in ws[1]:

@@ -55,12 +55,14 @@ def docx_bytes(title: str = "Wenming", paragraphs: tuple[str, ...] = ()) -> byte
 def xlsx_bytes(title: str = "Wenming", rows: tuple[tuple, ...] = ()) -> bytes:
     from openpyxl import Workbook
 
+    from wenming.core.spreadsheets import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
-    sheet.append([title])
+    append_row(sheet, [title])
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

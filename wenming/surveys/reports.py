@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from wenming.core.errors import NotAllowed
 from wenming.core.jobs import job_start
 from wenming.core.scope import scope_queryset
+from wenming.core.spreadsheets import append_row
 
 from . import selectors
 from .models import Answer, Measure, QuestionKind, Response, Survey
@@ -61,9 +62,10 @@ def _write(job, out, progress) -> str:
     measures = {code: str(label) for code, label in Measure.choices}
 
     sheet = book.create_sheet(_("Results"))
-    sheet.append([survey.display_title])
-    sheet.append(
-        [_("Rate: positive answers ÷ answers; margin of error (95%): 1.96 × √(p(1 − p) / n).")]
+    append_row(sheet, [survey.display_title])
+    append_row(
+        sheet,
+        [_("Rate: positive answers ÷ answers; margin of error (95%): 1.96 × √(p(1 − p) / n).")],
     )
     head = [_("District"), _("Responses"), _("Quota"), _("Quota filled (%)")]
     for label in measures.values():
@@ -72,7 +74,7 @@ def _write(job, out, progress) -> str:
             f"{label} ± (%)",
             f"{label} n",
         ]
-    sheet.append(head)
+    append_row(sheet, head)
     for row in selectors.survey_results(actor=actor, survey=survey):
         line = [
             row.region.display_name if row.region else _("Whole city"),
@@ -82,12 +84,13 @@ def _write(job, out, progress) -> str:
         ]
         for _m, rate in row.rates():
             line += [_pct(rate.rate), _pct(rate.margin), rate.n]
-        sheet.append(line)
+        append_row(sheet, line)
     progress()
 
     sheet = book.create_sheet(_("Questions"))
-    sheet.append(
-        [_("No."), _("Kind"), _("Measure"), _("Question"), _("Standards"), _("Answer"), _("Count")]
+    append_row(
+        sheet,
+        [_("No."), _("Kind"), _("Measure"), _("Question"), _("Standards"), _("Answer"), _("Count")],
     )
     answers = scope_queryset(Answer.objects.filter(question__survey=survey), actor)
     by_choice = dict(
@@ -119,19 +122,20 @@ def _write(job, out, progress) -> str:
             counts = by_choice if q.kind == QuestionKind.SINGLE else multi
             for c in q.choices.all():
                 mark = " (+)" if c.is_positive else ""
-                sheet.append([*base, c.display_text + mark, counts.get(c.pk, 0)])
+                append_row(sheet, [*base, c.display_text + mark, counts.get(c.pk, 0)])
         elif q.kind == QuestionKind.RATING:
             for value in q.scale:
                 mark = " (+)" if value >= q.positive_min else ""
-                sheet.append([*base, f"{value}{mark}", by_value.get((q.pk, value), 0)])
+                append_row(sheet, [*base, f"{value}{mark}", by_value.get((q.pk, value), 0)])
         else:
-            sheet.append([*base, _("free text"), answers.filter(question=q).count()])
+            append_row(sheet, [*base, _("free text"), answers.filter(question=q).count()])
         progress()
 
     sheet = book.create_sheet(_("Responses"))
-    sheet.append(
+    append_row(
+        sheet,
         [_("Response"), _("District"), pgettext("date column", "Submitted")]
-        + [f"{i}. {q.display_text}" for i, q in enumerate(questions, start=1)]
+        + [f"{i}. {q.display_text}" for i, q in enumerate(questions, start=1)],
     )
     column = {q.pk: i for i, q in enumerate(questions)}
     option = {c.pk: c.display_text for q in questions for c in q.choices.all()}
@@ -158,7 +162,7 @@ def _write(job, out, progress) -> str:
                 )
             pending = next(answer_iter, None)
         local = timezone.localtime(submitted_at).replace(tzinfo=None)
-        sheet.append([pk, names.get(region_id, ""), local, *cells])
+        append_row(sheet, [pk, names.get(region_id, ""), local, *cells])
         progress()
     book.save(out)
     return f"{survey.code}-results.xlsx"

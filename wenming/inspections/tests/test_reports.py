@@ -98,6 +98,27 @@ def test_the_excel_report_reopens_with_the_round_summary_figures(cast, answered)
     assert set(failed.values()) == {p[0] for p in problems}  # each failure names its problem
 
 
+def test_a_note_typed_as_a_formula_stays_text(cast, drawn, media):
+    """An inspector's note `=HYPERLINK(…)` was written as a live formula (a link in the office's
+    workbook)."""
+    visit = Visit.objects.filter(round=drawn).select_related("point").first()
+    services.visit_start(actor=cast.inspector, visit=visit)
+    typed = '=HYPERLINK("http://x.example","详情")'
+    services.visit_answers_save(
+        actor=cast.inspector,
+        visit=visit,
+        answers=[
+            {"item": item.code, "answer": "pass", "note": typed, "client_id": f"n-{item.code}"}
+            for item in services.visits.checklist_of(visit)
+        ],
+    )
+    services.visit_submit(actor=cast.inspector, visit=visit)
+    job = reports.round_report_start(actor=cast.office, round_=drawn, kind="xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(_made(job)))
+    notes = [row[8] for row in book.worksheets[2].iter_rows(min_row=2)]
+    assert notes and {(cell.value, cell.data_type) for cell in notes} == {(typed, "s")}
+
+
 def test_headers_follow_the_language_of_the_person_who_asked(cast, answered):
     with translation.override("zh-hans"):
         job = reports.round_report_start(actor=cast.office, round_=answered, kind="xlsx")

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from wenming.core.errors import InvalidInput
+from wenming.core.spreadsheets import append_row
 from wenming.org.roles import Role
 from wenming.org.selectors import regions_visible, units_visible
 
@@ -302,12 +303,13 @@ def metrics_workbook(period: metrics.Period, data: dict) -> Workbook:
     header += [str(info[0]) for info in RATES.values()]
 
     def table(sheet, rows):
-        sheet.append(header)
+        append_row(sheet, header)
         for name, values in rows:
-            sheet.append(
+            append_row(
+                sheet,
                 [name]
                 + [getattr(values, count) for count in COUNTS]
-                + [getattr(values, rate) for rate in RATES]
+                + [getattr(values, rate) for rate in RATES],
             )
         _style(sheet, rates_from=len(COUNTS) + 2)
 
@@ -323,11 +325,11 @@ def metrics_workbook(period: metrics.Period, data: dict) -> Workbook:
         [(owner.display_name, values) for owner, values in data["units"]],
     )
     definitions = book.create_sheet(sheet_name(_("Definitions")))
-    definitions.append([_("Metric"), _("Definition")])
+    append_row(definitions, [_("Metric"), _("Definition")])
     for label, definition, _part, _whole in RATES.values():
-        definitions.append([str(label), str(definition)])
-    definitions.append([])
-    definitions.append([str(DUE_NOTE)])
+        append_row(definitions, [str(label), str(definition)])
+    append_row(definitions, [])
+    append_row(definitions, [str(DUE_NOTE)])
     for cell in definitions[1]:
         cell.font = Font(bold=True)
     definitions.column_dimensions["A"].width = 24

@@ -6,6 +6,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from wenming.core.scope import scope_queryset
+from wenming.core.spreadsheets import append_row
 
 from ..models import (
     ChecklistItem,
@@ -219,10 +220,10 @@ def export_workbook(system: EvaluationSystem, target, *, actor=None, progress=No
             cell = WriteOnlyCell(ws, value=str(column.label))
             cell.font = bold
             header.append(cell)
-        ws.append(header)
+        append_row(ws, header)
         sheets[sheet.key] = ws
     for key, values in _rows(system, actor):
-        sheets[key].append(["" if v is None else v for v in values])
+        append_row(sheets[key], ["" if v is None else v for v in values])
         if progress:
             progress(1)
     workbook.save(target)

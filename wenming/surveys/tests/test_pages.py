@@ -184,3 +184,23 @@ def test_results_workbook_made_by_the_worker(cast, page_as, survey_q, media):
     responses = list(book.worksheets[2].iter_rows(values_only=True))
     assert len(responses) == 3  # the header and the two responses
     assert {row[4] for row in responses[1:]} == {5, 2}
+
+
+def test_a_free_text_answer_typed_as_a_formula_stays_text(cast, page_as, survey_q, media):
+    """A citizen's answer `=HYPERLINK(…)` was written as a live formula into the office's
+    results workbook."""
+    survey, q = survey_q
+    typed = '=HYPERLINK("http://x.example","详情")'
+    phone = citizen()
+    phone.get(f"/surveys/a/{survey.code}/210202/")
+    answered = phone.post(
+        f"/surveys/a/{survey.code}/210202/", {**form_of(q), f"q{q['text'].pk}": typed}
+    )
+    assert answered.status_code == 302
+    page_as(cast.office).post(f"/surveys/{survey.pk}/results.xlsx")
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE, job.message
+    sheet = openpyxl.load_workbook(io.BytesIO(job.result.read())).worksheets[2]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == typed]
+    assert len(cells) == 1 and cells[0].data_type == "s"
