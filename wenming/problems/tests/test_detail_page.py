@@ -299,6 +299,21 @@ def test_a_problem_reported_by_staff_names_them_as_its_reporter(cast, page_as):
     assert cast.inspector.display_name in shown
 
 
+def test_a_report_with_no_name_and_no_reporting_account_opens(cast, page_as):
+    """A citizen's report (no account) without a name: the office's page answered 500 while
+    looking for the reporting account's name."""
+    from wenming.problems.models import Problem
+
+    problem = report(cast.office, region=cast.zhongshan_community)
+    Problem.objects.filter(pk=problem.pk).update(
+        reported_by=None, reporter_name="", reporter_phone="13800000000"
+    )
+    page = page_as(cast.office).get(detail_url(problem))
+    assert page.status_code == 200
+    shown = page.content.decode().split('data-testid="reporter">', 1)[1].split("</dd>", 1)[0]
+    assert shown.startswith("— ") and "13800000000" in shown
+
+
 def test_on_a_phone_each_action_says_what_it_does_and_its_reason_takes_the_width(cast, page_as):
     """Five stacked forms had no heading (only the button said what a row does), and the
     extension's reason sat beside the date at half width on a phone."""
