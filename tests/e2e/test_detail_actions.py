@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 from wenming.problems import services
 from wenming.problems.models import Problem
 from wenming.problems.tests import factories as f
-from wenming.testing.personas import PASSWORD, build_cast
+from wenming.testing.personas import build_cast
 
-from .walk_pages import fast_sign_in, no_tiles
+from .walk_pages import fast_sign_in, no_tiles, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,11 +48,7 @@ def open_as(browser, live_server, username, viewport, language="zh-hans"):
     page.set_default_timeout(15000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, username)
     page.js_errors = errors
     return page
 

@@ -143,9 +143,7 @@ def test_bureau_officer_accepts_one_and_returns_a_misrouted_one(cast, live_serve
     assert event.action == "return" and event.note == "属公安局（交警）职责"
 
 
-def test_bureau_asks_for_a_long_term_hold_and_the_office_answers(
-    cast, live_server, page, login
-):
+def test_bureau_asks_for_a_long_term_hold_and_the_office_answers(cast, live_server, page, login):
     """挂账: the unit asks with a plan and a date; the office approves one and denies one."""
     kept = f.accepted(cast, title="老旧小区化粪池外溢")
     refused = f.accepted(cast, title="背街小巷路面破损")
@@ -299,11 +297,7 @@ def test_ledger_pages_fit_a_phone_and_a_desk(cast, live_server, browser, setting
             [{"name": "wenming_language", "value": language, "url": live_server.url}]
         )
         page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "office")
-        page.fill("#id_password", "wenming-demo")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server, "office")
         for path, name in (
             ("/problems/", "ledger"),
             (f"/problems/{problem.code}/", "detail"),

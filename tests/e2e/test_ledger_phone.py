@@ -17,6 +17,8 @@ from wenming.problems.models import Problem
 from wenming.problems.tests import factories as f
 from wenming.testing.personas import build_cast
 
+from .walk_pages import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
@@ -45,11 +47,7 @@ def _signed_in(browser, live_server, username, viewport, language="en"):
     context.add_cookies([{"name": "wenming_language", "value": language, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "wenming-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, username)
     return context, page
 
 

@@ -8,7 +8,9 @@ import pytest
 
 from wenming.points.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from wenming.problems.tests import factories as f
-from wenming.testing.personas import PASSWORD, build_cast
+from wenming.testing.personas import build_cast
+
+from .walk_pages import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,11 +54,7 @@ def problem_page(browser, live_server, settings):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "office")
     page.goto(f"{live_server.url}/problems/{problem.code}/")
     page.wait_for_function("() => window.WenmingMap && window.WenmingMap.count() === 1")
     page.tiles = settings.MAP_TILE_URL

@@ -74,11 +74,7 @@ def test_a_unit_uploads_and_submits_and_the_office_pre_scores(
     office = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = office.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", "wenming-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "office")
     page.goto(f"{live_server.url}/materials/review/")
     assert page.locator("[data-testid=count-submitted]").inner_text() == "1"
     page.click(f"[data-testid=queue-row] a[href='/materials/{submission.pk}/']")

@@ -11,21 +11,21 @@ from wenming.standards.tests.factories import small_system
 from wenming.testing.personas import build_cast
 from wenming.testing.storage import isolate_media
 
+from .walk_pages import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def sign_in(browser, live_server, username):
+def open_as(browser, live_server, username):
+    """A fresh desk signed in as `username`, its console errors kept; returns (context, page,
+    errors)."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "wenming-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, username)
     return context, page, errors
 
 
@@ -54,7 +54,7 @@ def test_a_unit_officer_reports_progress_and_the_office_accepts(
     scan = tmp_path / "保洁台账.pdf"
     scan.write_bytes(PDF)
 
-    context, page, errors = sign_in(browser, live_server, "urban")
+    context, page, errors = open_as(browser, live_server, "urban")
     page.goto(f"{live_server.url}/plans/")
     page.click(f"[data-testid=task-row] a[href='/plans/tasks/{task.pk}/']")
     page.fill("#p-percent", "100")
@@ -68,7 +68,7 @@ def test_a_unit_officer_reports_progress_and_the_office_accepts(
     assert errors == []
     context.close()
 
-    context, page, errors = sign_in(browser, live_server, "office")
+    context, page, errors = open_as(browser, live_server, "office")
     page.goto(f"{live_server.url}/plans/?status=submitted")
     page.click(f"[data-testid=task-row] a[href='/plans/tasks/{task.pk}/']")
     assert "全部路段已完成保洁" in page.locator("[data-testid=progress-list]").inner_text()

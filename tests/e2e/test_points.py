@@ -12,6 +12,8 @@ import pytest
 from wenming.standards.tests.factories import small_system
 from wenming.testing.personas import build_cast
 
+from .walk_pages import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("WENMING_SHOTS")
@@ -71,8 +73,6 @@ def test_zhongshan_officer_filters_the_map_by_type_and_opens_a_point(
 
 def test_points_pages_fit_a_phone_in_both_languages(live_server, browser, no_tiles):
     """No sideways scrolling on a phone: the map and the point page are used in the street."""
-    from wenming.testing.personas import PASSWORD
-
     build_cast()
     small_system()
     for language in ("zh-hans", "en"):
@@ -81,11 +81,7 @@ def test_points_pages_fit_a_phone_in_both_languages(live_server, browser, no_til
             [{"name": "wenming_language", "value": language, "url": live_server.url}]
         )
         page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "zhongshan")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server, "zhongshan")
         for path, name in (
             ("/points/", "points"),
             ("/points/ZS-MKT-1/", "point"),

@@ -61,17 +61,13 @@ def test_nearby_reports_and_the_maps_box(browser, live_server, cast):
     context.close()
 
 
-def test_triage_actions_answer_in_place(page, live_server, cast):
+def test_triage_actions_answer_in_place(page, live_server, login, cast):
     cats = ensure_public_categories()
     report = services.citizen_report_create(
         category=cats[0], description="垃圾堆放", lat=HERE[0], lon=HERE[1]
     )
     block_tiles(page)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", "wenming-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login("office")
     url = f"{live_server.url}/report/office/{report.pk}/"
     page.goto(url)
     page.fill("#wm-reject-note", "kept as typed")

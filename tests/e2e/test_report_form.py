@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from wenming.problems.models import Problem
 from wenming.problems.tests import factories as f
-from wenming.testing.personas import PASSWORD, build_cast
+from wenming.testing.personas import build_cast
 
-from .walk_pages import fast_sign_in, no_tiles
+from .walk_pages import fast_sign_in, no_tiles, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +38,7 @@ def phone(browser, live_server, cast):
     page.set_default_timeout(15000)
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "office")
     page.goto(f"{live_server.url}/problems/new/")
     yield page
     context.close()

@@ -11,10 +11,10 @@ from wenming.standards.models import Standard
 from wenming.standards.tests.factories import small_system
 from wenming.surveys.models import Response
 from wenming.surveys.tests.conftest import build_survey
-from wenming.testing.personas import PASSWORD, build_cast
+from wenming.testing.personas import build_cast
 
 from .axe import assert_no_axe_violations
-from .walk_pages import fast_sign_in
+from .walk_pages import fast_sign_in, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -73,11 +73,7 @@ def test_a_citizen_answers_on_a_phone(browser, live_server, survey_q):
 
     officer = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = officer.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "zhongshan")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "zhongshan")
     page.goto(f"{live_server.url}/surveys/{survey.pk}/results/")
     rows = page.get_by_test_id("result-row")
     expect(rows).to_have_count(1)

@@ -6,7 +6,9 @@ import os
 import pytest
 
 from wenming.standards.tests.factories import small_system
-from wenming.testing.personas import PASSWORD, build_cast
+from wenming.testing.personas import build_cast
+
+from .walk_pages import sign_in
 
 SHOTS = os.environ.get("WENMING_SHOTS")
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,11 +26,7 @@ def test_the_matrix_names_its_units_and_keeps_the_text_readable(live_server, bro
             [{"name": "wenming_language", "value": language, "url": live_server.url}]
         )
         page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "office")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server, "office")
         page.goto(f"{live_server.url}/standards/T-2026/matrix/")
         headers = page.locator("[data-testid=matrix-unit]").all_inner_texts()
         assert name in [h.strip() for h in headers], (language, headers)
