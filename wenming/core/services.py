@@ -193,6 +193,23 @@ def logout_record(*, person, ip: str) -> None:
     audit_record(action="auth.logout", actor=person, target=person, ip=ip)
 
 
-def password_change_record(*, person, ip: str) -> None:
-    """Audit a password change (the password itself is never logged)."""
-    audit_record(action="auth.password_change", actor=person, target=person, ip=ip)
+def password_change_record(*, person, ip: str, actor=None) -> int:
+    """After a password change: revoke every API token of the person and audit the change
+    (the password itself is never logged). A password is changed because it may be known to
+    someone else, who may have made a token with it; a token must not outlive the password
+    it was given under. `actor` is who changed it (the office, for a reset), by default the
+    person. Returns how many tokens were revoked."""
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit_record(
+            action="auth.password_change",
+            actor=actor or person,
+            target=person,
+            ip=ip,
+            data={"tokens_revoked": revoked} if revoked else None,
+        )
+        if revoked:
+            invalidate()  # every process's copy of the token's person, at once
+    return revoked

@@ -91,8 +91,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        password_change_record(person=self.request.user, ip=client_ip(self.request))
+        revoked = password_change_record(person=self.request.user, ip=client_ip(self.request))
         messages.success(self.request, _("Your password has been changed."))
+        if revoked:
+            messages.info(
+                self.request,
+                ngettext(
+                    "Your API token was revoked with the old password; make a new one for "
+                    "your scripts.",
+                    "Your %(count)d API tokens were revoked with the old password; make new "
+                    "ones for your scripts.",
+                    revoked,
+                )
+                % {"count": revoked},
+            )
         return response
 
 

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from wenming.core.admin import ServiceErrorsAdmin
+from wenming.core.audit import client_ip
+from wenming.core.services import password_change_record
 
 from .models import Person, Region, Unit
 from .services import (
@@ -98,6 +101,16 @@ class PersonAdmin(ServiceErrorsAdmin, UserAdmin):
     fieldsets = UserAdmin.fieldsets + (
         (_("Wenming"), {"fields": ["display_name", "role", "region", "unit", "phone", "is_demo"]}),
     )
+
+    def user_change_password(self, request, id, form_url=""):
+        """The office resets someone's password here: their API tokens go with the old one
+        (`password_change_record`), as when they change it themselves."""
+        response = super().user_change_password(request, id, form_url)
+        changed = request.method == "POST" and response.status_code == 302
+        if changed and response.url != request.get_full_path():  # not the "conflict" redirect
+            person = self.get_object(request, unquote(id))
+            password_change_record(person=person, actor=request.user, ip=client_ip(request))
+        return response
 
     def save_model(self, request, obj, form, change):
         """A change of standing, role or attachment goes through `person_update` (audited, and

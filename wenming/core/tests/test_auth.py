@@ -92,3 +92,44 @@ def test_demo_accounts_cannot_sign_in_in_production(cast, settings):
     assert login(Client(), "ganjingzi", PASSWORD).status_code == 302  # real accounts are fine
     settings.PRODUCTION = False
     assert login(Client(), "zhongshan", PASSWORD).status_code == 302
+
+
+def _token_works(token: str) -> bool:
+    return Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_a_changed_password_takes_the_api_tokens_with_it(cast):
+    """A token made under the old password (by whoever knew it) answered 200 after the change."""
+    from wenming.core.services import token_create
+
+    token = token_create(person=cast.inspector, name="巡查脚本")[1]
+    others = token_create(person=cast.urban, name="其他人")[1]
+    client = Client()
+    login(client, "inspector", PASSWORD)
+    changed = client.post(
+        "/password/",
+        {"old_password": PASSWORD, "new_password1": "Xunch4-Dalian-26",
+         "new_password2": "Xunch4-Dalian-26"},
+        follow=True,
+    )
+    assert "API 令牌已随旧密码作废" in changed.content.decode()
+    assert not _token_works(token) and _token_works(others)
+    entry = AuditEntry.objects.get(action="auth.password_change")
+    assert entry.data == {"tokens_revoked": 1}
+
+
+def test_a_password_reset_by_the_office_takes_the_tokens_with_it(cast):
+    from wenming.core.services import token_create
+
+    token = token_create(person=cast.inspector, name="巡查脚本")[1]
+    admin = Client()
+    admin.force_login(cast.office)
+    reset = admin.post(
+        f"/admin/org/person/{cast.inspector.pk}/password/",
+        {"password1": "Xunch4-Dalian-26", "password2": "Xunch4-Dalian-26",
+         "set_usable_password": "true"},
+    )
+    assert reset.status_code == 302
+    assert not _token_works(token)
+    entry = AuditEntry.objects.get(action="auth.password_change")
+    assert entry.actor_id == cast.office.pk and entry.target_id == str(cast.inspector.pk)
