@@ -117,6 +117,10 @@ def visit_answers_save(*, actor, visit: Visit, answers: list[dict]) -> list[Visi
     items = {i.code: i for i in checklist_of(visit)}
     with transaction.atomic():
         visit = _locked(visit)
+        # Only the team answers, and only the team gets the resend's answer: someone else who
+        # sent nothing new was answered 200 with the visit's saved answers.
+        if not _is_team(actor, visit):
+            raise NotAllowed(_("This visit is not yours to do that."))
         saved = {a.item.code: a for a in visit.answers.select_related("item")}
         fresh = [a for a in answers if not _already(saved, a)]
         if not fresh:

@@ -152,6 +152,21 @@ def test_others_may_not_act_and_the_window_holds(cast, drawn, market_visit):
     assert visit.status == VisitStatus.SUBMITTED
 
 
+def test_only_the_team_gets_a_resends_answer(cast, market_visit):
+    """Someone off the team who resent nothing new (or nothing at all) was answered with the
+    visit's saved answers; the team's own resend, also after submitting, still is."""
+    services.visit_start(actor=cast.inspector, visit=market_visit)
+    rows = [{**row, "client_id": f"c-{row['item']}"} for row in _answers(fail=())]
+    services.visit_answers_save(actor=cast.inspector, visit=market_visit, answers=rows)
+    for outsider in (cast.zhongshan, cast.urban, cast.office):
+        for resend in ([], rows):
+            with pytest.raises(NotAllowed):
+                services.visit_answers_save(actor=outsider, visit=market_visit, answers=resend)
+    services.visit_submit(actor=cast.inspector, visit=market_visit)
+    again = services.visit_answers_save(actor=cast.inspector, visit=market_visit, answers=rows)
+    assert len(again) == len(rows)
+
+
 def test_review_approves_flags_or_rejects_with_a_reason(cast, market_visit):
     services.visit_start(actor=cast.inspector, visit=market_visit)
     services.visit_answers_save(actor=cast.inspector, visit=market_visit, answers=_answers(fail=()))
