@@ -8,7 +8,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from wenming.core.dates import day_in_range, period_in_order
 from wenming.core.errors import NotFound
 from wenming.core.roles import Role
 from wenming.core.scope import scope_queryset
@@ -184,6 +186,15 @@ def _ratio(earned, due) -> float:
     return round(float(earned) / float(due), 6) if due else 0.0
 
 
+def _check_period(start: date | None, end: date | None) -> None:
+    """400 for a period outside the campaign calendar or ending before it starts."""
+    label = _("Period")
+    for day in (start, end):
+        if day is not None:
+            day_in_range(day, field=label)
+    period_in_order(start, end, field=label)
+
+
 def material_scores(*, start: date | None = None, end: date | None = None) -> dict:
     """The material score (0 … 1: points earned ÷ material points due) per unit, content line
     ("standard"), clause and for the city, from the pre-scored submissions reviewed in
@@ -197,6 +208,7 @@ def material_scores(*, start: date | None = None, end: date | None = None) -> di
     counts 0 for the city. `n` counts the scored submissions behind each figure. All sums run
     in SQL (two GROUP BY queries); Python only combines per-clause rows.
     """
+    _check_period(start, end)
     windows = _windows_between(start, end)
     rows = Submission.objects.filter(window__in=windows, clause__points_material__gt=0)
     counted = Q(status=SubmissionStatus.SCORED, score__isnull=False)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from wenming.core.audit import audit_record
+from wenming.core.dates import day_in_range
 from wenming.core.documents import document_delete, document_store, validate_document
 from wenming.core.errors import Conflict, InvalidInput, NotAllowed
 from wenming.core.roles import Role, is_office, require_office
@@ -326,13 +327,14 @@ def _check_editable(actor, submission: Submission) -> None:
 
 def _parse_date(value, what: str) -> date:
     if isinstance(value, date):
-        return value
+        return day_in_range(value, field=what)
     try:
-        return date.fromisoformat(str(value or "").strip())
+        day = date.fromisoformat(str(value or "").strip())
     except ValueError:
         raise InvalidInput(
             _("%(what)s must be a date (YYYY-MM-DD).") % {"what": what}, code="date"
         ) from None
+    return day_in_range(day, field=what)
 
 
 def evidence_add(

@@ -11,6 +11,7 @@ from datetime import date
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from wenming.core.dates import day_in_range
 from wenming.core.errors import InvalidInput
 from wenming.core.scope import scope_allows
 from wenming.org.models import Region, Unit
@@ -93,7 +94,7 @@ def _date(value, label) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
-        return value
+        return day_in_range(value, field=label)
     text = str(value)
     try:
         # parse_date answers None for a malformed text and raises ValueError for a well-formed
@@ -105,7 +106,7 @@ def _date(value, label) -> date | None:
         raise InvalidInput(
             _("%(field)s is not a date (YYYY-MM-DD).") % {"field": label}, code="bad_date"
         )
-    return parsed
+    return day_in_range(parsed, field=label)
 
 
 def _outside(code) -> InvalidInput:

@@ -3,6 +3,7 @@ office's review, refusals with their status codes."""
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from wenming.materials.models import EvidenceFile
@@ -127,3 +128,34 @@ def test_list_and_score_query_counts_do_not_grow_with_rows(
 
     with django_assert_max_num_queries(3):
         selectors.material_scores()
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"end": "9999-12-31"}, "date_out_of_range"),
+        ({"start": "0001-01-01"}, "date_out_of_range"),
+        ({"start": "2026-06-01", "end": "2026-05-01"}, "bad_period"),
+    ],
+)
+def test_a_score_period_outside_the_calendar_or_backwards_is_a_400(
+    cast, api_as, page_as, params, error
+):
+    """`end=9999-12-31` answered 500 (the day after it), and a backwards period 200."""
+    response = api_as(cast.office).get("materials/scores", **params)
+    assert response.status_code == 400 and response.json()["error"] == error
+    page = page_as(cast.office).get("/materials/scores/", params)
+    assert page.status_code == 400 and 'role="alert"' in page.content.decode()
+
+
+def test_a_document_dated_outside_the_calendar_is_refused(cast, api_as, window, clauses):
+    sub = submission_of(window, clauses["1.1.2.1"], cast.urban_unit)
+    response = api_as(cast.urban).post_multipart(
+        f"materials/{sub.pk}/files",
+        {
+            "kind": "report",
+            "document_date": "0001-01-01",
+            "file": _file("说明.docx", docx_bytes("R")),
+        },
+    )
+    assert response.status_code == 400 and response.json()["error"] == "date_out_of_range"

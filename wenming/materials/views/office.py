@@ -4,6 +4,7 @@ material score's roll-up, and opening, changing or closing an assessment window.
 from datetime import date
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,7 +20,7 @@ from wenming.org.models import Unit
 from wenming.standards.models import EvaluationSystem, Standard, SystemStatus
 
 from .. import selectors, services
-from ..models import SubmissionStatus, WindowStatus
+from ..models import AssessmentWindow, SubmissionStatus, WindowStatus
 
 QUEUE_LIMIT = 200
 
@@ -108,11 +109,17 @@ def gap_list(request):
     )
 
 
-def _parse(value):
+def _field_label(name: str) -> str:
+    return str(AssessmentWindow._meta.get_field(name).verbose_name)
+
+
+def _parse(value, label):
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        return None
+        raise InvalidInput(
+            _("%(what)s must be a date (YYYY-MM-DD).") % {"what": label}, code="date"
+        ) from None
 
 
 @login_required
@@ -121,8 +128,17 @@ def scores(request):
     """The material score per unit, content line and for the city (the office and leaders, as
     the API); a unit officer sees their own unit's line only."""
     actor = request.user
-    start, end = _parse(request.GET.get("start")), _parse(request.GET.get("end"))
-    result = selectors.material_scores(start=start, end=end)
+    try:
+        start = _parse(request.GET.get("start"), _("Period start"))
+        end = _parse(request.GET.get("end"), _("Period end"))
+        result = selectors.material_scores(start=start, end=end)
+    except InvalidInput as refused:  # the whole record instead, and why the period was not
+        start = end = None
+        result = selectors.material_scores()
+        messages.error(request, refused.message)
+        status = 400
+    else:
+        status = 200
     units = Unit.objects.in_bulk(list(result["units"]))
     unit_rows = [
         (units[pk], v)
@@ -148,6 +164,7 @@ def scores(request):
             "end": end,
             "clauses": len(result["clauses"]),
         },
+        status=status,
     )
 
 
@@ -161,7 +178,7 @@ def window_new(request):
     if request.method == "POST":
         try:
             system = systems.filter(pk=row_id(request.POST.get("system"))).first()
-            assessment = _parse(request.POST.get("assessment_date"))
+            assessment = _parse(request.POST.get("assessment_date"), _field_label("assessment_date"))
             if system is None or assessment is None:
                 raise InvalidInput(_("Choose the evaluation system and the assessment date."))
             window = services.window_create(
@@ -169,9 +186,9 @@ def window_new(request):
                 system=system,
                 name=request.POST.get("name", ""),
                 assessment_date=assessment,
-                starts_on=_parse(request.POST.get("starts_on")),
-                ends_on=_parse(request.POST.get("ends_on")),
-                submit_by=_parse(request.POST.get("submit_by")),
+                starts_on=_parse(request.POST.get("starts_on"), _field_label("starts_on")),
+                ends_on=_parse(request.POST.get("ends_on"), _field_label("ends_on")),
+                submit_by=_parse(request.POST.get("submit_by"), _field_label("submit_by")),
             )
             return redirect(reverse("materials:queue") + f"?window={window.pk}&status=draft")
         except DomainError as exc:
@@ -201,9 +218,9 @@ def window_edit(request, pk: int):
     error = None
     if request.method == "POST":
         try:
-            starts_on = _parse(request.POST.get("starts_on"))
-            ends_on = _parse(request.POST.get("ends_on"))
-            submit_by = _parse(request.POST.get("submit_by"))
+            starts_on = _parse(request.POST.get("starts_on"), _field_label("starts_on"))
+            ends_on = _parse(request.POST.get("ends_on"), _field_label("ends_on"))
+            submit_by = _parse(request.POST.get("submit_by"), _field_label("submit_by"))
             if starts_on is None or ends_on is None or submit_by is None:
                 raise InvalidInput(_("Give the evidence period and the date to submit by."))
             services.window_update(

@@ -87,6 +87,20 @@ def test_an_impossible_date_in_the_api_is_a_400_naming_the_parameter(cast, api_a
     assert body["error"] == "bad_date" and set(body["details"]["fields"]) == {"created_from"}
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{"created_to": "9999-12-31"}, {"created_from": "0001-01-01"}, {"created_to": "1999-12-31"}],
+)
+def test_a_day_outside_the_campaign_calendar_is_a_400_not_an_overflow(
+    cast, api_as, page_as, params
+):
+    """`created_to=9999-12-31` answered 500: the day after it does not exist."""
+    response = api_as(cast.office).get("problems", **params)
+    assert response.status_code == 400 and response.json()["error"] == "date_out_of_range"
+    page = _client(page_as, cast.office).get("/problems/", params)
+    assert page.status_code == 400 and "2000-01-01" in page.content.decode()
+
+
 def test_every_wrong_parameter_is_named_at_once(cast):
     with pytest.raises(Exception) as caught:
         ledger_filter(
