@@ -355,6 +355,7 @@ def _failures_to_problems(actor, visit: Visit, answers) -> tuple[int, int]:
                 region=visit.point.region,
                 point=visit.point,
                 checklist_item=answer.item,
+                inspected_as=visit.point_type,
                 lat=visit.point.lat,
                 lon=visit.point.lon,
                 address=visit.point.address,

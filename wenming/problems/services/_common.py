@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from wenming.core.audit import audit_record, audit_record_many
 from wenming.core.calendar import add_working_days
-from wenming.core.errors import Conflict, InvalidInput
+from wenming.core.errors import Conflict, InvalidInput, NotAllowed
 from wenming.core.refcache import Reference
 
 from ..models import LedgerConfig, Problem, ProblemEvent, Status
@@ -260,6 +260,20 @@ def bounded_text(value, *, limit: int, what) -> str:
             code="too_long",
         )
     return text
+
+
+def refuse_co_units_unless(may_involve_units: bool, co_units, *, actor=None) -> None:
+    """Only who may send a problem to a member unit (the office) brings units in as co-units,
+    and a unit officer their own unit: a district officer's report put its problem into a
+    city bureau's ledger."""
+    own_unit = getattr(actor, "unit_id", None)
+    if own_unit and all(getattr(unit, "pk", None) == own_unit for unit in co_units or ()):
+        return
+    if co_units and not may_involve_units:
+        raise NotAllowed(
+            _("Only the Civilization Office brings member units in as co-units."),
+            code="co_units_office_only",
+        )
 
 
 def check_co_units(co_units):

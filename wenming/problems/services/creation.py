@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.roles import is_office
 from wenming.org.models import RegionLevel
 from wenming.org.places import in_city
 from wenming.org.roles import Role
@@ -31,6 +32,7 @@ from ._common import (
     inserted_here,
     ledger_config,
     record_event,
+    refuse_co_units_unless,
 )
 
 # TextChoices.values builds a new list on every access.
@@ -146,6 +148,26 @@ def _check_place(actor, region, point, lat, lon):
     return region, lat, lon
 
 
+def _check_point(region, point, checklist_item, inspected_as) -> None:
+    """A point and a checklist item must agree with each other and with the region: the API
+    took a school's item on a back street, and a point in another district than the region."""
+    if point is None:
+        return
+    if not region.contains(point.region):
+        raise InvalidInput(
+            _("Point %(point)s does not lie in %(region)s.")
+            % {"point": point.code, "region": region.name},
+            code="point_outside_region",
+        )
+    point_type_id = inspected_as.pk if inspected_as is not None else point.point_type_id
+    if checklist_item is not None and checklist_item.point_type_id != point_type_id:
+        raise InvalidInput(
+            _("Checklist item %(item)s is not on the checklist of point %(point)s.")
+            % {"item": checklist_item.code, "point": point.code},
+            code="item_not_on_point",
+        )
+
+
 def _recurrence_of(*, point, checklist_item, category, now):
     """The problem this one recurs: same point, same item (or category), closed recently."""
     if point is None:
@@ -193,11 +215,13 @@ def problem_create(
     co_units=(),
     photos=(),
     auto_dispatch: bool = True,
+    inspected_as=None,
 ) -> Problem:
     """Report a problem; inspection problems with one clear route are dispatched at once.
 
     `photos` are already validated images (`wenming.core.uploads.validate_image`), stored as
-    before-photos.
+    before-photos. `inspected_as`: the point type a visit inspected the point as (its round's
+    copy), when it may differ from the point's type today.
     """
     if source not in SOURCES:
         raise InvalidInput(_("Unknown source."), code="bad_source")
@@ -213,6 +237,8 @@ def problem_create(
     reporter_phone = bounded_text(reporter_phone, limit=30, what=_("The reporter's phone number"))
     hotline_ticket = bounded_text(hotline_ticket, limit=40, what=_("The 12345 ticket number"))
     co_units = check_co_units(co_units) or ()
+    refuse_co_units_unless(actor is None or is_office(actor), co_units, actor=actor)
+    _check_point(region, point, checklist_item, inspected_as)
     district, street = locate(region)
     now = timezone.now()
     # Everything that needs no lock is prepared before the transaction: SQLite has one writer

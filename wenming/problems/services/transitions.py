@@ -30,6 +30,7 @@ from ._common import (
     lock_problems,
     record_event,
     record_events,
+    refuse_co_units_unless,
     save_changes,
     save_changes_many,
 )
@@ -249,6 +250,7 @@ def problem_dispatch(
     check_co_units(co_units)
     with transaction.atomic():
         p, t = _begin(problem, actor, Action.DISPATCH, version)
+        refuse_co_units_unless(dispatches_to_units(actor, p), co_units)
         changes, data = _dispatch_changes(p, actor, unit, region, deadline, timezone.now())
         if system_note:
             data["system_note"] = system_note

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from wenming.problems import listing, selectors, services
 from wenming.problems.models import Problem, Source
 
-from .factories import HERE, category, closed, report, report_payload
+from .factories import HERE, category, closed, dispatched, report, report_payload
 
 CATEGORY = "chaotic.street_order"
 NEAR = (HERE[0] + 0.0002, HERE[1])  # about 22 m north: inside the 50 m radius
@@ -329,3 +329,55 @@ def test_a_report_made_under_a_millisecond_past_the_second_answers_what_get_show
     )
     assert created["created_at"] == "2026-12-02T00:10:09Z"
     assert_same_answer(created, read)
+
+
+def test_only_the_office_brings_member_units_in_as_co_units(cast, api_as):
+    """A district officer's report named the Education Bureau as co-unit and so put a
+    Zhongshan problem into that bureau's ledger."""
+    refused = api_as(cast.zhongshan).post(
+        "problems", payload(source="self_found", co_units=["EDU"])
+    )
+    assert refused.status_code == 403 and refused.json()["error"] == "co_units_office_only"
+    assert not Problem.objects.exists()
+    problem = dispatched(cast, region=cast.zhongshan_district)  # the district passes it down
+    dispatch = api_as(cast.zhongshan).post(
+        f"problems/{problem.code}/transitions",
+        {"action": "dispatch", "region": "210202001", "co_units": ["EDU"]},
+    )
+    assert dispatch.status_code == 403 and dispatch.json()["error"] == "co_units_office_only"
+    assert not problem.co_units.exists()
+    assert api_as(cast.office).post("problems", payload(co_units=["EDU"])).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("place", "error"),
+    [
+        ({"point": "ZS-MKT-1", "checklist_item": "SCHOOL-02"}, "item_not_on_point"),
+        ({"point": "GJZ-MKT-1", "region": "210202001001"}, "point_outside_region"),
+    ],
+)
+def test_a_point_must_agree_with_its_item_and_its_region(cast, place, error):
+    """The API took a school's checklist item on a market and a Ganjingzi market reported in
+    a Zhongshan community."""
+    from wenming.core.errors import InvalidInput
+    from wenming.org.models import Region
+    from wenming.points.models import Point
+    from wenming.standards.models import ChecklistItem
+    from wenming.standards.tests.factories import small_system
+
+    small_system()
+    point = Point.objects.get(code=place["point"])
+    item = ChecklistItem.objects.filter(code=place.get("checklist_item", "")).first()
+    region = Region.objects.filter(code=place.get("region", "")).first()
+    with pytest.raises(InvalidInput) as refused:
+        services.problem_create(
+            actor=cast.office,
+            title="x",
+            category=category(),
+            source=Source.HOTLINE,
+            point=point,
+            checklist_item=item,
+            region=region,
+        )
+    assert refused.value.code == error
+    assert not Problem.objects.exists()
