@@ -46,13 +46,18 @@ class DashScope:
         return ""
 
     def status_filter(self) -> dict:
-        """The StatusCount rows of this subject (one roll-up, see aggregates.py)."""
+        """The StatusCount rows of this subject (see aggregates.py), split by `breakdown`.
+
+        The city and a district read the rows of the level below, not their own roll-up: they
+        add up to the same counts, and the chart by district or street groups them. A
+        district's roll-up (street = ALL) put every problem under "not placed"."""
         if self.kind == "unit":
             return {"district": ALL, "street": ALL, "unit": self.unit.pk}
         if self.kind == "street":
             return {"street": self.region.pk, "unit": ALL}
         if self.kind == "district":
-            return {"district": self.region.pk, "street": ALL, "unit": ALL}
+            # Its streets' rows; street 0 holds its problems placed in no street.
+            return {"district": self.region.pk, "street__gte": 0, "unit": ALL}
         return {"street": ALL, "unit": ALL, "district__gte": 0}
 
     def day_model_filter(self):

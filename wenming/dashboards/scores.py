@@ -57,8 +57,9 @@ def latest_snapshot(period: Period):
 
 
 def ranking_rows(*, snapshot, tier: str, region=None) -> list[dict]:
-    """The ranked subjects of one tier of a snapshot, best first (names and composites only,
-    as published rankings are shown to everyone who works in the campaign)."""
+    """The subjects of one tier of a snapshot, the ranked best first, then the unranked (names
+    and composites: a published ranking is shown to everyone who works in the campaign; an
+    unranked subject's score is not, see `_may_show_unranked`)."""
     from wenming.scoring.models import RANKING_ORDER, Score
 
     qs = Score.objects.filter(snapshot=snapshot, tier=tier).select_related("region", "unit")
@@ -75,34 +76,102 @@ def ranking_rows(*, snapshot, tier: str, region=None) -> list[dict]:
                 "rank": score.rank,
                 "status": score.status,
                 "change": float(score.change) if score.change is not None else None,
+                "unit_id": score.unit_id,
             }
         )
     return rows
 
 
 def ranking_chart(*, scope, period: Period):
-    """Ranking bars of the scope's peers from the latest published snapshot (None: no data)."""
+    """Bars of the scope's peers from the latest published snapshot: the ranked ones by rank,
+    then those below the minimum sample with their scores but no rank, as the scoring app
+    shows them. A district's streets are all below it when each has fewer problems due than
+    the office asks for (the demo asks for 60), and dropping them drew an empty chart: a
+    district leader still wants to compare their streets, and to read why none is ranked."""
     from .selectors import Chart
 
     snapshot = latest_snapshot(period)
-    title = _("Ranking")
     columns = [_("Subject"), _("Composite score"), _("Rank")]
     if snapshot is None:
-        return Chart("ranking", title, "hbar", columns, [], extra={"month": ""})
+        note = _("No ranking has been published yet.")
+        return Chart(
+            "ranking", _("Ranking"), "hbar", columns, [], extra={"month": "", "note": note}
+        )
+    month = f"{snapshot.month:%Y-%m}"
     region = scope.region if scope.kind == "district" else None
-    rows = [
-        [row["name"], row["composite"], row["rank"]]
-        for row in ranking_rows(snapshot=snapshot, tier=_tier_of(scope), region=region)
-        if row["rank"] is not None
-    ][:RANKING_BARS]
+    rows = ranking_rows(snapshot=snapshot, tier=_tier_of(scope), region=region)
+    table = _ranking_table(rows, scope)
     return Chart(
         "ranking",
-        _("Ranking, %(month)s") % {"month": f"{snapshot.month:%Y-%m}"},
+        _("Ranking, %(month)s") % {"month": month},
         "hbar",
         columns,
-        rows,
-        extra={"month": f"{snapshot.month:%Y-%m}"},
+        table,
+        extra={"month": month, "note": _ranking_note(snapshot, table)},
     )
+
+
+def _ranking_table(rows: list[dict], scope) -> list[list]:
+    """[name, composite, rank] of the ranked rows (best first), then of the unranked ones with
+    a score that the dashboard may show (best first, rank None); the first RANKING_BARS."""
+    ranked = [row for row in rows if row["rank"] is not None]
+    # A subject with no weighted figure at all has no composite, so no bar to draw.
+    unranked = sorted(
+        (
+            row
+            for row in rows
+            if row["rank"] is None
+            and row["composite"] is not None
+            and _may_show_unranked(scope, row)
+        ),
+        key=lambda row: -row["composite"],
+    )
+    table = [[row["name"], row["composite"], row["rank"]] for row in ranked]
+    table += [[_not_ranked(row["name"]), row["composite"], None] for row in unranked]
+    return table[:RANKING_BARS]
+
+
+def _may_show_unranked(scope, row: dict) -> bool:
+    """Whether an unranked subject's score may be shown on `scope`'s dashboard.
+
+    Unlike a rank, it is not published: the scoring app shows it only to readers whose scope
+    holds the subject (`Score.SCOPE`). So only subjects inside the dashboard's own subject,
+    which everyone who may open it may read (scope.py): the city's districts, the district's
+    own streets (`ranking_rows` read no other), a unit itself. Never other units, nor the
+    districts above a street. The rule depends on the subject alone, as the cached body."""
+    if scope.kind in ("city", "district"):
+        return True
+    if scope.kind == "unit":
+        return row["unit_id"] == scope.unit.pk
+    return False
+
+
+def _not_ranked(name: str) -> str:
+    # In the name itself: the bar's label, the table, the briefing's picture and workbook all
+    # show it, and the chart draws one plain series.
+    return pgettext("ranking", "%(name)s (not ranked)") % {"name": name}
+
+
+def _ranking_note(snapshot, table: list) -> str:
+    """Why some bars have no rank, or why there is no bar ("" when every bar is ranked)."""
+    month = f"{snapshot.month:%Y-%m}"
+    if not table:
+        return _("The ranking published for %(month)s has no ranked subject here.") % {
+            "month": month
+        }
+    if all(row[2] is not None for row in table):
+        return ""
+    # The rule the snapshot was computed under, not today's setting.
+    rules = snapshot.rules or {}
+    if "min_problems_due" in rules and "min_visits" in rules:
+        return _(
+            "Not ranked: fewer than %(due)s problems due and fewer than %(visits)s visits in "
+            "%(month)s, the minimum sample. Their scores are shown after the ranked ones."
+        ) % {"due": rules["min_problems_due"], "visits": rules["min_visits"], "month": month}
+    return _(
+        "Not ranked: below the minimum sample in %(month)s. Their scores are shown after the "
+        "ranked ones."
+    ) % {"month": month}
 
 
 def predicted_score(*, actor) -> dict | None:

@@ -112,7 +112,8 @@ def _category_name(pk: int) -> str:
 
 def status_charts(scope: DashScope) -> tuple[list[Chart], int]:
     """Problems now by status, open problems by category and by place, and how many are open:
-    one read of the scope's roll-up rows (unique per category and status, so no GROUP BY)."""
+    one read of the scope's rows (`DashScope.status_filter`: per category, status and place,
+    so no GROUP BY; a few hundred rows for a district)."""
     key = scope.breakdown or None
     rows = (
         _status_rows(scope)
