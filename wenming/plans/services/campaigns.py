@@ -18,6 +18,15 @@ from ..models import Campaign, CompetitionGroup, PlanKind, WorkPlan
 
 PLAN_FOLDER = "plans/documents"
 
+# The years a cycle may name. The national assessment's cycles began in the 2000s; a year
+# past 2100 is a slip of the keyboard, and one past 32767 would not fit the column at all
+# (a 500 instead of an answer), so both years are held to this range before anything else.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+# The national assessment runs in three-year cycles (domain.md; the scores weight three
+# years). A campaign covers one cycle at most: fewer years when a city joins part-way.
+MAX_CYCLE_YEARS = 3
+
 
 def campaign_create(
     *,
@@ -39,10 +48,7 @@ def campaign_create(
         raise InvalidInput(
             _("A campaign needs a region and an evaluation system."), code="required"
         )
-    if cycle_end_year < cycle_start_year:
-        raise InvalidInput(_("The cycle cannot end before it starts."), code="bad_cycle")
-    if not 2000 <= cycle_start_year <= 2100:
-        raise InvalidInput(_("The cycle years are out of range."), code="bad_cycle")
+    _check_cycle(cycle_start_year, cycle_end_year)
     if competition_group not in CompetitionGroup.values:
         raise InvalidInput(_("Unknown competition group."), code="bad_group")
     with transaction.atomic():
@@ -63,6 +69,24 @@ def campaign_create(
             data={"name": name, "system": system.code, "region": region.code},
         )
     return campaign
+
+
+def _check_cycle(start: int, end: int) -> None:
+    """Both years in range, the end not before the start, no longer than one national cycle."""
+    if not (FIRST_YEAR <= start <= LAST_YEAR and FIRST_YEAR <= end <= LAST_YEAR):
+        raise InvalidInput(
+            _("The cycle years lie between %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="bad_cycle",
+        )
+    if end < start:
+        raise InvalidInput(_("The cycle cannot end before it starts."), code="bad_cycle")
+    if end - start + 1 > MAX_CYCLE_YEARS:
+        raise InvalidInput(
+            _("A campaign's cycle lasts at most %(n)d years, as the national one does.")
+            % {"n": MAX_CYCLE_YEARS},
+            code="bad_cycle",
+        )
 
 
 def plan_create(

@@ -38,6 +38,8 @@ from ..models import (
 
 ATTACHMENT_FOLDER = "plans/progress"
 MAX_ATTACHMENTS = 10
+# What a report says was done: a few paragraphs. The details go in its attachments.
+MAX_PROGRESS_TEXT = 4000
 
 
 def task_event(task, actor, action: str, *, frm="", to="", note="", data=None) -> TaskEvent:
@@ -275,6 +277,38 @@ def _validated_files(files) -> list:
     return [validate_document(f) for f in files]
 
 
+def progress_first_day(task: Task) -> date:
+    """The earliest day a progress report on `task` may carry: its start, or the day it was
+    set if that came first (a unit may begin before the start it was given). Work before
+    both is not this task's."""
+    return min(task.start, timezone.localdate(task.created_at))
+
+
+def _check_progress(task: Task, *, percent, text: str, reported_on: date, today: date) -> str:
+    """Refuse a report the rules do not allow; its text, stripped, if they do."""
+    if percent is None or not 0 <= int(percent) <= 100:
+        raise InvalidInput(_("Progress is a percentage from 0 to 100."), code="bad_percent")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Say what was done."), code="text_required")
+    if len(text) > MAX_PROGRESS_TEXT:
+        raise InvalidInput(
+            _("Say what was done in at most %(n)d characters; attach the details as files.")
+            % {"n": MAX_PROGRESS_TEXT},
+            code="text_too_long",
+        )
+    if reported_on > today:
+        raise InvalidInput(_("A progress report cannot be dated in the future."), code="future")
+    first = progress_first_day(task)
+    if reported_on < first:
+        raise InvalidInput(
+            _("A progress report cannot be dated before the task began (%(day)s).")
+            % {"day": first.isoformat()},
+            code="before_start",
+        )
+    return text
+
+
 def task_progress_report(
     *,
     actor,
@@ -294,12 +328,7 @@ def task_progress_report(
     task = selectors.task_get(actor=actor, task_id=task_id)
     if not lifecycle.may_report(actor, task):
         raise NotAllowed(_("Only the task's units and regions may report its progress."))
-    if percent is None or not 0 <= int(percent) <= 100:
-        raise InvalidInput(_("Progress is a percentage from 0 to 100."), code="bad_percent")
-    if not (text or "").strip():
-        raise InvalidInput(_("Say what was done."), code="text_required")
-    if reported_on > today:
-        raise InvalidInput(_("A progress report cannot be dated in the future."), code="future")
+    text = _check_progress(task, percent=percent, text=text, reported_on=reported_on, today=today)
     documents = _validated_files(files)
     stored: list[tuple] = []
     try:
@@ -317,7 +346,7 @@ def task_progress_report(
                 task=task,
                 reported_on=reported_on,
                 percent=int(percent),
-                text=text.strip(),
+                text=text,
                 author=actor,
                 is_demo=is_demo,
                 **({"created_at": created_at} if created_at else {}),

@@ -32,6 +32,9 @@ def _list(request, *, error=None, status=200):
             "regions": Region.objects.filter(level__in=("city", "district")).order_by("path"),
             "systems": EvaluationSystem.objects.order_by("-edition_year", "code"),
             "groups": CompetitionGroup.choices,
+            # The form's bounds are the service's, so the browser and the server agree.
+            "first_year": services.FIRST_YEAR,
+            "last_year": services.LAST_YEAR,
             "error": error,
             "post": request.POST if error else {},
         },

@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from pydantic import TypeAdapter, ValidationError
 
-from wenming.core.errors import DomainError
-from wenming.core.ids import row_id
+from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.ids import RowId, row_id
 from wenming.core.roles import is_office
 from wenming.core.scope import scope_queryset
 from wenming.org.models import Region, Unit
@@ -20,26 +21,54 @@ from .. import implementations, selectors
 from ..models import Status, WorkPlan
 from .common import or_404
 
+# The query string's ids and flags are read as /api/v1/tasks reads its own (pydantic: an id
+# within 64 bits; 1/0, true/false, on/off, yes/no), and status and missing implementation are
+# checked by `LedgerFilters.clean`, which the API's filters pass through too: a link means the
+# same on the page, in its Excel and through the API.
+_ID = TypeAdapter(RowId)
+_FLAG = TypeAdapter(bool)
+
+
+def _read(get, name: str, adapter: TypeAdapter, *, label, message: str):
+    """The query string's `name` read by `adapter`; None when it is not given. A value that
+    cannot be read is refused with `message` (its field and value filled in): dropping it
+    would list, or export, everything as if no filter had been asked."""
+    text = (get.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return adapter.validate_python(text)
+    except ValidationError:
+        raise InvalidInput(
+            message % {"field": label, "value": text[:40]}, code="bad_filter"
+        ) from None
+
+
+def _id(get, name: str, label) -> int | None:
+    message = _("The %(field)s filter is not an id: %(value)s.")
+    return _read(get, name, _ID, label=label, message=message)
+
+
+def _flag(get, name: str, label) -> bool:
+    message = _("The %(field)s filter is 1 or 0, not %(value)s.")
+    return bool(_read(get, name, _FLAG, label=label, message=message))
+
 
 def _filters(request) -> selectors.LedgerFilters:
+    """The ledger's filters from the query string, the same for the page and its Excel;
+    InvalidInput (with the reason, in the reader's language) for one that cannot be read."""
     get = request.GET
-
-    def num(name):
-        return row_id(get.get(name))
-
-    status = get.get("status") or None
-    missing = get.get("missing") or None
     return selectors.LedgerFilters(
-        campaign=num("campaign"),
-        plan=num("plan"),
-        unit=num("unit"),
-        region=num("region"),
-        status=status if status in Status.values else None,
-        overdue=get.get("overdue") in ("1", "on", "true"),
-        standard=num("standard"),
-        missing=missing if missing in implementations.CODES else None,
-        drafts=get.get("drafts") == "1" and is_office(request.user),
-    )
+        campaign=_id(get, "campaign", _("Campaign")),
+        plan=_id(get, "plan", _("Work plan")),
+        unit=_id(get, "unit", _("Unit")),
+        region=_id(get, "region", _("Region")),
+        status=get.get("status") or None,
+        overdue=_flag(get, "overdue", _("Overdue")),
+        standard=_id(get, "standard", _("Standard")),
+        missing=get.get("missing") or None,
+        drafts=_flag(get, "drafts", _("Drafts")) and is_office(request.user),
+    ).clean()
 
 
 def _choices(request, campaign):
@@ -61,10 +90,32 @@ def _choices(request, campaign):
     }
 
 
+def _refused(request, error: DomainError):
+    """The ledger page with the reason a filter was refused and no task (4xx): never the whole
+    ledger as if the filter had not been asked."""
+    actor = request.user
+    campaign = selectors.campaign_current(actor=actor)
+    return render(
+        request,
+        "plans/ledger.html",
+        {
+            "error": error.message,
+            "filters": selectors.LedgerFilters(),
+            "campaign": campaign,
+            "is_office": is_office(actor),
+            **_choices(request, campaign),
+        },
+        status=error.status,
+    )
+
+
 @login_required
 def ledger(request):
     actor = request.user
-    filters = _filters(request)
+    try:
+        filters = _filters(request)
+    except DomainError as exc:
+        return _refused(request, exc)
     campaign = (
         or_404(selectors.campaign_get, actor=actor, campaign_id=filters.campaign)
         if filters.campaign
@@ -125,13 +176,18 @@ EXPORT_COLUMNS = [
 def export(request):
     """The ledger under the current filters as .xlsx, written while it is sent."""
     actor = request.user
-    filters = _filters(request)
+    try:
+        filters = _filters(request)
+    except DomainError as exc:
+        return _refused(request, exc)
+    # Worked out now, in the reader's language: the file is written after this returns.
     labels = {c: str(implementations.LABELS[c]) for c in implementations.CODES}
+    separator = pgettext("list separator", ", ")
     columns = [(str(label), field, width) for label, field, width in EXPORT_COLUMNS]
 
     def rows():
         for row in selectors.ledger_export_rows(actor=actor, filters=filters):
-            row["missing_text"] = "、".join(labels[c] for c in row["missing"])
+            row["missing_text"] = separator.join(labels[c] for c in row["missing"])
             yield tuple(row[field] for _label, field, _width in columns)
 
     from django.http import StreamingHttpResponse
@@ -140,7 +196,11 @@ def export(request):
         xlsx_chunks(
             rows(),
             columns=columns,
-            labels={"status": {v: str(label) for v, label in Status.choices}},
+            labels={
+                "status": {v: str(label) for v, label in Status.choices},
+                # Words, not Excel's TRUE/FALSE, which read as English in a Chinese sheet.
+                "overdue": {True: pgettext("overdue", "Yes"), False: pgettext("overdue", "No")},
+            },
             title=_("Task ledger"),
             tz=timezone.get_current_timezone(),
         ),

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenming.core.documents import document_response
-from wenming.core.errors import DomainError
+from wenming.core.errors import DomainError, InvalidInput
+from wenming.core.ids import row_id
 from wenming.core.roles import is_office
 
 from .. import selectors
@@ -42,17 +44,28 @@ def letters_page(request, pk):
     return _page(request, pk)
 
 
+def _target(value: str | None) -> int | None:
+    """The one holder asked for; None (every holder) only when none is named. A target that is
+    not an id is refused: dropping it would make every letter instead of the one asked for."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    target = row_id(text)
+    if target is None:
+        raise InvalidInput(_("Unknown unit or region."), code="bad_target")
+    return target
+
+
 @login_required
 @require_POST
 def letters_make(request, pk):
     campaign = or_404(selectors.campaign_get, actor=request.user, campaign_id=pk)
-    target = request.POST.get("target", "")
     try:
         job = letters_start(
             actor=request.user,
             campaign=campaign,
             holder=request.POST.get("holder", ""),
-            target_id=int(target) if target.isdigit() else None,
+            target_id=_target(request.POST.get("target")),
         )
     except DomainError as exc:
         return _page(request, pk, error=exc.message, status=exc.status)

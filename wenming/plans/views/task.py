@@ -40,6 +40,9 @@ def _page(request, pk, *, error=None, form=None, status=200):
         "may_milestone": bool(
             {lifecycle.OFFICE, lifecycle.HANDLER} & lifecycle.relations(actor, task)
         ),
+        # The progress form's bounds are the service's, so the browser and the server agree.
+        "progress_first_day": services.progress_first_day(task),
+        "progress_max": services.MAX_PROGRESS_TEXT,
         "is_office": office,
         "error": error,
         "error_form": form,
