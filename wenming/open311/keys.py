@@ -98,6 +98,18 @@ def api_key_find(raw: str) -> ApiKey | None:
     return key
 
 
+def api_key_required(raw: str) -> ApiKey:
+    """The active key behind `raw`, or NotAllowed (403): a POST always needs one, a GET only
+    when it names one (to read back its own requests in full)."""
+    key = api_key_find(raw)
+    if key is None:
+        raise NotAllowed(
+            _("api_key is missing, unknown or revoked: ask the Civilization Office for a key."),
+            code="bad_api_key",
+        )
+    return key
+
+
 def api_key_touch(*, key: ApiKey) -> None:
     """Record a key's last use, at most once a minute (one UPDATE, no audit: it is not a
     decision anyone took)."""

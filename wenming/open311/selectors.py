@@ -5,7 +5,11 @@ Anyone may read these answers (GeoReport's GET methods need no key), so they sho
 public portal shows and nothing more: problems of the public categories only, their status,
 the public replies, the region they lie in (never the typed address, which may be a home) and
 coordinates rounded to about 100 m as on the public map; never the reporter, internal notes
-or officers' names.
+or officers' names. Nor the title or description anyone typed, whatever the source: an
+inspector's finding, a hotline call or a citizen's words carry house numbers and instructions
+to the units, so a request's `description` is its category's public name (as the portal's map
+shows a report). The one exception is a partner app reading the requests it posted itself,
+with its key: it gets back the text it sent (`own_descriptions`).
 
 `requests.json` is read by partner apps polling the last 90 days, up to 1,000 rows a call, at
 a million problems (issue 13: ≤ 300 ms). It reads the columns an answer needs as tuples along
@@ -39,8 +43,6 @@ COLUMNS = (
     "id",
     "code",
     "category_id",
-    "title",
-    "description",
     "status",
     "source",
     "is_open",
@@ -236,6 +238,14 @@ def _latest_replies(problem_ids) -> dict[int, str]:
     return latest
 
 
+def own_descriptions(key, problem_ids) -> dict[int, str]:
+    """{problem id: its description} for the problems among `problem_ids` that the partner
+    app holding `key` posted: the text it sent, with the attribute answers the office reads
+    after it. Nothing for a problem another app or anyone else reported."""
+    rows = Open311Request.objects.filter(api_key=key, problem_id__in=problem_ids)
+    return dict(rows.values_list("problem_id", "problem__description"))
+
+
 def _media_urls(problem_ids) -> dict[int, str]:
     rows = Open311Request.objects.filter(problem_id__in=problem_ids).exclude(media_url="")
     return dict(rows.values_list("problem_id", "media_url"))
@@ -273,15 +283,17 @@ def _survivors(rows) -> dict[int, dict]:
     return done
 
 
-def request_rows(rows: list[dict]) -> list[dict]:
-    """GeoReport's `request` for each problem row (`COLUMNS`), in the rows' order.
+def request_rows(rows: list[dict], *, key=None) -> list[dict]:
+    """GeoReport's `request` for each problem row (`COLUMNS`), in the rows' order; `key`,
+    the partner app's that asks, if it named one.
 
     A report the office merged into another problem answers with the surviving problem's
     status, notes, last change and deadline, as the portal's follow page shows it."""
     survivors = _survivors(rows)
-    # Public replies and partner apps' media belong to citizen reports only.
+    # Public replies and partner apps' media and texts belong to citizen reports only.
     ids = [row["id"] for row in rows if row["source"] == Source.CITIZEN]
     media = _media_urls(ids) if ids else {}
+    own = own_descriptions(key, ids) if key is not None and ids else {}
     ids += [survivor["id"] for survivor in survivors.values()]
     replies = _latest_replies(ids) if ids else {}
     names = _Names()
@@ -299,7 +311,7 @@ def request_rows(rows: list[dict]) -> list[dict]:
                 or names.note(state["category_id"], state["status"]),
                 "service_name": name,
                 "service_code": code,
-                "description": row["description"] or row["title"],
+                "description": own.get(row["id"]) or name,
                 "agency_responsible": names.agency(
                     row["responsible_unit_id"], row["handling_region_id"]
                 ),
@@ -326,8 +338,10 @@ def requests_list(
     end=None,
     is_open: bool | None = None,
     limit: int = MAX_REQUESTS,
+    key=None,
 ) -> list[dict]:
-    """GET requests: public problems, newest first, at most `limit`.
+    """GET requests: public problems, newest first, at most `limit`; `key` is the active key
+    of the partner app that asks, if it named one (its own requests show what it posted).
 
     `codes` (the service_request_id filter) overrides every other filter, as the
     specification says; otherwise the window is [start, end), 90 days before now by default.
@@ -349,7 +363,7 @@ def requests_list(
                 Q(is_open=is_open, duplicate_of__isnull=True) | Q(duplicate_of__is_open=is_open)
             )
     rows = list(qs.values(*COLUMNS)[: min(limit, MAX_REQUESTS)])
-    answers = request_rows(rows)
+    answers = request_rows(rows, key=key)
     if is_open is not None:
         # A survivor merged again later (a chain) is only known after request_rows.
         wanted = "open" if is_open else "closed"
@@ -357,9 +371,9 @@ def requests_list(
     return answers
 
 
-def request_by_code(code: str) -> dict:
+def request_by_code(code: str, *, key=None) -> dict:
     """GET a request: one public problem, or NotFound (also for a non-public category)."""
-    answers = requests_list(codes=[code])
+    answers = requests_list(codes=[code], key=key)
     if not answers:
         raise NotFound(
             _("No service request has the id “%(id)s”.") % {"id": code[:50]}, code="not_found"

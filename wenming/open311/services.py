@@ -15,14 +15,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from wenming.core.errors import InvalidInput, NotAllowed
+from wenming.core.errors import InvalidInput
 from wenming.org.models import RegionLevel
 from wenming.org.places import in_city, region_path_label
 from wenming.org.selectors import REGIONS
 
-from .keys import api_key_find, api_key_touch
+from .keys import api_key_required, api_key_touch
 from .models import Datatype, Open311Request, ServiceAttribute
 from .selectors import service_for_code
 
@@ -246,6 +247,40 @@ def _check_attributes(category, given: dict) -> dict:
     return answers
 
 
+def _check_description(posted: Posted, text: str) -> None:
+    """`description` is required (the portal's rule, although GeoReport makes it optional:
+    answers alone do not tell the office what is wrong), and `text`, the description with
+    the answers appended (`_description`), must fit the portal's limit; a refusal says how
+    much of it the answers take, which a partner app cannot see from what it sent."""
+    from wenming.public.services.reports import DESCRIPTION_LIMIT, description_too_long_message
+
+    if not posted.description:
+        raise InvalidInput(
+            _("description is required: say what the problem is, in the citizen's words."),
+            code="description_required",
+        )
+    length = len(text.strip())  # as the portal counts it
+    if length <= DESCRIPTION_LIMIT:
+        return
+    answers = length - len(posted.description)
+    if not answers:
+        raise InvalidInput(description_too_long_message(length), code="description_too_long")
+    raise InvalidInput(
+        _(
+            "description may have at most %(room)s characters with these attribute answers: "
+            "they are appended to it (%(answers)s characters) and a report holds %(limit)s; "
+            "description has %(count)s."
+        )
+        % {
+            "room": number_format(DESCRIPTION_LIMIT - answers, force_grouping=True),
+            "answers": number_format(answers, force_grouping=True),
+            "limit": number_format(DESCRIPTION_LIMIT, force_grouping=True),
+            "count": number_format(len(posted.description), force_grouping=True),
+        },
+        code="description_too_long",
+    )
+
+
 def _description(posted: Posted, category, answers: dict) -> str:
     """The citizen's text, with the attribute answers after it (the office reads one text)."""
     if not answers:
@@ -272,12 +307,7 @@ def open311_request_post(
     report with the channel "open311"; returns the row and GeoReport's answer."""
     from wenming.public.services import citizen_report_create
 
-    key = api_key_find(posted.api_key)
-    if key is None:
-        raise NotAllowed(
-            _("api_key is missing, unknown or revoked: ask the Civilization Office for a key."),
-            code="bad_api_key",
-        )
+    key = api_key_required(posted.api_key)
     if not posted.service_code:
         raise InvalidInput(_("service_code is required."), code="service_code_required")
     try:
@@ -287,11 +317,13 @@ def open311_request_post(
     _check_lengths(posted)
     lat, lon, _region = _location(posted)
     answers = _check_attributes(category, posted.attributes)
+    description = _description(posted, category, answers)
+    _check_description(posted, description)
     reporter_name = " ".join(filter(None, [posted.first_name, posted.last_name]))
     with transaction.atomic():
         report = citizen_report_create(
             category=category,
-            description=_description(posted, category, answers),
+            description=description,
             lat=lat,
             lon=lon,
             address=posted.address_string,

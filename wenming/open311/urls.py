@@ -25,5 +25,7 @@ urlpatterns = [
         views.request_detail,
         name="request",
     ),
-    re_path(rf"^v2/.*\.{FORMAT}$", views.not_found),
+    # Anything else is the specification's 404, never the site's HTML page; `keys` without
+    # its slash is left unmatched, so Django redirects it to the keys page (APPEND_SLASH).
+    re_path(r"^(?!keys$)", views.not_found),
 ]

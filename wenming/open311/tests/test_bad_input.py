@@ -222,3 +222,125 @@ def test_the_portals_rate_limit_per_phone_answers_429_in_the_specification_forma
     assert response.status_code == 429
     assert errors_of(response, "xml")[0][0] == 429
     assert (Problem.objects.count(), Open311Request.objects.count()) == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"start_date": "0001-01-01"}, "start_date"),
+        ({"end_date": "0001-01-01"}, "end_date"),
+        ({"end_date": "9999-12-31T23:59:59-12:00"}, "end_date"),
+        ({"start_date": "0001-01-01T00:00:00+14:00"}, "start_date"),
+        ({"start_date": "9999-12-01", "end_date": "9999-12-31"}, "start_date"),
+    ],
+)
+def test_a_date_no_report_can_have_is_a_400_not_a_500(fmt, params, name, cast, public_cats):
+    """The window's arithmetic (± 90 days) and the database's UTC would overflow Python's
+    datetime at the ends of its range: such dates are refused before, naming the parameter."""
+    response = Client().get(URL.format(fmt=fmt), params)
+    assert response.status_code == 400, response.content
+    ((code, description),) = errors_of(response, fmt)
+    assert code == 400 and name in description and "1900" in description
+
+
+def test_a_date_at_either_end_of_the_accepted_range_is_answered(cast, public_cats):
+    for params in ({"start_date": "1900-01-01"}, {"end_date": "2999-12-31T23:59:59+14:00"}):
+        response = Client().get(URL.format(fmt="json"), params)
+        assert response.status_code == 200, response.content
+        assert json.loads(response.content) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "fmt"),
+    [
+        ("/open311/v2/requests.csv", "json"),
+        ("/open311/v2/services.yaml", "json"),
+        ("/open311/v2/requests/WM2026-000001.html", "json"),
+        ("/open311/discovery.txt", "json"),
+        ("/open311/v2/", "json"),
+        ("/open311/v3/requests.json", "json"),
+        ("/open311/nothing", "json"),
+        ("/open311/v3/services.xml", "xml"),
+    ],
+)
+def test_an_unknown_format_or_path_is_the_specifications_404_never_the_sites_page(
+    url, fmt, cast, public_cats
+):
+    response = Client().get(url)
+    assert response.status_code == 404, url
+    assert response["Content-Type"].startswith("application/json" if fmt == "json" else "text/xml")
+    ((code, description),) = errors_of(response, fmt)
+    assert code == 404 and "json" in description and "xml" in description
+
+
+def test_the_keys_page_without_its_slash_is_still_redirected(cast):
+    response = Client().get("/open311/keys")
+    assert response.status_code == 301 and response["Location"] == "/open311/keys/"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_method_the_endpoint_does_not_take_is_a_405_in_the_specification_format(
+    fmt, cast, public_cats
+):
+    for method, url in (
+        ("put", URL.format(fmt=fmt)),
+        ("delete", f"/open311/v2/requests/WM2026-000001.{fmt}"),
+        ("post", f"/open311/v2/services.{fmt}"),
+    ):
+        response = getattr(Client(), method)(url)
+        assert response.status_code == 405, url
+        assert "GET" in response["Allow"]
+        ((code, description),) = errors_of(response, fmt)
+        assert code == 405 and method.upper() in description
+
+
+def test_a_post_with_too_many_fields_is_a_400_in_the_specification_format(
+    cast, asking, partner_key, settings
+):
+    fields = good(partner_key, asking, **{f"x{i}": "1" for i in range(20)})
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    refused(post("xml", **fields), "xml", 400)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core's RejectNulBytesMiddleware answers before any open311 view: its HTML 400 "
+    "outside /api/ can only become the specification's list in wenming/core",
+)
+@pytest.mark.parametrize(
+    "url", ["/open311/v2/requests.json?service_request_id=%00", "/open311/v2/requests/%00.json"]
+)
+def test_a_nul_in_the_url_is_a_400_in_the_specification_format(url, cast, public_cats):
+    response = Client().get(url)
+    assert response.status_code == 400
+    assert errors_of(response, "json")[0][0] == 400
+
+
+# "How big is it?: Small" and the line break before it: what the server appends to the text.
+ANSWER_LINE = len("\nHow big is it?: Small")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_description_too_long_with_its_answers_says_how_much_room_is_left(
+    fmt, cast, asking, partner_key
+):
+    room = 1000 - ANSWER_LINE
+    fields = good(partner_key, asking, description="长" * 990)
+    refused(post(fmt, **fields), fmt, 400, "description", f"{room}", f"{ANSWER_LINE}", "990")
+
+
+def test_a_description_that_fits_beside_its_answers_is_accepted(cast, asking, partner_key):
+    fields = good(partner_key, asking, description="长" * (1000 - ANSWER_LINE))
+    response = post("json", **fields)
+    assert response.status_code == 200, response.content
+    assert Problem.objects.get().description.endswith("长\nHow big is it?: Small")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_answers_without_a_description_are_refused(fmt, cast, asking, partner_key):
+    for description in (None, "", "   "):
+        refused(
+            post(fmt, **good(partner_key, asking, description=description)), fmt, 400, "description"
+        )

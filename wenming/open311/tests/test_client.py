@@ -93,8 +93,8 @@ class SpecClient:
         (row,) = self._parse(response, "request")
         return {tag: node.text for tag, node in row.items()}
 
-    def get_request(self, service_request_id: str) -> dict:
-        response = self.http.get(f"{BASE}requests/{service_request_id}.{self.fmt}")
+    def get_request(self, service_request_id: str, **params) -> dict:
+        response = self.http.get(f"{BASE}requests/{service_request_id}.{self.fmt}", params)
         assert response.status_code == 200
         if self.fmt == "json":
             (row,) = self._parse(response)
@@ -150,7 +150,11 @@ def test_a_client_lists_services_reads_a_definition_posts_and_reads_back(
     assert request_id and created["service_notice"]
     assert created["account_id"] == "acct-77"
 
-    back = client.get_request(request_id)
+    # Anyone reads the service's name as its description, never the citizen's words ...
+    public = client.get_request(request_id)
+    assert public["description"] == public["service_name"] == asking.name
+    # ... the app that posted it reads them back with its key.
+    back = client.get_request(request_id, api_key=partner_key)
     assert back["service_request_id"] == request_id
     assert back["service_code"] == asking.code
     assert back["status"] == "open"
