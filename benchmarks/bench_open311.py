@@ -190,7 +190,8 @@ def child(args) -> None:
     def floor():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, code, category_id, title, description, status, is_open, lat, lon, "  # noqa: S608
+                # The columns the public list reads (it shows no typed text: selectors.COLUMNS).
+                "SELECT id, code, category_id, status, is_open, lat, lon, "  # noqa: S608
                 "region_id, responsible_unit_id, handling_region_id, deadline, created_at, "
                 f"updated_at FROM {table} WHERE created_at >= %s "
                 "ORDER BY created_at DESC, id DESC LIMIT 1000",
