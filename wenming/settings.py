@@ -362,6 +362,8 @@ if CITY_EXTENT is not None and (
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# A refused form (its token stale) is said in the user's language on the site's error page.
+CSRF_FAILURE_VIEW = "wenming.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 _tile_origin = "https:" if MAP_TILE_URL.startswith("https:") else "http:"

@@ -220,6 +220,21 @@ def error_404(request, exception=None):
     )
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page was unstyled, half in English and told the user to
+    set DEBUG. A stale form (a page left open past its session, a second tab signed out) is the
+    usual cause, so say what to do: go back, reload, send again."""
+    return _error(
+        request,
+        403,
+        _("The form has expired"),
+        _(
+            "This form was opened too long ago or in a session that has ended. Go back, reload "
+            "the page and send it again; what you typed may need to be entered again."
+        ),
+    )
+
+
 def error_500(request):
     return _error(
         request,

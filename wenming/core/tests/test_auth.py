@@ -133,3 +133,12 @@ def test_a_password_reset_by_the_office_takes_the_tokens_with_it(cast):
     assert not _token_works(token)
     entry = AuditEntry.objects.get(action="auth.password_change")
     assert entry.actor_id == cast.office.pk and entry.target_id == str(cast.inspector.pk)
+
+
+def test_a_stale_form_is_said_in_the_users_language_on_the_sites_error_page(cast):
+    """Django's own CSRF page was unstyled, in English and told the user to set DEBUG."""
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post("/report/new/", {"description": "路灯不亮"})
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "表单已失效" in html and "DEBUG" not in html and 'lang="zh-Hans"' in html
