@@ -253,18 +253,26 @@ def snapshots_list(*, actor) -> QuerySet:
     return qs.order_by("-month", "-version")
 
 
+def subject_readable(*, actor, region: Region | None, unit: Unit | None) -> bool:
+    """Whether the reader may open a subject's breakdown: the region in their subtree, the unit
+    their own (the office and leaders any). The red and black lists name subjects everyone may
+    see ranked; only these are links."""
+    if sees_all(actor) or is_office(actor):
+        return True
+    if region is not None:
+        own = getattr(actor, "region", None)
+        if getattr(actor, "role", "") != "region_officer" or own is None or not own.contains(region):
+            return False
+    return unit is None or getattr(actor, "unit_id", None) == unit.pk
+
+
 def subject_scope_check(*, actor, region: Region | None, unit: Unit | None) -> None:
     """404 unless the reader may see the region (their subtree) or the unit (their own)."""
-    if sees_all(actor) or is_office(actor):
+    if subject_readable(actor=actor, region=region, unit=unit):
         return
-    in_scope = region is None or (
-        getattr(actor, "role", "") == "region_officer"
-        and scope_queryset(Region.objects.filter(pk=region.pk), actor).exists()
-    )
-    if not in_scope:
-        raise NotFound(_("No such region, or outside the data you may see."))
-    if unit is not None and getattr(actor, "unit_id", None) != unit.pk:
+    if unit is not None and region is None:
         raise NotFound(_("No such unit, or outside the data you may see."))
+    raise NotFound(_("No such region, or outside the data you may see."))
 
 
 def current(month: date) -> Snapshot | None:

@@ -94,6 +94,10 @@ def rankings_page(request):
             )
             if entry.rows:
                 entry.steps = {s.subject: s for s in snapshot.steps.filter(tier=tier)}
+                for score in (*entry.red, *entry.black):
+                    score.readable = selectors.subject_readable(
+                        actor=request.user, region=score.region, unit=score.unit
+                    )
                 lists.append(entry)
     return render(
         request,

@@ -1,0 +1,43 @@
+"""Every link the scores pages show a reader opens for that reader.
+
+The red and black lists name every ranked subject (a published ranking is shown to everyone in
+the campaign), but a subject's breakdown is scoped: a district officer's links to the other
+districts answered 404, and "What to fix first" answered 404 to inspectors and evaluators, who
+have no region or unit of their own."""
+
+import re
+
+import pytest
+
+from wenming.scoring import services
+
+
+@pytest.fixture
+def published(cast, scene, small_sample):
+    snapshot = services.snapshot_compute(month=scene.label, actor=cast.office)
+    services.snapshot_publish(snapshot=snapshot, actor=cast.office)
+    return scene.label
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["office", "leader", "zhongshan", "ganjingzi", "urban", "education", "inspector", "evaluator"],
+)
+def test_every_scores_link_opens_for_its_reader(cast, page_as, published, who):
+    client = page_as(getattr(cast, who))
+    pages = ["/scores/", f"/scores/?month={published}", f"/scores/rankings/?month={published}"]
+    links = set()
+    for url in pages:
+        html = client.get(url).content.decode()
+        links |= set(re.findall(r'href="(/scores/[^"#]*)"', html))
+    assert links
+    broken = [
+        link for link in sorted(links) if client.get(link.replace("&amp;", "&")).status_code == 404
+    ]
+    assert not broken, broken
+
+
+def test_a_district_officer_sees_other_districts_ranked_but_not_linked(cast, page_as, published):
+    html = page_as(cast.zhongshan).get(f"/scores/rankings/?month={published}").content.decode()
+    assert "甘井子区" in html  # ranked, shown to everyone in the campaign
+    assert f'href="/scores/s/region-{cast.ganjingzi_district.code}/' not in html
