@@ -16,7 +16,10 @@ progress at most every `PROGRESS_EVERY_S`, and saves the file through Django's s
 anyone else, so a job's existence does not leak). A job whose maker fails ends "failed", with a
 message; the error itself goes to the log. Jobs older than `WENMING_JOB_KEEP_DAYS` are removed
 with their files by `wenming tick` (`jobs_cleanup_tick`).
-"""
+
+Every job is made in the language of the person who asked, the one of the page they asked from
+(`job_start` keeps it in the job's parameters, `job_run` makes the file and any failure message
+in it): an English user's workbook has English headers, whatever the worker's own language."""
 
 import logging
 import tempfile
@@ -38,6 +41,8 @@ from .models import Job, JobStatus
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 0.5
+# The parameter a job keeps its asker's language in (the Job table has no column for it).
+LANGUAGE_PARAM = "lang"
 
 JobMaker = Callable[..., str]
 _KINDS: dict[str, JobMaker] = {}
@@ -76,11 +81,24 @@ def job_start(*, owner, kind: str, params: dict, title: str) -> Job:
     """Record a job for `owner` and queue it for the worker (in one transaction)."""
     if kind not in _KINDS:
         raise InvalidInput(_("Unknown kind of document."), code="job_kind")
+    params = {**params, LANGUAGE_PARAM: _asker_language(owner)}
     with transaction.atomic():
         job = Job.objects.create(owner=owner, kind=kind, params=params, title=title[:200])
         # In the same transaction: the task exists exactly when the job does.
         run_job.enqueue(job.pk)
     return job
+
+
+def _asker_language(owner) -> str:
+    """The language the owner is reading as they ask (a request's, from their choice), else the
+    one they chose last."""
+    return translation.get_language() or getattr(owner, "language", "") or settings.LANGUAGE_CODE
+
+
+def job_language(job) -> str:
+    """The language a job is made in: its asker's (the site's for a job queued before jobs
+    kept one)."""
+    return job.params.get(LANGUAGE_PARAM) or settings.LANGUAGE_CODE
 
 
 @task()
@@ -103,13 +121,13 @@ def job_run(*, job_id: int) -> str:
     try:
         if make is None:
             raise LookupError(f"no job kind {job.kind!r} registered")
-        with tempfile.TemporaryFile() as out, translation.override(settings.LANGUAGE_CODE):
+        with tempfile.TemporaryFile() as out, translation.override(job_language(job)):
             name = make(job=job, out=out, progress=progress)
             out.seek(0)
             job.result.save(name, File(out), save=False)
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(job_language(job)):
             message = _("The document could not be made. Try again, or tell the office.")
         _finish(job, JobStatus.FAILED, message=message)
         return JobStatus.FAILED

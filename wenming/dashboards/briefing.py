@@ -8,12 +8,15 @@ the published ranking (top and bottom), the escalation ladder and the exposure b
 The charts go into Word as PNG images drawn by matplotlib, with Chinese set in Noto Sans CJK: the
 font comes from the `noto-cjk-sans-otc` package that `make install` installs (no font binary is
 committed), registered with matplotlib by path, so a machine without any CJK system font still
-draws readable Chinese.
+draws readable Chinese. In Excel each chart is a sheet named by its title, its table under a bold
+header that stays in view, weeks and months as dates.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from datetime import date
 
 from django.db.models import Sum
@@ -23,6 +26,7 @@ from django.utils.translation import pgettext
 from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
 from wenming.core.spreadsheets import append_row
+from wenming.core.wordfiles import new_document, text_width
 from wenming.org.models import Region, RegionLevel
 from wenming.problems.deadlines import local_today
 
@@ -259,25 +263,12 @@ def _table(doc, header: list[str], rows: list[list]) -> None:
             cell.text = "—" if value is None else str(value)
 
 
-def _east_asian(doc) -> None:
-    """Word picks the font of Chinese text from w:eastAsia: name one every reader has."""
-    from docx.oxml.ns import qn
-
-    style = doc.styles["Normal"]
-    style.font.name = "Microsoft YaHei"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Microsoft YaHei")
-
-
 def make_docx(*, job, out, progress) -> str:
-    from docx import Document
-    from docx.shared import Cm
-
     data = briefing_data(actor=job.owner, month=job.params["month"])
     charts = [c for c in data["dashboard"]["charts"] if c["id"] in CHART_IDS]
     progress.total(len(charts) + 4)
     label = data["period"].label
-    doc = Document()
-    _east_asian(doc)
+    doc = new_document()
     doc.add_heading(
         _("Monthly briefing of the Civilized City Campaign, %(month)s") % {"month": label}, level=0
     )
@@ -307,7 +298,7 @@ def make_docx(*, job, out, progress) -> str:
     progress()
     doc.add_heading(_("Charts"), level=1)
     for chart in charts:
-        doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
+        doc.add_picture(io.BytesIO(chart_png(chart)), width=text_width(doc))
         progress()
     doc.add_heading(_("Red and black lists"), level=1)
     if data["snapshot_month"]:
@@ -380,6 +371,19 @@ def _district_cells(row: dict) -> list:
 
 # --- Excel -----------------------------------------------------------------------------------
 
+# Above each sheet's column names: the chart's title (or the month, on the districts' sheet).
+HEADER_ROWS = 2
+# The charts whose first column is a week or a month (kept as text for ECharts), and how the
+# workbook shows it once it is a date that sorts, filters and groups as one.
+DATE_COLUMNS = {"weekly": "yyyy-mm-dd", "on_time": "yyyy-mm"}
+MONTH_FORMAT = DATE_COLUMNS["on_time"]
+# Excel's rules for a sheet's name: at most 31 characters, none of []:*?/\, no apostrophe at
+# either end, unique in the book whatever the case.
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Column widths, in characters (a Chinese character counts two).
+WIDTH_MIN, WIDTH_MAX = 8, 60
+
 
 def make_xlsx(*, job, out, progress) -> str:
     from openpyxl import Workbook
@@ -389,19 +393,76 @@ def make_xlsx(*, job, out, progress) -> str:
     progress.total(len(charts) + 1)
     label = data["period"].label
     wb = Workbook()
+    taken: set[str] = set()
     sheet = wb.active
-    sheet.title = _("Districts")[:31]
-    append_row(sheet, [_("Month"), label])
+    sheet.title = sheet_name(_("Districts"), taken)
+    append_row(sheet, [_("Month"), _day(label)])
+    sheet.cell(1, 2).number_format = MONTH_FORMAT
     append_row(sheet, _district_header())
     for row in data["districts"]:
         append_row(sheet, _district_cells(row))
+    _finish(sheet)
     progress()
     for chart in charts:
-        ws = wb.create_sheet(f"{chart['id']}"[:31])
-        append_row(ws, [chart["title"]])
-        append_row(ws, list(chart["columns"]))
-        for row in chart["rows"]:
-            append_row(ws, list(row))
+        _chart_sheet(wb.create_sheet(sheet_name(chart["title"], taken)), chart)
         progress()
     wb.save(out)
     return f"briefing-{label}.xlsx"
+
+
+def _chart_sheet(ws, chart: dict) -> None:
+    """One chart's table under its title; a week or a month as a date."""
+    date_format = DATE_COLUMNS.get(chart["id"])
+    append_row(ws, [chart["title"]])
+    append_row(ws, list(chart["columns"]))
+    for row in chart["rows"]:
+        row = list(row)
+        if date_format and row and row[0]:
+            row[0] = _day(row[0])
+        append_row(ws, row)
+        if date_format:
+            ws.cell(ws.max_row, 1).number_format = date_format
+    _finish(ws)
+
+
+def _day(text: str) -> date:
+    """A chart's week ("2026-11-02") or month ("2026-11": its first day) as a date."""
+    return date.fromisoformat(text if len(text) == len("2026-11-02") else f"{text}-01")
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """`title` as a sheet's name Excel accepts, not one of `taken` (lower-cased names, to
+    which it is added)."""
+    base = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", title).split()).strip("'")
+    base = base[:SHEET_NAME_MAX].rstrip() or "-"
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+    taken.add(name.casefold())
+    return name
+
+
+def _finish(ws) -> None:
+    """Title and column names bold and kept in view while scrolling; columns as wide as their
+    contents."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    for row in ws.iter_rows(max_row=HEADER_ROWS):
+        for cell in row:
+            cell.font = bold
+    ws.freeze_panes = ws.cell(HEADER_ROWS + 1, 1)
+    # Row 1 left out: a chart's title runs across the empty cells beside it.
+    for column in ws.iter_cols(min_row=HEADER_ROWS):
+        width = max(_width(cell.value) for cell in column) + 2
+        ws.column_dimensions[column[0].column_letter].width = min(max(width, WIDTH_MIN), WIDTH_MAX)
+
+
+def _width(value) -> int:
+    """How many characters wide `value` shows (a date as its ISO form)."""
+    if value is None:
+        return 0
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -11,7 +11,7 @@ over the visits they may see (`selectors.visits_visible`): the office and leader
 whole round, a region officer the visits of their subtree, a unit officer those of their
 unit's points; the estimate only appears for a reader who sees the whole round (as on the
 round page). Inspectors and evaluators do not make reports. Headers are in the language the
-person used when they asked (kept in the job's parameters).
+person used when they asked (as every job's: `wenming.core.jobs`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -30,6 +29,7 @@ from wenming.core.errors import InvalidInput, NotAllowed
 from wenming.core.jobs import job_start
 from wenming.core.roles import Role
 from wenming.core.spreadsheets import append_row
+from wenming.core.wordfiles import new_document
 from wenming.standards.models import PointType
 
 from . import scoring, selectors
@@ -60,19 +60,13 @@ def round_report_start(*, actor, round_: Round, kind: str):
     return job_start(
         owner=actor,
         kind=KINDS[kind],
-        params={"round": round_.pk, "lang": translation.get_language() or ""},
+        params={"round": round_.pk},
         title=title,
     )
 
 
 def _round_of(job) -> Round:
     return selectors.round_get(actor=job.owner, round_id=int(job.params["round"]))
-
-
-def _lang(job) -> str:
-    from django.conf import settings
-
-    return job.params.get("lang") or settings.LANGUAGE_CODE
 
 
 def _num(value):
@@ -88,11 +82,6 @@ def _pct(value) -> str:
 
 
 def make_xlsx(*, job, out, progress) -> str:
-    with translation.override(_lang(job)):
-        return _write_xlsx(job, out, progress)
-
-
-def _write_xlsx(job, out, progress) -> str:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -335,11 +324,6 @@ def worst_items(*, actor, round_: Round, limit: int = WORST_ITEMS) -> list[dict]
 # --- Word ----------------------------------------------------------------------------------
 
 
-def make_docx(*, job, out, progress) -> str:
-    with translation.override(_lang(job)):
-        return _write_docx(job, out, progress)
-
-
 def _table(doc, header, rows):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -354,15 +338,14 @@ def _table(doc, header, rows):
     return table
 
 
-def _write_docx(job, out, progress) -> str:
-    from docx import Document
+def make_docx(*, job, out, progress) -> str:
     from docx.shared import Cm
 
     actor = job.owner
     round_ = _round_of(job)
     progress.total(6)
     summary = selectors.round_summary(actor=actor, round_=round_)
-    doc = Document()
+    doc = new_document()
     doc.add_heading(f"{round_.code} {round_.name}", level=0)
     doc.add_paragraph(
         _("%(kind)s, %(opens)s to %(closes)s. Visits: %(visits)s.")
@@ -458,7 +441,10 @@ def _write_docx(job, out, progress) -> str:
         _table(
             doc,
             (_("Point type"), _("District"), _("Visited"), _("Points covered")),
-            [(s["type"], s["district"] or "—", s["n"], s["population"]) for s in summary.strata],
+            [
+                (s["type_name"], s["district_name"] or "—", s["n"], s["population"])
+                for s in summary.strata
+            ],
         )
     progress()
     doc.save(out)

@@ -17,17 +17,17 @@ import io
 import zipfile
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from wenming.core.errors import InvalidInput
 from wenming.core.jobs import job_start
 from wenming.core.roles import require_office
+from wenming.core.wordfiles import new_document
 from wenming.org.models import Region, RegionLevel, Unit
 
 from .models import Campaign, Letter, LetterHolder, Milestone, Task
@@ -54,7 +54,6 @@ def letters_start(*, actor, campaign: Campaign, holder: str, target_id: int | No
             "campaign": campaign.pk,
             "holder": holder,
             "target": target_id,
-            "lang": translation.get_language() or "",
         },
         title=title,
     )
@@ -117,26 +116,20 @@ class Share:
 
 def letter_docx(share: Share, holder: str, obj) -> bytes:
     """One letter as .docx bytes."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     campaign = share.campaign
     tasks = share.tasks_of(holder, obj)
-    doc = Document()
+    doc = new_document()
     heading = doc.add_heading(_("Letter of responsibility"), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(campaign.name).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(
         _(
-            "To carry out the %(campaign)s (%(start)s–%(end)s), %(holder)s undertakes the "
-            "standards and tasks below, and answers for their results by the deadlines given."
+            "To carry out the %(campaign)s, %(holder)s undertakes the standards and tasks "
+            "below, and answers for their results by the deadlines given."
         )
-        % {
-            "campaign": campaign.name,
-            "start": campaign.cycle_start_year,
-            "end": campaign.cycle_end_year,
-            "holder": obj.display_name,
-        }
+        % {"campaign": _with_cycle(campaign), "holder": obj.display_name}
     )
     standards: dict[str, str] = {}
     for t in tasks:
@@ -171,11 +164,26 @@ def letter_docx(share: Share, holder: str, obj) -> bytes:
     table.cell(0, 0).text = _("Civilization Office (seal)")
     table.cell(0, 1).text = _("%(holder)s (seal)") % {"holder": obj.display_name}
     for row, label in ((1, _("Signed by")), (2, _("Position")), (3, _("Date"))):
-        table.cell(row, 0).text = f"{label}:"
-        table.cell(row, 1).text = f"{label}:"
+        # Chinese puts a full-width colon after a label; the catalogue says which.
+        blank = pgettext("label of a line to fill in", "%(label)s:") % {"label": label}
+        table.cell(row, 0).text = blank
+        table.cell(row, 1).text = blank
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _with_cycle(campaign: Campaign) -> str:
+    """The campaign's name with the years of its cycle, said once: a name often holds them
+    already (大连市全国文明城市创建（2024–2026）)."""
+    start, end = str(campaign.cycle_start_year), str(campaign.cycle_end_year)
+    if start in campaign.name and end in campaign.name:
+        return campaign.name
+    return _("%(campaign)s (%(start)s–%(end)s)") % {
+        "campaign": campaign.name,
+        "start": start,
+        "end": end,
+    }
 
 
 def _filename(holder: str, obj) -> str:
@@ -203,23 +211,22 @@ def make_letters(*, job, out, progress) -> str:
     params = job.params
     campaign = Campaign.objects.get(pk=params["campaign"])
     holder = params["holder"]
-    with translation.override(params.get("lang") or settings.LANGUAGE_CODE):
-        share = Share(campaign)
-        if params.get("target"):
-            model = Unit if holder == LetterHolder.UNIT else Region
-            obj = model.objects.get(pk=params["target"])
-            progress.total(1)
+    share = Share(campaign)
+    if params.get("target"):
+        model = Unit if holder == LetterHolder.UNIT else Region
+        obj = model.objects.get(pk=params["target"])
+        progress.total(1)
+        data = letter_docx(share, holder, obj)
+        _keep(campaign, holder, obj, data)
+        out.write(data)
+        progress()
+        return _filename(holder, obj)
+    holders = share.holders(holder)
+    progress.total(len(holders))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for obj in holders:
             data = letter_docx(share, holder, obj)
             _keep(campaign, holder, obj, data)
-            out.write(data)
+            archive.writestr(_filename(holder, obj), data)
             progress()
-            return _filename(holder, obj)
-        holders = share.holders(holder)
-        progress.total(len(holders))
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for obj in holders:
-                data = letter_docx(share, holder, obj)
-                _keep(campaign, holder, obj, data)
-                archive.writestr(_filename(holder, obj), data)
-                progress()
-        return f"{_('Letters of responsibility')}-{campaign.name}.zip"
+    return f"{_('Letters of responsibility')}-{campaign.name}.zip"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wenming.core.errors import NotAllowed
 from wenming.core.models import Job, JobStatus
+from wenming.core.tests.wordfile_checks import assert_chinese_a4
 from wenming.creation import reports, services
 from wenming.testing.tasks import run_worker
 
@@ -48,6 +49,12 @@ def test_notice_list_in_word(cast, honoured, media):
     other = made(reports.export_start(actor=cast.ganjingzi, kind="notice", type_code="VILLAGE"))
     assert "东村" not in "\n".join(
         c.text for t in docx.Document(io.BytesIO(other)).tables for r in t.rows for c in r.cells
+    )
+
+
+def test_the_notice_list_is_a4_chinese_with_page_numbers(cast, honoured, media):
+    assert_chinese_a4(
+        made(reports.export_start(actor=cast.office, kind="notice", type_code="VILLAGE"))
     )
 
 

@@ -173,7 +173,9 @@ def test_briefing_workbook_month_metrics(cast, scene):  # noqa: F811
     wb = load_workbook(io.BytesIO(_made(cast, scene.label, "xlsx")))
     sheet = wb.worksheets[0]  # the districts
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][:2] == ["月份", scene.label]
+    # The month as a date shown as one (a month sorts and filters as a date).
+    assert rows[0][:2] == ["月份", dt.datetime.strptime(scene.label, "%Y-%m")]
+    assert sheet["B1"].number_format == "yyyy-mm"
     # Counts, not the problems' dates (上报时间, 结案时间 before the header had its context).
     assert rows[1][1:3] == ["上报数", "办结数"] and len(rows[1]) == 7
     by_name = {r[0]: r[1:] for r in rows[2:]}

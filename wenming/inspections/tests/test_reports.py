@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from wenming.core.errors import InvalidInput, NotAllowed, NotFound
 from wenming.core.models import Job, JobStatus
+from wenming.core.tests.wordfile_checks import assert_chinese_a4
 from wenming.inspections import reports, selectors, services
 from wenming.inspections.models import Visit
 from wenming.org.roles import Role
@@ -188,3 +189,61 @@ def test_who_may_ask_for_a_report(cast, answered, system):
         reports.round_report_start(actor=outsider, round_=answered, kind="xlsx")
     assert not Job.objects.exists()
     assert reports.round_report_start(actor=cast.leader, round_=answered, kind="docx")
+
+
+@pytest.fixture
+def split(cast, system, media):
+    """A round whose markets are sampled district by district, every visit answered."""
+    from datetime import date
+
+    from wenming.standards.models import PointType
+
+    types = {t.code: t for t in PointType.objects.filter(code__in=["MARKET", "SCHOOL"])}
+    round_ = services.round_create(
+        actor=cast.office,
+        code="R-D",
+        name="R-D",
+        kind="supervision",
+        system=system,
+        regions=[cast.city],
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2099, 12, 31),
+        plans=[
+            {"point_type": types["MARKET"], "by_district": True},
+            {"point_type": types["SCHOOL"]},
+        ],
+        seed=1,
+    )
+    services.round_draw(actor=cast.office, round_=round_, teams=[[cast.inspector]])
+    for n, visit in enumerate(Visit.objects.filter(round=round_).select_related("point")):
+        answer_visit(cast, visit, n=10 * n)
+    return round_
+
+
+def test_the_word_estimate_names_the_point_types_and_districts(cast, split):
+    """Its last table showed the codes (BACK_STREET, 210202) the estimate is keyed by."""
+    with translation.override("zh-hans"):
+        job = reports.round_report_start(actor=cast.office, round_=split, kind="docx")
+    strata = docx.Document(io.BytesIO(_made(job))).tables[-1]
+    shown = [(row.cells[0].text, row.cells[1].text) for row in strata.rows[1:]]
+    summary = selectors.round_summary(actor=cast.office, round_=split)
+    assert {s["district"] for s in summary.strata} > {""}  # the markets split by district
+    assert shown == [(s["type_name"], s["district_name"] or "—") for s in summary.strata]
+    assert ("农贸市场", "中山区") in shown and ("中小学校及周边", "—") in shown
+    codes = {s["type"] for s in summary.strata} | {s["district"] for s in summary.strata}
+    assert not codes & {text for pair in shown for text in pair}
+
+
+def test_the_word_report_is_a4_chinese_with_page_numbers(cast, answered):
+    assert_chinese_a4(
+        _made(reports.round_report_start(actor=cast.office, round_=answered, kind="docx"))
+    )
+
+
+def test_the_visits_sheet_heads_each_column_differently(cast, answered):
+    """Points earned (J) and the visit's score (L) were both 得分."""
+    with translation.override("zh-hans"):
+        job = reports.round_report_start(actor=cast.office, round_=answered, kind="xlsx")
+    header = [cell.value for cell in openpyxl.load_workbook(io.BytesIO(_made(job)))["检查任务"][1]]
+    assert len(set(header)) == len(header), header
+    assert header[9:12] == ["实得分", "应得分", "得分"]

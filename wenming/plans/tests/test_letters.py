@@ -9,9 +9,11 @@ import docx
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from wenming.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from wenming.core.models import Job, JobStatus
+from wenming.core.tests.wordfile_checks import assert_chinese_a4
 from wenming.plans import letters, selectors
 from wenming.plans.models import Letter
 from wenming.plans.services.letters import letter_sign
@@ -106,3 +108,40 @@ def test_signing_is_recorded_and_shown(cast, campaign, urban_task, education_tas
     assert [x.unit.code for x in signing["signed"]] == ["URBAN"]
     assert sorted(x.unit.code for x in signing["unsigned"]) == ["EDU", "PSB"]
     assert selectors.letter_signing(actor=cast.urban, campaign=campaign)["total"] == 1
+
+
+def _letter(cast, campaign, language: str) -> bytes:
+    with translation.override(language):
+        job = letters.letters_start(
+            actor=cast.office, campaign=campaign, holder="unit", target_id=cast.urban_unit.pk
+        )
+    run_worker()
+    with Job.objects.get(pk=job.pk).result.open("rb") as f:
+        return f.read()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "name", ["大连市全国文明城市创建（2024–2026）", "2026 创建周期"], ids=["with-years", "without"]
+)
+def test_a_letter_names_the_cycle_once(cast, campaign, urban_task, media, language, name):
+    """The campaign's name often holds its years already: they were said twice."""
+    campaign.name = name
+    campaign.save()
+    document = docx.Document(io.BytesIO(_letter(cast, campaign, language)))
+    opening = document.paragraphs[2].text
+    assert opening.count("2024") == 1 and opening.count("2026") == 1 + ("2026 " in name), opening
+    assert name in opening
+
+
+def test_the_chinese_signature_lines_use_full_width_colons(cast, campaign, urban_task, media):
+    document = docx.Document(io.BytesIO(_letter(cast, campaign, "zh-hans")))
+    lines = [cell.text for row in document.tables[-1].rows[1:] for cell in row.cells]
+    assert lines and all(text.endswith("：") for text in lines), lines
+    assert "签署人：" in lines
+    english = docx.Document(io.BytesIO(_letter(cast, campaign, "en")))
+    assert english.tables[-1].cell(1, 0).text == "Signed by:"
+
+
+def test_a_letter_is_a4_chinese_with_page_numbers(cast, campaign, urban_task, media):
+    assert_chinese_a4(_letter(cast, campaign, "zh-hans"))
