@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from wenming.core.errors import NotFound
+from wenming.core.errors import InvalidInput, NotFound
 from wenming.core.roles import is_office
 from wenming.core.scope import SEE_ALL, scope_queryset
 from wenming.inspections.models import Visit
@@ -46,6 +46,22 @@ LEVEL_TIERS = {
     "community": [Tier.COMMUNITY],
     "unit": [Tier.MEMBER_UNIT, Tier.CENTRAL_UNIT, Tier.GUARANTOR],
 }
+
+
+def tiers_of_level(level: str) -> list[str]:
+    """The tiers a `level` filter names: a level (`LEVEL_TIERS`) or a tier itself; 400 for
+    anything else (an unknown level answered an empty list, as if nothing were scored)."""
+    if level in LEVEL_TIERS:
+        return LEVEL_TIERS[level]
+    if level in Tier.values:
+        return [level]
+    raise InvalidInput(
+        _("Unknown level %(level)s; use one of: %(levels)s.")
+        % {"level": str(level)[:40], "levels": ", ".join([*LEVEL_TIERS, *Tier.values])},
+        code="bad_level",
+    )
+
+
 RANKING_TIERS = (Tier.DISTRICT, Tier.STREET, Tier.MEMBER_UNIT, Tier.CENTRAL_UNIT, Tier.GUARANTOR)
 
 
@@ -72,7 +88,7 @@ def scores_visible(*, actor, snapshot: Snapshot, level: str | None = None) -> Qu
     """The snapshot's scores the reader may see, with their subjects and components."""
     qs = scope_queryset(Score.objects.filter(snapshot=snapshot), actor)
     if level:
-        qs = qs.filter(tier__in=LEVEL_TIERS.get(level, [level]))
+        qs = qs.filter(tier__in=tiers_of_level(level))
     return qs.select_related("region", "unit").prefetch_related("components")
 
 

@@ -32,7 +32,7 @@ from wenming.problems.metrics import Period
 
 from .caching import inputs_key
 from .models import ScoreStatus, WeekRanking, WeekTier
-from .selectors import LEVEL_TIERS, sees_all
+from .selectors import sees_all, tiers_of_level
 from .services.snapshots import component_rows, score_rows
 
 # A stored week is computed again at most this often, and only when its inputs moved.
@@ -326,6 +326,7 @@ def week_read(
 ) -> tuple[WeekRanking | None, list[WeekRow]]:
     """The stored week (None or not computed yet: queued now) and the rows the reader may
     see, of a level or a tier; `components` reads the components too (the API)."""
+    wanted = tiers_of_level(level) if level else None  # a bad level is refused before queuing
     now = timezone.now()
     ranking = WeekRanking.objects.filter(week=period.first).first()
     if ranking is None or ranking.computed_at is None:
@@ -334,8 +335,8 @@ def week_read(
     if now - ranking.asked_at >= ASKED_EVERY:
         WeekRanking.objects.filter(pk=ranking.pk).update(asked_at=now)
     tiers = ranking.tiers.all()
-    if level:
-        tiers = tiers.filter(tier__in=LEVEL_TIERS.get(level, [level]))
+    if wanted:
+        tiers = tiers.filter(tier__in=wanted)
     if tier:
         tiers = tiers.filter(tier=tier)
     if not components:

@@ -41,3 +41,10 @@ def test_a_district_officer_sees_other_districts_ranked_but_not_linked(cast, pag
     html = page_as(cast.zhongshan).get(f"/scores/rankings/?month={published}").content.decode()
     assert "甘井子区" in html  # ranked, shown to everyone in the campaign
     assert f'href="/scores/s/region-{cast.ganjingzi_district.code}/' not in html
+
+
+@pytest.mark.parametrize("params", [{"level": "zz"}, {"level": "zz", "week": "2026-W40"}])
+def test_an_unknown_level_is_a_400_not_an_empty_list(cast, api_as, published, params):
+    response = api_as(cast.office).get("scores", **params)
+    assert response.status_code == 400 and response.json()["error"] == "bad_level"
+    assert api_as(cast.office).get("scores", level="district").status_code == 200
