@@ -3,9 +3,11 @@
 The log (`core.AuditEntry`) stores what a service wrote: an action code (`problem.dispatch`),
 the target as model label and primary key, and details with codes (`"unit": "URBAN"`). This
 module turns a page of it into rows with translated action labels, problem codes instead of
-database ids and region/unit names instead of codes. Apps say how their own actions, targets
-and values read (`register_activity` in their `AppConfig.ready()`), so the kernel names no app;
-what nobody registered reads as "object type — verb" from the model's own verbose name.
+database ids and region/unit names instead of codes. Apps say how their own actions, targets,
+detail keys and values read (`register_activity` in their `AppConfig.ready()`), so the kernel
+names no app; every action the code writes has its app's label (core/tests/
+test_activity_labels.py), and an older code nobody names any more reads as "object type — verb"
+from the model's own verbose name.
 
 Pages are keyset pages over (created_at, seq), newest first: every filter the page offers is
 served by an index (`audit_time`, `audit_action_time`, `audit_actor_time`), and no page costs
@@ -19,11 +21,11 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput, NotAllowed
@@ -51,7 +53,16 @@ _LABELS: dict[str, object] = {
 }
 _PREFIX_LABELS: list[tuple[str, Callable[[str], object | None]]] = []
 _TARGETS: dict[str, Callable[[list[str]], dict[str, tuple[str, str | None]]]] = {}
-_VALUES: list[tuple[str, str, Callable[[object], str]]] = []
+# The demo's sizes (`core.demo.SCALES`), for the kernel's own "demo.load".
+_SCALES = {
+    "small": pgettext_lazy("demo scale", "small"),
+    "city": pgettext_lazy("demo scale", "a whole city"),
+    "city-year": pgettext_lazy("demo scale", "a whole city over a year"),
+}
+_VALUES: list[tuple[str, str, Callable[[object], str]]] = [
+    ("demo.", "scale", lambda value: str(_SCALES.get(value, value))),
+]
+_KEY_LABELS: list[tuple[str, str, object]] = []
 
 # How the last part of an action code reads when no app named the action.
 _VERBS = {
@@ -109,6 +120,12 @@ _KEYS = {
     "replaced": pgettext_lazy("audit detail", "Replaced"),
     "created": pgettext_lazy("audit detail", "Created"),
     "updated": pgettext_lazy("audit detail", "Updated"),
+    "before": pgettext_lazy("audit detail", "Before"),
+    "after": pgettext_lazy("audit detail", "After"),
+    "title": pgettext_lazy("audit detail", "Title"),
+    "reason": pgettext_lazy("audit detail", "Reason"),
+    "scale": pgettext_lazy("audit detail", "Scale"),
+    "reset": pgettext_lazy("audit detail", "Data removed first"),
 }
 _UNIT_KEYS = frozenset({"unit", "units", "co_units", "responsible_unit"})
 _REGION_KEYS = frozenset({"region", "district", "street", "handling_region"})
@@ -122,13 +139,15 @@ def register_activity(
     target_type: str = "",
     describe: Callable[[list[str]], dict] | None = None,
     values: dict[str, Callable[[object], str | None]] | None = None,
+    keys: dict | None = None,
 ) -> None:
     """Say how an app's audit entries read.
 
     `labels`: {action: label}. `prefix` + `prefix_label(rest)`: a label for every action that
     starts with `prefix`. `target_type` + `describe(ids) -> {id: (text, url)}`: how the app's
     targets are named (one query for a page's ids). `values`: {detail key: format(value)} for
-    the details of actions starting with `prefix` (None leaves the detail out).
+    the details of actions starting with `prefix` (None leaves the detail out). `keys`:
+    {detail key: label} for the same details (an app's "score" is not another app's).
     """
     _LABELS.update(labels or {})
     if prefix and prefix_label is not None:
@@ -137,6 +156,85 @@ def register_activity(
         _TARGETS[target_type] = describe
     for key, format_value in (values or {}).items():
         _VALUES.append((prefix, key, format_value))
+    for key, label in (keys or {}).items():
+        _KEY_LABELS.append((prefix, key, label))
+    _detail_rules.cache_clear()
+
+
+def choice_label(choices) -> Callable[[object], str]:
+    """A detail formatter for a model's choices: the label of a stored value (or of each value
+    of a list), the value itself when it is not one of them (an older code, an empty status)."""
+    labels = dict(choices.choices)
+
+    def format_value(value) -> str:
+        if isinstance(value, list):
+            return ", ".join(format_value(item) for item in value)
+        return str(labels.get(value, value)) if isinstance(value, str | int) else plain(value)
+
+    return format_value
+
+
+def omitted(value) -> None:
+    """A detail formatter for what means nothing to a reader: a database id the row's target
+    already names, an internal code. The entry keeps it; the page leaves it out."""
+    return None
+
+
+def field_names(*models) -> Callable[[object], str]:
+    """A detail formatter for a list of field names (what a change touched): their verbose
+    names."""
+
+    def format_value(value) -> str:
+        names = value if isinstance(value, list) else [value]
+        return ", ".join(field_label(models, str(name)) for name in names)
+
+    return format_value
+
+
+def model_keys(*models) -> dict:
+    """{field name: verbose name} of the models' fields: the `keys` of details that copy a
+    row's fields (a "before"/"after" of a settings row reads with the form's words)."""
+    return {
+        field.name: field.verbose_name
+        for model in reversed(models)
+        for field in model._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+
+
+def field_changes(*models) -> Callable[[object], str]:
+    """A detail formatter for {field: [before, after]}: "Name: old → new; …"."""
+
+    def format_value(value) -> str:
+        if not isinstance(value, dict):
+            return plain(value)
+        return pairs_text((field_label(models, k), _change(v)) for k, v in value.items())
+
+    return format_value
+
+
+def _change(change) -> str:
+    if isinstance(change, list) and len(change) == 2:
+        before, after = (plain(v) if v not in (None, "", []) else "—" for v in change)
+        return f"{before} → {after}"
+    return plain(change)
+
+
+def field_label(models, name: str) -> str:
+    """The verbose name of the first of `models` with a field `name` (the name if none has)."""
+    for model in models:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+def pairs_text(pairs) -> str:
+    """(label, value) pairs as one line, "Label: value; …", punctuated for the reader's language
+    (full-width in Chinese)."""
+    colon = pgettext("label separator", ": ")
+    return pgettext("list separator", "; ").join(f"{label}{colon}{value}" for label, value in pairs)
 
 
 def can_read(person) -> bool:
@@ -153,6 +251,17 @@ def require_reader(person) -> None:
 
 def action_label(action: str) -> str:
     """The readable, translated label of an action code (the code itself if nothing fits)."""
+    label = registered_label(action)
+    if label is not None:
+        return label
+    head, _dot, verb = action.rpartition(".")
+    if verb in _VERBS and head:
+        return _("%(object)s — %(verb)s") % {"object": _object_name(head), "verb": _VERBS[verb]}
+    return action
+
+
+def registered_label(action: str) -> str | None:
+    """The label an app gave the action, or None (then only the verb fallback names it)."""
     if action in _LABELS:
         return str(_LABELS[action])
     for prefix, label in _PREFIX_LABELS:
@@ -160,10 +269,7 @@ def action_label(action: str) -> str:
             found = label(action[len(prefix) :])
             if found:
                 return str(found)
-    head, _dot, verb = action.rpartition(".")
-    if verb in _VERBS and head:
-        return _("%(object)s — %(verb)s") % {"object": _object_name(head), "verb": _VERBS[verb]}
-    return action
+    return None
 
 
 def _object_name(head: str) -> str:
@@ -330,14 +436,16 @@ def _describe_targets(entries) -> dict:
             by_type.setdefault(entry["target_type"], set()).add(entry["target_id"])
     found = {}
     for target_type, ids in by_type.items():
-        describe = _TARGETS.get(target_type) or _describe_by_str(target_type)
+        describe = _TARGETS.get(target_type) or describe_by_str(target_type)
         for pk, described in describe(sorted(ids)).items():
             found[(target_type, str(pk))] = described
     return found
 
 
-def _describe_by_str(target_type: str):
-    """A target nobody registered: the object's own name (str); absent if it is gone."""
+def describe_by_str(target_type: str, *related: str, url: Callable | None = None):
+    """Targets named by their own name (str), absent if gone: what a target nobody registered
+    reads as. An app passes the rows its `__str__` reads (`related`), so a page of entries
+    costs one query, not one a row, and `url(obj)` to link each to its page."""
 
     def describe(ids):
         try:
@@ -350,8 +458,11 @@ def _describe_by_str(target_type: str):
                 keys.append(model._meta.pk.to_python(pk))
             except ValidationError:
                 continue
-        objects = model._default_manager.in_bulk(keys)
-        return {str(pk): (str(obj), None) for pk, obj in objects.items()}
+        objects = model._default_manager.select_related(*related).in_bulk(keys)
+        return {
+            str(pk): (str(obj), url(obj) if url is not None else None)
+            for pk, obj in objects.items()
+        }
 
     return describe
 
@@ -359,11 +470,20 @@ def _describe_by_str(target_type: str):
 # --- details ------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=512)
+def _detail_rules(action: str) -> tuple[dict, dict]:
+    """({key: format}, {key: label}) for an action's details: the kernel's, then its app's."""
+    formats = {key: fmt for prefix, key, fmt in _VALUES if action.startswith(prefix)}
+    names = dict(_KEYS)
+    names.update((key, label) for prefix, key, label in _KEY_LABELS if action.startswith(prefix))
+    return formats, names
+
+
 def details(action: str, data) -> list[tuple[str, str]]:
     """(label, value) pairs of an entry's details, with names instead of codes."""
     if not isinstance(data, dict):
         return [("", str(data))] if data else []
-    formats = {key: fmt for prefix, key, fmt in _VALUES if action.startswith(prefix)}
+    formats, names = _detail_rules(action)
     pairs = []
     for key, value in data.items():
         if value in (None, "", [], {}):
@@ -374,27 +494,31 @@ def details(action: str, data) -> list[tuple[str, str]]:
             if text is None:  # the app says this detail means nothing to a reader
                 continue
         elif key in _UNIT_KEYS:
-            text = _names(value, _unit_name)
+            text = _names(value, unit_name)
         elif key in _REGION_KEYS:
-            text = _names(value, _region_name)
+            text = _names(value, region_name)
         else:
-            text = plain(value)
-        pairs.append((str(_KEYS.get(key, key)), text))
+            text = plain(value, names)
+        pairs.append((str(names.get(key, key)), text))
     return pairs
 
 
-def plain(value) -> str:
-    """A detail value as text: yes/no, lists joined, "before → after" changes."""
+def plain(value, names: dict | None = None) -> str:
+    """A detail value as text: yes/no, lists joined, "before → after" changes; the keys of a
+    nested dict by `names` (the kernel's detail labels by default)."""
+    names = _KEYS if names is None else names
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(plain(item) for item in value)
+        return ", ".join(plain(item, names) for item in value)
     if isinstance(value, dict):
         if set(value) <= {"old", "new", "before", "after", "from", "to"} and len(value) == 2:
             old = value.get("old", value.get("before", value.get("from")))
             new = value.get("new", value.get("after", value.get("to")))
-            return f"{plain(old) if old not in (None, '') else '—'} → {plain(new)}"
-        return "; ".join(f"{_KEYS.get(k, k)}: {plain(v)}" for k, v in value.items())
+            return f"{plain(old, names) if old not in (None, '') else '—'} → {plain(new, names)}"
+        return pairs_text((names.get(k, k), plain(v, names)) for k, v in value.items())
+    if value is None:
+        return "—"
     return str(value)
 
 
@@ -412,7 +536,8 @@ def _display(row) -> str:
     return (row.name_en or row.name) if _english() else row.name
 
 
-def _unit_name(code) -> str:
+def unit_name(code) -> str:
+    """A unit's name in the reader's language from its code or id (the code if unknown)."""
     from wenming.org.selectors import UNITS
 
     unit = UNITS.by_key(str(code)) if code is not None else None
@@ -421,7 +546,8 @@ def _unit_name(code) -> str:
     return _display(unit) if unit is not None else str(code)
 
 
-def _region_name(code) -> str:
+def region_name(code) -> str:
+    """A region's name in the reader's language from its code or id (the code if unknown)."""
     from wenming.org.selectors import REGIONS
 
     region = REGIONS.by_key(str(code)) if code is not None else None

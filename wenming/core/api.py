@@ -1,6 +1,8 @@
 """The JSON API at /api/v1/: one NinjaAPI, bearer-token auth, errors always as JSON."""
 
 import logging
+from functools import wraps
+from inspect import iscoroutinefunction
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
@@ -8,11 +10,14 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from .api_parser import WenmingParser
+from .api_validation import validation_message
 from .audit import client_ip
 from .errors import DomainError
 from .services import login_failure_record, token_authenticate, token_create
@@ -45,7 +50,15 @@ ERROR_SCHEMA = {
 
 
 class WenmingAPI(NinjaAPI):
-    """NinjaAPI whose schema documents the JSON error body every operation may return."""
+    """NinjaAPI whose schema documents the JSON error body every operation may return, and
+    whose views answer a wrong method with that body too."""
+
+    @property
+    def urls(self):
+        # ninja answers a method a path does not take with its own plain-text 405, outside the
+        # exception handlers; each view is wrapped so that answer becomes our JSON error.
+        patterns, app_name, namespace = super().urls
+        return [_with_json_405(pattern) for pattern in patterns], app_name, namespace
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -64,6 +77,8 @@ api = WenmingAPI(
     version="1",
     urls_namespace="api",
     auth=BearerToken(),
+    # Every body and form is read through one door that refuses what no endpoint can store.
+    parser=WenmingParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -75,18 +90,49 @@ def error_response(request, status: int, code: str, message, **extra):
     return api.create_response(request, body, status=status)
 
 
-def _summarise_validation(errors: list[dict]) -> str:
-    parts = []
-    for err in errors[:5]:
-        loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload"))
-        parts.append(f"{loc}: {err.get('msg', '')}" if loc else str(err.get("msg", "")))
-    return "; ".join(parts) or _("The request is not valid.")
+def _with_json_405(pattern):
+    if not isinstance(pattern, URLPattern):
+        return pattern
+    return URLPattern(
+        pattern.pattern, _json_405_view(pattern.callback), pattern.default_args, pattern.name
+    )
+
+
+def _json_405_view(view):
+    """`view`, answering 405 as a JSON error in the caller's language (Allow kept)."""
+    if iscoroutinefunction(view):
+
+        async def answer(request, *args, **kwargs):
+            return _json_405(request, await view(request, *args, **kwargs))
+
+    else:
+
+        def answer(request, *args, **kwargs):
+            return _json_405(request, view(request, *args, **kwargs))
+
+    # wraps() also carries csrf_exempt, which ninja's views set.
+    return wraps(view)(answer)
+
+
+def _json_405(request, response):
+    if response.status_code != 405 or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    allowed = response.get("Allow", "")
+    message = _("The method %(method)s is not allowed here; allowed: %(allowed)s.") % {
+        "method": request.method,
+        "allowed": allowed,
+    }
+    answer = error_response(request, 405, "method_not_allowed", message)
+    answer["Allow"] = allowed
+    return answer
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     return error_response(
-        request, 400, "invalid", _summarise_validation(exc.errors), details=exc.errors
+        request, 400, "invalid", validation_message(exc.errors), details=exc.errors
     )
 
 
@@ -111,6 +157,10 @@ def on_http_error(request, exc):
         409: "conflict",
         429: "throttled",
     }
+    if isinstance(exc.__cause__, DomainError):
+        # ninja re-raises whatever the parser refused (core.api_parser) as a generic "Cannot
+        # parse request body"; the refusal it carries says what was wrong.
+        return on_domain_error(request, exc.__cause__)
     message = str(exc)
     if exc.status_code == 400 and "parse" in message.lower():
         message = _("The request body is not valid JSON.")

@@ -29,6 +29,10 @@ class ActivityRecord(models.Model):
         abstract = True
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        # An app whose log names its actions says so with `action_label`; else the code.
+        return str(getattr(self, "action_label", self.action))
+
 
 class AuditEntry(models.Model):
     """One append-only line of the global audit log; `hash` chains it to the line before."""

@@ -11,10 +11,11 @@ class CreationConfig(AppConfig):
         from wenming.core.home import register_nav, register_panel
         from wenming.core.jobs import register_job
 
-        from . import home, reports
+        from . import activity, home, reports
 
         register_nav(home.nav_creation, order=60)
         register_panel(home.panel_creation, order=60)
         register_job(reports.ROLL, reports.make_roll)
         register_job(reports.COVERAGE, reports.make_coverage)
         register_job(reports.NOTICE, reports.make_notice)
+        activity.register()

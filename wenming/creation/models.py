@@ -348,6 +348,9 @@ class SelfAssessment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.standard} · {self.points}"
+
 
 class ApplicationEvent(ActivityRecord):
     """The append-only log of an application: every step with its actor, time, move and reason."""
@@ -391,6 +394,9 @@ class ApplicationDocument(models.Model):
     class Meta:
         ordering = ["application", "id"]
 
+    def __str__(self) -> str:
+        return self.filename
+
 
 class Objection(models.Model):
     """An objection received during the public notice, and the office's answer."""
@@ -415,6 +421,9 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["application", "received_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
     @property
     def is_open(self) -> bool:
@@ -465,3 +474,6 @@ class CoverageTarget(models.Model):
                 name="creation_target_share_0_100", condition=Q(share__gte=0, share__lte=100)
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.type} · {self.share}%"

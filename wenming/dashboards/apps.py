@@ -12,7 +12,7 @@ class DashboardsConfig(AppConfig):
         from wenming.core.jobs import register_job
         from wenming.core.ticks import register_tick
 
-        from . import bigscreen, briefing, home
+        from . import activity, bigscreen, briefing, home
         from .aggregates import aggregates_tick
 
         # Before the ticks that read the counts (the snapshot of a month just ended).
@@ -22,3 +22,4 @@ class DashboardsConfig(AppConfig):
         register_job(briefing.DOCX, briefing.make_docx)
         register_job(briefing.XLSX, briefing.make_xlsx)
         register_nav(home.nav_dashboards, order=60)
+        activity.register()

@@ -191,3 +191,8 @@ class ExposureEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        from .activity import LABELS
+
+        return str(LABELS.get(f"exposure.{self.action}", self.action))

@@ -16,9 +16,10 @@ class InspectionsConfig(AppConfig):
         from wenming.core.home import register_panel
         from wenming.core.jobs import register_job
 
-        from . import panels, reports
+        from . import activity, panels, reports
 
         register_job(reports.XLSX, reports.make_xlsx)
         register_job(reports.DOCX, reports.make_docx)
         for panel in panels.PANELS:
             register_panel(panel, order=25)
+        activity.register()

@@ -138,6 +138,9 @@ class SamplingPlan(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.point_type} · {self.get_mode_display()}"
+
 
 class VisitStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
@@ -262,6 +265,9 @@ class VisitAnswer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_answer_display()}"
+
 
 class InspectionEvent(ActivityRecord):
     """The append-only log of a round and its visits: draws, reassignments, starts, reviews."""
@@ -282,6 +288,11 @@ class InspectionEvent(ActivityRecord):
         verbose_name = _("inspection event")
         verbose_name_plural = _("inspection events")
         indexes = [models.Index(fields=["round", "-at"], name="inspection_event_round")]
+
+    def __str__(self) -> str:
+        from .activity import LABELS
+
+        return str(LABELS.get(f"inspections.{self.action}", self.action))
 
 
 class VisitPhoto(models.Model):
@@ -313,3 +324,6 @@ class VisitPhoto(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["visit", "client_id"], name="visit_photo_once"),
         ]
+
+    def __str__(self) -> str:
+        return self.file.name

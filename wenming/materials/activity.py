@@ -3,11 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
-from wenming.core.activity import register_activity
+from wenming.core.activity import choice_label, model_keys, register_activity
 
-from .models import Submission, SubmissionStatus
-
-_STATUSES = frozenset(SubmissionStatus.values)
+from .models import AssessmentWindow, EvidenceKind, Submission, SubmissionStatus
 
 LABELS = {
     "materials.window_create": pgettext_lazy("audit action", "Opened a material assessment window"),
@@ -34,15 +32,34 @@ def _submissions(ids: list[str]) -> dict:
     }
 
 
-def _status(value) -> str:
-    return str(SubmissionStatus(value).label) if value in _STATUSES else str(value)
-
-
 def register() -> None:
+    status = choice_label(SubmissionStatus)
     register_activity(
         labels=LABELS,
         prefix="materials.",
         target_type="materials.submission",
         describe=_submissions,
-        values={"from": _status, "to": _status},
+        values={
+            "from": status,
+            "to": status,
+            "kind": choice_label(EvidenceKind),
+        },
+        keys={
+            **model_keys(AssessmentWindow),  # a changed window's fields before
+            "clause": pgettext_lazy("audit detail", "Clause"),
+            "file": pgettext_lazy("audit detail", "File"),
+            "files": pgettext_lazy("audit detail", "Files"),
+            "in_window": pgettext_lazy("audit detail", "Dated within the window"),
+            "outside": pgettext_lazy("audit detail", "Files dated outside the window"),
+            "comments": pgettext_lazy("audit detail", "Comments"),
+            "deadline": pgettext_lazy("audit detail", "Resubmit by"),
+            "score": pgettext_lazy("audit detail", "Pre-score (share)"),
+            "previous_score": pgettext_lazy("audit detail", "Previous pre-score (share)"),
+            "system": pgettext_lazy("audit detail", "Evaluation system"),
+            "starts_on": pgettext_lazy("audit detail", "Starts on"),
+            "ends_on": pgettext_lazy("audit detail", "Ends on"),
+            "submissions": pgettext_lazy("audit detail", "Submissions"),
+            "added": pgettext_lazy("audit detail", "Added"),
+            "removed": pgettext_lazy("audit detail", "Removed"),
+        },
     )

@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
         from wenming.core.home import register_nav, register_panel
         from wenming.core.ticks import register_tick
 
-        from . import home
+        from . import activity, home
         from .ticks import deliveries_tick
 
         register_nav(home.nav_inbox, order=90)
@@ -19,3 +19,4 @@ class NotificationsConfig(AppConfig):
         register_panel(home.panel_inbox, order=90)
         register_panel(home.panel_deliveries, order=91)
         register_tick(deliveries_tick, order=90)
+        activity.register()

@@ -10,8 +10,9 @@ class OrgConfig(AppConfig):
     def ready(self):
         from wenming.core.home import register_nav, register_panel
 
-        from . import home
+        from . import activity, home
 
         register_nav(home.nav_regions, order=80)
         register_nav(home.nav_units, order=81)
         register_panel(home.panel_my_scope, order=1)
+        activity.register()

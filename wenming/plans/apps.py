@@ -12,7 +12,7 @@ class PlansConfig(AppConfig):
         from wenming.core.jobs import register_job
         from wenming.core.ticks import register_tick
 
-        from . import home, letters, ticks
+        from . import activity, home, letters, ticks
 
         register_tick(ticks.plans_tick)
         register_job(letters.JOB, letters.make_letters)
@@ -25,3 +25,4 @@ class PlansConfig(AppConfig):
         register_tick(oversight_ticks.supervision_tick)
         for panel in oversight_panels.PANELS:
             register_panel(panel, order=40)
+        activity.register()

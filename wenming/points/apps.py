@@ -14,3 +14,6 @@ class PointsConfig(AppConfig):
 
         register_nav(home.nav_points, order=21)
         register_panel(home.panel_points_by_type, order=35)
+        from . import activity
+
+        activity.register()

@@ -1,12 +1,33 @@
 """How the ledger's audit entries read on the activity page (core/activity.py asks)."""
 
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 
-from wenming.core.activity import register_activity
+from wenming.core.activity import model_keys, register_activity
 
-from .models import EventKind, PhotoKind, Problem, Source, Status
+from .models import (
+    Category,
+    EventKind,
+    LedgerConfig,
+    PhotoKind,
+    Problem,
+    RoutingRule,
+    Source,
+    Status,
+)
 from .reference import CATEGORIES
+from .routing import note_text
+
+# The office's settings of the ledger (`services.office`); a problem's own steps read as its
+# timeline does (`EventKind`).
+LABELS = {
+    "problem_category.create": pgettext_lazy("audit action", "Problem category added"),
+    "problem_category.update": pgettext_lazy("audit action", "Problem category changed"),
+    "routing_rule.create": pgettext_lazy("audit action", "Routing rule added"),
+    "routing_rule.update": pgettext_lazy("audit action", "Routing rule changed"),
+    "routing_rule.delete": pgettext_lazy("audit action", "Routing rule deleted"),
+    "ledger_config.update": pgettext_lazy("audit action", "Ledger settings changed"),
+}
 
 # Choices' `.values` builds a list at each call; a page asks for every row.
 _EVENTS, _STATUSES = frozenset(EventKind.values), frozenset(Status.values)
@@ -65,5 +86,12 @@ def register() -> None:
             "kind": _photo_kind,
             "photo": lambda value: None,  # a database id; "Photo added" says it all
             "photos": _photo_count,
+            "system_note": lambda value: note_text(value) if isinstance(value, dict) else None,
         },
+        keys={"system_note": pgettext_lazy("audit detail", "Note")},
     )
+    register_activity(labels=LABELS)
+    # A settings change keeps the changed fields, by their names.
+    register_activity(prefix="problem_category.", keys=model_keys(Category))
+    register_activity(prefix="routing_rule.", keys=model_keys(RoutingRule))
+    register_activity(prefix="ledger_config.", keys=model_keys(LedgerConfig))

@@ -11,9 +11,10 @@ class PublicConfig(AppConfig):
         from wenming.core.home import register_nav, register_panel
         from wenming.core.ticks import register_tick
 
-        from . import home
+        from . import activity, home
         from .services import public_tick
 
         register_tick(public_tick)
         register_nav(home.nav_citizens, order=35)
         register_panel(home.panel_citizens, order=20)
+        activity.register()

@@ -58,6 +58,10 @@ class PortalSettings(models.Model):
         verbose_name = _("portal settings")
         verbose_name_plural = _("portal settings")
 
+    def __str__(self) -> str:
+        # The one row of the portal's settings: its name is what it is.
+        return str(self._meta.verbose_name)
+
 
 class Channel(models.TextChoices):
     PORTAL = "portal", pgettext_lazy("report channel", "Public portal")
@@ -154,6 +158,10 @@ class ResponseTemplate(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        category = self.category or _("Every category")
+        return f"{category} · {self.get_status_display()}"
+
 
 class PublicReply(models.Model):
     """A reply the public sees on a report's timeline (triage reason, review outcome)."""
@@ -170,3 +178,6 @@ class PublicReply(models.Model):
         ordering = ("created_at", "id")
         verbose_name = _("public reply")
         verbose_name_plural = _("public replies")
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -11,8 +11,9 @@ class ScoringConfig(AppConfig):
         from wenming.core.home import register_nav
         from wenming.core.ticks import register_tick
 
-        from . import home, tasks, weeks
+        from . import activity, home, tasks, weeks
 
         register_nav(home.nav_scores, order=60)
         register_tick(tasks.scoring_tick, order=60)
         register_tick(weeks.weeks_tick, order=61)
+        activity.register()

@@ -130,6 +130,10 @@ class ScoringSettings(models.Model):
         verbose_name = _("scoring settings")
         verbose_name_plural = _("scoring settings")
 
+    def __str__(self) -> str:
+        # The one row of the office's settings: its name is what it is.
+        return str(self._meta.verbose_name)
+
 
 class WeightScheme(models.Model):
     """The composite's weights (percent per component, adding up to 100) for a campaign; the
@@ -161,6 +165,9 @@ class WeightScheme(models.Model):
         ordering = ["id"]
         verbose_name = _("weight scheme")
         verbose_name_plural = _("weight schemes")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Snapshot(models.Model):
@@ -311,6 +318,9 @@ class ScoreComponent(models.Model):
             models.UniqueConstraint(fields=["score", "key"], name="score_component_once"),
         ]
 
+    def __str__(self) -> str:
+        return str(self.get_key_display())
+
 
 class ScoringEvent(ActivityRecord):
     """Append-only log of the app: snapshots computed, published and recomputed, weights
@@ -330,6 +340,15 @@ class ScoringEvent(ActivityRecord):
         verbose_name = _("scoring event")
         verbose_name_plural = _("scoring events")
         indexes = [models.Index(fields=["subject", "-at"], name="scoring_event_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.action_label} {self.subject}".strip()
+
+    @property
+    def action_label(self) -> str:
+        from .activity import event_label
+
+        return event_label(self.action)
 
 
 class EscalationStep(models.Model):
@@ -361,6 +380,10 @@ class EscalationStep(models.Model):
             models.UniqueConstraint(fields=["snapshot", "subject"], name="step_once_a_snapshot"),
         ]
         indexes = [models.Index(fields=["subject", "month"], name="step_subject_month")]
+
+    def __str__(self) -> str:
+        subject = self.region or self.unit or self.subject
+        return f"{self.month:%Y-%m} · {subject} · {self.get_step_display()}"
 
 
 class QuestionnaireFigure(models.Model):
@@ -402,6 +425,9 @@ class QuestionnaireFigure(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.standard.code} · {(self.rate * 100).normalize():f}%"
+
 
 class AnnualResult(models.Model):
     """A year's annual score of the city (out of 100), as assessed or as predicted then."""
@@ -419,6 +445,9 @@ class AnnualResult(models.Model):
         ordering = ["year"]
         verbose_name = _("annual result")
         verbose_name_plural = _("annual results")
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.score}"
 
 
 class ComplianceEvent(models.Model):
@@ -462,6 +491,9 @@ class ComplianceEvent(models.Model):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("hard-requirement or negative-list event")
         verbose_name_plural = _("hard-requirement and negative-list events")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} · {self.description[:40]}"
 
 
 class WeekRanking(models.Model):

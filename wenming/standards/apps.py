@@ -19,3 +19,6 @@ class StandardsConfig(AppConfig):
 
         register_job(jobs.WORKBOOK, jobs.make_workbook)
         register_panel(home.panel, order=30)
+        from . import activity
+
+        activity.register()

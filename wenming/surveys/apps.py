@@ -11,7 +11,8 @@ class SurveysConfig(AppConfig):
         from wenming.core.home import register_nav
         from wenming.core.jobs import register_job
 
-        from . import home, reports
+        from . import activity, home, reports
 
         register_nav(home.nav_surveys, order=60)
         register_job(reports.XLSX, reports.make_xlsx)
+        activity.register()

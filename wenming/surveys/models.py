@@ -205,6 +205,9 @@ class Quota(models.Model):
             models.UniqueConstraint(fields=["survey", "region"], name="quota_one_per_district"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.region} · {self.target}"
+
 
 class Response(models.Model):
     """One anonymous respondent's answers, taken through a district's link."""
@@ -236,6 +239,9 @@ class Response(models.Model):
                 condition=~Q(device=""),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}-{self.pk} · {self.submitted_on}"
 
 
 class Answer(models.Model):
@@ -284,6 +290,9 @@ class Answer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return str(self.question)
+
 
 class SurveyEvent(models.Model):
     """The survey's own log: what the office changed, when, and who (append-only)."""
@@ -307,3 +316,12 @@ class SurveyEvent(models.Model):
         ordering = ["survey", "at", "pk"]
         verbose_name = _("survey event")
         verbose_name_plural = _("survey events")
+
+    def __str__(self) -> str:
+        return self.action_label
+
+    @property
+    def action_label(self) -> str:
+        from .activity import event_label
+
+        return event_label(self.action)

@@ -167,3 +167,27 @@ def test_the_office_configures_a_type_in_the_pages(cast, page_as, village_type):
     assert saved.level_list == ["county", "municipal"] and saved.notice_days == 5
     page = page_as(cast.office).get("/creation/types/").content.decode()
     assert "文明窗口" in page and 'data-testid="type-form"' in page
+
+
+def test_the_type_form_offers_the_region_kinds_by_name(cast, page_as, village_type):
+    """The clerk ticks 村 and 镇 instead of typing "village, town"; the codes are stored."""
+    from wenming.creation.models import CreationType
+
+    page = page_as(cast.office).get("/creation/types/").content.decode()
+    assert "village、town" not in page and "区域类别" in page
+    assert 'name="region_kinds" value="village"' in page
+    assert '<label class="form-check-label small" for="ty-rk-village">村</label>' in page
+    # One pattern with full-width punctuation, not a label and an ASCII colon.
+    assert "测评细则：" in page and "测评细则: " not in page
+    form = {
+        "code": "TOWNS",
+        "name": "文明村镇",
+        "entity_kind": "region",
+        "system": "CR-VILLAGE",
+        "levels": ["county"],
+        "region_kinds": ["village", "town"],
+        "validity_years": "3",
+        "notice_days": "7",
+    }
+    assert page_as(cast.office).post("/creation/types/save/", form).status_code == 302
+    assert CreationType.objects.get(code="TOWNS").region_kinds == "village,town"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from wenming.core.errors import DomainError, InvalidInput
 from wenming.core.roles import is_office
 from wenming.core.scope import scope_queryset
-from wenming.org.models import Region, RegionLevel
+from wenming.org.models import Region, RegionKind, RegionLevel
 from wenming.standards.models import EvaluationSystem, Standard
 
 from .. import selectors, services
@@ -82,6 +82,7 @@ def type_list(request):
         context["systems"] = list(EvaluationSystem.objects.order_by("-edition_year", "code"))
         context["kinds"] = EntityKind.choices
         context["levels"] = HonourLevel.choices
+        context["region_kinds"] = RegionKind.choices
     return render(request, "creation/types.html", context)
 
 
@@ -108,7 +109,7 @@ def type_save(request):
             entity_kind=post.get("entity_kind", ""),
             system=system,
             levels=post.getlist("levels"),
-            region_kinds=[k for k in post.get("region_kinds", "").replace(" ", "").split(",") if k],
+            region_kinds=_region_kinds(post),
             pass_score=post.get("pass_score", "85"),
             is_active=post.get("is_active") == "on",
             **numbers,
@@ -118,3 +119,11 @@ def type_save(request):
     else:
         messages.success(request, _("The type is saved."))
     return redirect("creation:types")
+
+
+def _region_kinds(post) -> list[str]:
+    """The ticked region kinds (one value each), or a comma-separated list of codes as the
+    form used to take them; stored as before, codes joined by commas."""
+    return [
+        k for value in post.getlist("region_kinds") for k in value.replace(" ", "").split(",") if k
+    ]

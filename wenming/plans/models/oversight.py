@@ -153,6 +153,9 @@ class SupervisionEvent(models.Model):
         verbose_name_plural = _("supervision events")
         indexes = [models.Index(fields=["order", "created_at"], name="order_event_time")]
 
+    def __str__(self) -> str:
+        return str(self.get_action_display())
+
 
 class SupervisionReminder(models.Model):
     """A reminder already sent (one per order, kind and day), so the tick never repeats it."""
@@ -221,6 +224,9 @@ class MeetingCommitment(models.Model):
         ordering = ["meeting", "id"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
+
+    def __str__(self) -> str:
+        return str(self.task)
 
 
 class Guarantor(models.Model):

@@ -212,6 +212,9 @@ class TaskProgress(models.Model):
             models.Index(fields=["task", "reported_on", "id"], name="progress_task_date"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reported_on} · {self.percent}%"
+
 
 class ProgressAttachment(models.Model):
     """A file attached to a progress report, stored through Django's storage API."""
@@ -231,6 +234,9 @@ class ProgressAttachment(models.Model):
         ordering = ["progress", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class TaskEvent(models.Model):
@@ -262,6 +268,11 @@ class TaskEvent(models.Model):
         indexes = [
             models.Index(fields=["task", "created_at", "id"], name="tevent_task_time"),
         ]
+
+    def __str__(self) -> str:
+        from ..lifecycle import EVENT_LABELS
+
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class TaskReminder(models.Model):

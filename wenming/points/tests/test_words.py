@@ -21,3 +21,10 @@ def test_points_list_shows_unit_names(cast, system, page_as, language, expected)
     )
     assert expected in row
     assert "URBAN" not in row and "PSB" not in row
+
+
+def test_a_points_history_shows_words_not_codes(cast, system, page_as):
+    page = page_as(cast.office).get("/points/GJZ-MKT-1/").content.decode()
+    history = page.split("</ul>")[-2]
+    assert "导入测评点位" in history
+    assert 'title="import"' not in page

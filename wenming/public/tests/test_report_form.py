@@ -181,3 +181,8 @@ def test_an_empty_tracking_code_is_answered_with_a_message(cast, public_cats, la
     # Opening the box (no code sent yet) is no error.
     plain = client.get("/report/follow/")
     assert plain.status_code == 200 and "follow-error" not in plain.content.decode()
+
+
+def test_the_error_summary_joins_a_label_and_its_message_as_chinese_does(cast, public_cats):
+    summary = _summary(_post(_client(), public_cats, category="").content.decode())
+    assert "问题类别：请选择类别。" in summary and "问题类别: " not in summary

@@ -217,3 +217,23 @@ def test_a_community_is_named_with_its_district_and_street(cast, scene, small_sa
     html = page.content.decode()
     street, community = cast.zhongshan_street.display_name, cast.zhongshan_community.display_name
     assert f"{street} › {community}" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ["计算月度快照", "发布月度快照"]),
+        ("en", ["Monthly snapshot computed", "Monthly snapshot published"]),
+    ],
+)
+def test_the_months_log_says_what_happened_in_words(
+    cast, scene, small_sample, page_as, language, words
+):
+    snap = services.snapshot_compute(month=scene.label, actor=cast.office)
+    services.snapshot_publish(snapshot=snap, actor=cast.office)
+    client = page_as(cast.office)
+    client.cookies["wenming_language"] = language
+    html = client.get("/scores/", {"month": scene.label}).content.decode()
+    log = html.split('<h3 class="h6 mt-3">', 1)[1].split("</ul>", 1)[0]
+    assert all(word in log for word in words)
+    assert "snapshot_computed" not in log and "snapshot_published" not in log

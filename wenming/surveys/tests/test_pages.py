@@ -2,6 +2,7 @@
 links and QR codes, and the results workbook made by the worker."""
 
 import io
+import re
 import uuid
 
 import openpyxl
@@ -204,3 +205,20 @@ def test_a_free_text_answer_typed_as_a_formula_stays_text(cast, page_as, survey_
     sheet = openpyxl.load_workbook(io.BytesIO(job.result.read())).worksheets[2]
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == typed]
     assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ["新建问卷", "新增问卷题目", "开放问卷"]),
+        ("en", ["Survey created", "Question added to a survey", "Survey opened"]),
+    ],
+)
+def test_the_survey_log_says_what_happened_in_words(cast, page_as, survey_q, language, words):
+    survey, _q = survey_q
+    client = page_as(cast.office)
+    client.cookies["wenming_language"] = language
+    html = client.get(f"/surveys/{survey.pk}/").content.decode()
+    log = html.split('data-testid="survey-log"', 1)[1].split("</ul>", 1)[0]
+    assert all(word in log for word in words)
+    assert not re.search(r"· (created|question_added|open|quotas_set|close)</li>", log)
