@@ -54,7 +54,8 @@ def _source(value) -> str:
     return str(Source(value).label) if value in _SOURCES else str(value)
 
 
-def _category(value) -> str:
+def category_label(value) -> str:
+    """A category code in words, in the reader's language (the public app's log uses it too)."""
     category = CATEGORIES.by_key(str(value))
     if category is None:
         return str(value)
@@ -82,7 +83,7 @@ def register() -> None:
             "from": _status,
             "to": _status,
             "source": _source,
-            "category": _category,
+            "category": category_label,
             "kind": _photo_kind,
             "photo": lambda value: None,  # a database id; "Photo added" says it all
             "photos": _photo_count,

@@ -1,10 +1,10 @@
 """How the citizens' portal's audit entries read on the activity page (core/activity.py asks)."""
 
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from wenming.core.activity import choice_label, field_names, model_keys, register_activity
+from wenming.problems.activity import category_label
 from wenming.problems.models import Problem, Status
-from wenming.problems.reference import CATEGORIES
 
 from .models import Channel, PortalSettings, Rating
 
@@ -20,14 +20,6 @@ LABELS = {
 }
 
 
-def _category(value) -> str:
-    category = CATEGORIES.by_key(str(value))
-    if category is None:
-        return str(value)
-    english = (get_language() or "").startswith("en")
-    return (category.name_en or category.name) if english else category.name
-
-
 def register() -> None:
     register_activity(
         labels=LABELS,
@@ -36,7 +28,7 @@ def register() -> None:
             "channel": choice_label(Channel),
             "rating": choice_label(Rating),
             "status": choice_label(Status),
-            "category": _category,
+            "category": category_label,
             "fields": field_names(Problem),
         },
         keys={

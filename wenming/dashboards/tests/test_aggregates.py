@@ -13,11 +13,6 @@ from wenming.problems.tests.factories import closed, dispatched, rectified, repo
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def ledger_mix(cast):
     """A few problems in every kind of state, in both districts and two units."""
     report(cast.office, region=cast.ganjingzi_community)

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 COUNT_TABLES = [m._meta.db_table for m in (StatusCount, RegionDay, UnitDay, Problem)]
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def ledger(cast):
     dispatched(cast)  # Zhongshan, Urban Management

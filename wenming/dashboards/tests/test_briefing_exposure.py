@@ -22,11 +22,6 @@ from wenming.problems.tests.test_metrics import scene  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_briefing_word_and_excel_in_the_worker(cast):
     closed(cast)
     aggregates.aggregates_refresh()

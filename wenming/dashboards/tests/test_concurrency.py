@@ -16,11 +16,6 @@ from wenming.problems.tests.factories import category, report
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def slow_commit(monkeypatch):
     """Each transition waits a little after writing its event, before it commits: later ids

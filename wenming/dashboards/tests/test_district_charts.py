@@ -15,11 +15,6 @@ from wenming.testing.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def ledger(cast):
     dispatched(cast)  # Zhongshan, in its street (Qingniwaqiao), open

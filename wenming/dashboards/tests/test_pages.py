@@ -11,11 +11,6 @@ from wenming.problems.tests.factories import closed, dispatched, report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def ledger(cast):
     dispatched(cast)  # Zhongshan, Urban Management

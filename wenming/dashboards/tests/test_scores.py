@@ -12,11 +12,6 @@ from wenming.scoring.services.snapshots import snapshot_compute, snapshot_publis
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def chart(data, chart_id):
     return next((c for c in data["charts"] if c["id"] == chart_id), None)
 
